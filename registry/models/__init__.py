@@ -1,0 +1,25 @@
+from .audit import AuditEntry
+from .bans import Ban, BanKind, BanStatus, ContactMode, ZoneShape
+from .decisions import Authority, Decision, LegalBasis, RiskLevel
+from .history import HistoryEntry
+from .imports import ImportBatch, RejectedRow
+from .people import Person, PersonAlias, ProtectedPerson
+
+__all__ = [
+    "AuditEntry",
+    "Authority",
+    "Ban",
+    "BanKind",
+    "BanStatus",
+    "ContactMode",
+    "Decision",
+    "HistoryEntry",
+    "ImportBatch",
+    "LegalBasis",
+    "Person",
+    "PersonAlias",
+    "ProtectedPerson",
+    "RejectedRow",
+    "RiskLevel",
+    "ZoneShape",
+]

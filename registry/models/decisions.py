@@ -1,0 +1,76 @@
+"""Decisions of the OM, courts and mayors that impose bans."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .people import Person
+
+
+class Authority(models.TextChoices):
+    OM = "om", _("Openbaar Ministerie")
+    COURT = "court", _("rechtbank")
+    COURT_OF_APPEAL = "court_of_appeal", _("gerechtshof")
+    MAYOR = "mayor", _("burgemeester")
+    CIVIL_COURT = "civil_court", _("civiele rechter")
+
+
+class LegalBasis(models.TextChoices):
+    """The legal grounds for a ban. Add a member (and a migration) when a new one appears."""
+
+    GEDRAGSAANWIJZING = "gedragsaanwijzing", _("gedragsaanwijzing OM (art. 509hh Sv)")
+    STRAFBESCHIKKING = "strafbeschikking", _("strafbeschikking met gedragsvoorwaarden (art. 257a Sv)")
+    BIJZONDERE_VOORWAARDE = "bijzondere_voorwaarde", _("bijzondere voorwaarde voorwaardelijke straf (art. 14c Sr)")
+    VOORWAARDELIJKE_INVRIJHEIDSTELLING = (
+        "voorwaardelijke_invrijheidstelling",
+        _("voorwaardelijke invrijheidstelling (art. 15a Sr)"),
+    )
+    VRIJHEIDSBEPERKENDE_MAATREGEL = "vrijheidsbeperkende_maatregel", _("vrijheidsbeperkende maatregel (art. 38v Sr)")
+    SCHORSING_VOORLOPIGE_HECHTENIS = (
+        "schorsing_voorlopige_hechtenis",
+        _("geschorste voorlopige hechtenis (art. 80 Sv)"),
+    )
+    TIJDELIJK_HUISVERBOD = "tijdelijk_huisverbod", _("tijdelijk huisverbod (Wet tijdelijk huisverbod)")
+    CIVIEL_VERBOD = "civiel_verbod", _("civielrechtelijk contact- of straatverbod")
+
+
+# Violating these is itself an offence that allows arrest when caught in the act.
+ARREST_POSSIBLE_BASES = frozenset({LegalBasis.GEDRAGSAANWIJZING})
+
+
+class RiskLevel(models.TextChoices):
+    """SASH screening outcome of the police."""
+
+    LOW = "low", _("laag")
+    MEDIUM = "medium", _("midden")
+    HIGH = "high", _("hoog")
+
+
+class Decision(models.Model):
+    """The source of one or more bans: who decided what, on which legal basis."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("persoon"))
+    authority = models.CharField(_("instantie"), max_length=20, choices=Authority.choices)
+    legal_basis = models.CharField(_("grondslag"), max_length=40, choices=LegalBasis.choices)
+    reference = models.CharField(_("kenmerk (parketnummer)"), max_length=60)
+    decision_date = models.DateField(_("datum beslissing"))
+    dut = models.BooleanField(_("dadelijk uitvoerbaar (DUT)"), default=False)
+    electronic_monitoring = models.BooleanField(_("elektronische monitoring"), default=False)
+    sash_risk = models.CharField(_("risico (SASH)"), max_length=10, choices=RiskLevel.choices, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("beslissing")
+        verbose_name_plural = _("beslissingen")
+        ordering = ["-decision_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "reference"], name="decision_unique_authority_reference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_authority_display()} {self.reference}"
+
+    @property
+    def arrest_possible(self) -> bool:
+        return self.legal_basis in ARREST_POSSIBLE_BASES

@@ -1,0 +1,41 @@
+"""The roles of banwatch users: one group each, defined once here."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(StrEnum):
+    REGISTRAR = "registrar"
+    POLICE_OFFICER = "police_officer"
+    MONITORING_OPERATOR = "monitoring_operator"
+    SUPERVISOR = "supervisor"
+    DEVICE_FEED = "device_feed"
+    POLICE_DISPATCH = "police_dispatch"
+
+
+# Who may see a protected person's identity, contact details and address.
+ROLES_SEEING_PROTECTED_PERSONS = frozenset({Role.REGISTRAR, Role.MONITORING_OPERATOR, Role.SUPERVISOR})
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
+    """Return the roles of a user (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_banwatch_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._banwatch_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    """Return True when the user holds at least one of the roles (superusers hold all)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return bool(roles_of(user) & set(roles))
+
+
+def may_see_protected_persons(user) -> bool:
+    return has_role(user, *ROLES_SEEING_PROTECTED_PERSONS)
