@@ -69,8 +69,15 @@ class HistoryWriteSerializer(serializers.ModelSerializer):
         return request.user if request is not None else None
 
 
+class AliasesField(serializers.ListField):
+    """Alias names in, alias names out (sorted), from the person's PersonAlias rows."""
+
+    def get_attribute(self, instance):
+        return sorted(alias.name for alias in instance.aliases.all())
+
+
 class PersonSerializer(HistoryWriteSerializer):
-    aliases = serializers.ListField(
+    aliases = AliasesField(
         child=serializers.CharField(max_length=300), required=False, max_length=50, help_text=_("Andere namen.")
     )
     create_service = staticmethod(services.create_person)
@@ -92,11 +99,6 @@ class PersonSerializer(HistoryWriteSerializer):
             "updated_at",
             "reason",
         ]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["aliases"] = sorted(a.name for a in instance.aliases.all())
-        return data
 
 
 class ProtectedPersonSerializer(HistoryWriteSerializer):
