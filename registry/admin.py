@@ -46,6 +46,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(RoleAdmin):
     write_roles = ()
+    read_roles = (Role.REGISTRAR, Role.SUPERVISOR)
 
 
 class ServiceAdmin(RoleAdmin):
