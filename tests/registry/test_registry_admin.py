@@ -172,3 +172,11 @@ def test_supervisor_views_bans_but_cannot_change_them(users, area_ban):
     client.post(url, ban_form(area_ban, radius_m=100, reason="mag niet"))
     area_ban.refresh_from_db()
     assert area_ban.radius_m == 5000
+
+
+@pytest.mark.parametrize("model", ["person", "protectedperson", "decision", "ban"])
+def test_add_and_change_pages_render(users, area_ban, protected, model):
+    client = staff_client(users["alice"])
+    assert client.get(reverse(f"admin:registry_{model}_add")).status_code == 200
+    obj = {"person": area_ban.person, "protectedperson": protected, "decision": area_ban.decision, "ban": area_ban}
+    assert client.get(reverse(f"admin:registry_{model}_change", args=[obj[model].pk])).status_code == 200
