@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "registry",
     "geofence.alerts",
+    "registry.letters",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,9 @@ POLICE_QUEUE_NAME = "police.alerts"
 # Shown to victims and in alerts.
 POLICE_PHONE_NUMBER = env_str("POLICE_PHONE_NUMBER", "0900-8844")
 EMERGENCY_PHONE_NUMBER = "112"
+
+# Victim letters: a protected person not sent a current letter this many days after it fell due is overdue.
+VICTIM_NOTICE_DUE_DAYS = env_int("VICTIM_NOTICE_DUE_DAYS", 3)
 
 LOGGING = {
     "version": 1,
