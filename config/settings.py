@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "geofence.alerts",
     "geofence",
     "registry.letters",
+    "geofence.reports",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,8 @@ EMERGENCY_PHONE_NUMBER = "112"
 
 # Victim letters: a protected person not sent a current letter this many days after it fell due is overdue.
 VICTIM_NOTICE_DUE_DAYS = env_int("VICTIM_NOTICE_DUE_DAYS", 3)
+# Violation reports: sent to the OM and not assessed after this many days is overdue.
+OM_ASSESSMENT_DUE_DAYS = env_int("OM_ASSESSMENT_DUE_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("geofence.feeds.urls")),
     path("api/v1/", include("registry.letters.urls")),
+    path("api/v1/", include("geofence.reports.urls")),
 ]
