@@ -1,11 +1,9 @@
 """Bans with protected persons, for the victim letter tests (all people invented)."""
 
 from datetime import date, datetime
-from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-from pypdf import PdfReader
+from letters_support import AMS, HOME
 
 from registry.models import (
     Authority,
@@ -18,15 +16,6 @@ from registry.models import (
     ProtectedPerson,
     ZoneShape,
 )
-
-AMS = ZoneInfo("Europe/Amsterdam")
-HOME = (52.0907, 5.1214)  # an invented address in Utrecht
-
-
-def pdf_text(data: bytes) -> str:
-    """Return the PDF's text with whitespace runs folded to single spaces."""
-    reader = PdfReader(BytesIO(bytes(data)))
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from conftest import AMS, pdf_text
+from letters_support import AMS, pdf_text
 
 from registry.letters.models import NoticeStatus, VictimNotice
 from registry.models import AuditEntry

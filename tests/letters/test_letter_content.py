@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from conftest import AMS, pdf_text
+from letters_support import AMS, pdf_text
 
 from registry.letters import services
 from registry.models import BanKind, LegalBasis

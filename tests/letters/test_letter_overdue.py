@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import time_machine
-from conftest import AMS
+from letters_support import AMS
 
 from registry.letters import services
 from registry.letters.models import Channel, VictimNotice

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from conftest import AMS
+from letters_support import AMS
 
 from registry.letters import services
 from registry.letters.models import Channel

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
-from conftest import AMS, pdf_text
+from letters_support import AMS, pdf_text
 
 from registry.letters import services
 from registry.letters.models import Channel, NoticeStatus, VictimNotice

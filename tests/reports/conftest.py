@@ -1,9 +1,9 @@
 """A scripted violation: an invented subject walks into a 5 km zone and out again, through the real feed API."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
+from reports_support import START
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -11,8 +11,6 @@ from geofence.incidents import zones
 from geofence.models import Incident
 from geofence.testing import HOME, fix, make_ban, make_device, make_protected, make_vendor, offset
 
-AMS = ZoneInfo("Europe/Amsterdam")
-START = datetime(2026, 5, 12, 14, 0, tzinfo=AMS)
 # Distances from the protected home, one fix a minute: in at 4,200 m, closest 3,000 m, out at 5,600 m.
 WALK_M = [6500, 5600, 4200, 3600, 3000, 3400, 4400, 5600, 6200, 6800]
 ACCURACY_M = [8, 8, 12, 10, 15, 9, 8, 11, 8, 8]

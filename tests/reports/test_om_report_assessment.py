@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from conftest import AMS
 from django.utils import timezone
+from reports_support import AMS
 
 from geofence.incidents.services import add_timeline_entry
 from geofence.reports.models import ReportStatus, ViolationReport
