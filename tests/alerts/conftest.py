@@ -19,6 +19,12 @@ AMQP_VHOST = "banwatch_test"
 AMQP_QUEUE_URL = f"amqp://guest:guest@127.0.0.1:5672/{AMQP_VHOST}"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The shared users fixture hashes six passwords; PBKDF2 makes that seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _amqp_vhost_ready() -> bool:
     try:
         with Connection(AMQP_QUEUE_URL, connect_timeout=2) as conn:
