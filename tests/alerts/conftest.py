@@ -132,3 +132,35 @@ def new_alert_id() -> str:
 @pytest.fixture
 def make_message():
     return alert_message
+
+
+def _reset_celery_producers() -> None:
+    celery_app._pool = None
+    celery_app.__dict__.get("amqp") and setattr(celery_app.amqp, "_producer_pool", None)
+
+
+@pytest.fixture
+def celery_broker(settings):
+    """Return a function that points this process's Celery at a real broker (no eager mode)."""
+    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+
+    def use(url: str) -> None:
+        celery_app.conf.broker_url = url
+        celery_app.conf.task_always_eager = False
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        _reset_celery_producers()
+
+    yield use
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+    _reset_celery_producers()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    from tests.alerts.faults import PrivateRedis
+
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    yield redis
+    redis.resume() if redis.process and redis.process.poll() is None else None
+    redis.stop()
