@@ -17,7 +17,6 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
 from registry.models import AuditEntry
@@ -26,9 +25,6 @@ from .models import AlertOutbox, AlertStatus, PoliceOutcome
 from .police_queue import PoliceQueue, PoliceQueueError, police_queue
 
 log = logging.getLogger(__name__)
-
-# Sent inside the acknowledgement's transaction: the incident history listens.
-alert_acknowledged = Signal()  # kwargs: alert, user
 
 
 class Delivery(StrEnum):
@@ -139,5 +135,22 @@ def acknowledge(alert_id, *, user, outcome: PoliceOutcome, note: str = "") -> tu
             alert.status, alert.published_at, alert.next_attempt_at = AlertStatus.PUBLISHED, now, None
         alert.save()
         AuditEntry.record(user, "alert.acknowledge", alert, alert_id=str(alert.alert_id), outcome=outcome, note=note)
-        alert_acknowledged.send(sender=AlertOutbox, alert=alert, user=user)
+        _record_in_incident_history(alert, user)
     return alert, True
+
+
+def _record_in_incident_history(alert: AlertOutbox, user) -> None:
+    from geofence.incidents.services import add_timeline_entry
+    from geofence.models import Incident
+
+    incident = Incident.objects.filter(pk=alert.incident_id).first()
+    if incident is not None:
+        add_timeline_entry(
+            incident,
+            "police_acknowledged",
+            at=alert.acknowledged_at,
+            actor=user,
+            note=alert.police_note,
+            outcome=alert.police_outcome,
+            alert_id=str(alert.alert_id),
+        )

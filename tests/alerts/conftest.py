@@ -93,8 +93,8 @@ def alert_message(incident_id: int = 1, **overrides) -> dict:
         "created_at": now,
         "incident": {
             "id": incident_id,
-            "type": "zone_entered",
-            "type_label": "Verbodsgebied betreden",
+            "type": "zone_violation",
+            "type_label": "gebiedsverbod overtreden",
             "change": "opened",
             "change_label": "geopend",
             "verdict": "definite",

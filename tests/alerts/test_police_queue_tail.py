@@ -23,7 +23,7 @@ def test_tail_prints_a_dutch_summary_line(redis_queue_url, make_message):
 
     line = tail("--count", "1", "--timeout", "2").strip()
 
-    assert line.startswith("PRIO 1 | 01-07-2026 12:15:00 | Verbodsgebied betreden (geopend) |")
+    assert line.startswith("PRIO 1 | 01-07-2026 12:15:00 | gebiedsverbod overtreden (geopend) |")
     assert "Testje van Voorbeeld (geb. 01-01-1990)" in line
     assert "1,2 km van beschermde locatie, ca. 3 min" in line
     assert "aanhouding mogelijk (art. 184a Sr)" in line
