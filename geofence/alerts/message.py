@@ -7,16 +7,17 @@ tests validate every incident type against it.
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from .enforcement import enforcement_instruction
 from .schema import SCHEMA_VERSION
 
-PRIORITY_LABELS = {1: "zeer urgent", 2: "urgent", 3: "hoog", 4: "normaal", 5: "laag"}
+PRIORITY_LABELS = {1: N_("zeer urgent"), 2: N_("urgent"), 3: N_("hoog"), 4: N_("normaal"), 5: N_("laag")}
 CHANGE_LABELS = {
-    "opened": "geopend",
-    "escalated": "geëscaleerd",
-    "acknowledged": "in behandeling",
-    "closed": "gesloten",
+    "opened": N_("geopend"),
+    "escalated": N_("geëscaleerd"),
+    "acknowledged": N_("in behandeling"),
+    "closed": N_("gesloten"),
 }
 
 

@@ -5,6 +5,7 @@ import subprocess
 import uuid
 
 import pytest
+import redis
 from django.utils import timezone
 from kombu import Connection
 
@@ -52,6 +53,8 @@ def ensure_amqp_vhost() -> str:
 def queue_url_for(transport: str) -> str:
     if transport == "redis":
         require_redis()
+        # Our own Redis DB: clear kombu's unacked bookkeeping too, or an old message comes back later.
+        redis.Redis.from_url(REDIS_QUEUE_URL).flushdb()
         return REDIS_QUEUE_URL
     return ensure_amqp_vhost()
 
@@ -142,16 +145,17 @@ def _reset_celery_producers() -> None:
 @pytest.fixture
 def celery_broker(settings):
     """Return a function that points this process's Celery at a real broker (no eager mode)."""
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    previous = celery_app.conf.get("broker_write_url"), celery_app.conf.task_always_eager
 
     def use(url: str) -> None:
-        celery_app.conf.broker_url = url
+        # The write URL: Celery prefers a CELERY_BROKER_URL environment variable (CI) over broker_url.
+        celery_app.conf.broker_write_url = url
         celery_app.conf.task_always_eager = False
         settings.CELERY_TASK_ALWAYS_EAGER = False
         _reset_celery_producers()
 
     yield use
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+    celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = previous
     _reset_celery_producers()
 
 
