@@ -1,12 +1,24 @@
 """The alert message for the police queue: self-contained, versioned JSON built from one incident.
 
-A first version; the schema in docs/ and its validation come with the police-queue work.
+The shape is docs/alert-message.schema.json (SCHEMA_VERSION comes from it);
+tests validate every incident type against it.
 """
 
-from django.utils import translation
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
-SCHEMA_VERSION = 1
+from .enforcement import enforcement_instruction
+from .schema import SCHEMA_VERSION
+
+PRIORITY_LABELS = {1: N_("zeer urgent"), 2: N_("urgent"), 3: N_("hoog"), 4: N_("normaal"), 5: N_("laag")}
+CHANGE_LABELS = {
+    "opened": N_("geopend"),
+    "escalated": N_("geëscaleerd"),
+    "acknowledged": N_("in behandeling"),
+    "closed": N_("gesloten"),
+}
 
 
 def build_alert_message(incident, change: str) -> dict:
@@ -14,36 +26,44 @@ def build_alert_message(incident, change: str) -> dict:
     with translation.override("nl"):
         return {
             "schema_version": SCHEMA_VERSION,
-            "incident": {
-                "id": incident.pk,
-                "type": incident.type,
-                "type_label": str(incident.get_type_display()),
-                "state": incident.state,
-                "change": change,
-                "definite": incident.definite,
-                "opened_at": _iso(incident.opened_at),
-                "closed_at": _iso(incident.closed_at),
-                "closed_reason": incident.closed_reason,
-            },
-            "priority": incident.priority,
+            "created_at": timezone.now().isoformat(),
+            "incident": _incident(incident, change),
+            "priority": {"level": incident.priority, "label": _(PRIORITY_LABELS.get(incident.priority, "onbekend"))},
             "subject": _subject(incident.person),
             "ban": _ban(incident.ban),
-            "enforcement": _enforcement(incident.ban),
+            "enforcement": enforcement_instruction(incident.ban.decision.legal_basis if incident.ban else None),
             "last_fix": _fix(incident.last_fix),
-            "distance_to_protected_m": _round(incident.closest_distance_m),
-            "deepest_intrusion_m": _round(incident.deepest_intrusion_m),
-            "eta_minutes": _round(incident.eta_min, 1),
+            "proximity": {
+                "distance_m": _round(incident.closest_distance_m),
+                "eta_minutes": _round(incident.eta_min, 1),
+            },
             "device": _device(incident.device),
-            "details": incident.details,
             "dashboard_url": incident.dashboard_url,
         }
+
+
+def _incident(incident, change: str) -> dict:
+    from geofence.models.incidents import ZONE_TYPES
+
+    return {
+        "id": incident.pk,
+        "type": incident.type,
+        "type_label": str(incident.get_type_display()),
+        "change": change,
+        "change_label": _(CHANGE_LABELS.get(change, change)),
+        "verdict": ("definite" if incident.definite else "possible") if incident.type in ZONE_TYPES else None,
+        "opened_at": _iso(incident.opened_at),
+        "closed_at": _iso(incident.closed_at),
+        "closed_reason": incident.closed_reason,
+        "details": incident.details or {},
+    }
 
 
 def _subject(person) -> dict | None:
     if person is None:
         return None
     return {
-        "id": person.pk,
+        "person_id": person.pk,
         "name": person.full_name,
         "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
     }
@@ -56,49 +76,50 @@ def _ban(ban) -> dict | None:
     return {
         "id": ban.pk,
         "kind": ban.kind,
-        "summary": f"{ban.get_kind_display()}: {ban.zone_description or _('zone rond beschermde persoon')}",
-        "valid_from": _iso(ban.valid_from),
-        "valid_until": _iso(ban.valid_until),
+        "kind_label": str(ban.get_kind_display()),
+        "summary": f"{ban.get_kind_display()}: {ban.zone_description or _('zie beslissing')}",
         "legal_basis": decision.legal_basis,
         "legal_basis_label": str(decision.get_legal_basis_display()),
-        "reference": decision.reference,
-        "risk": decision.sash_risk,
+        "authority": decision.authority,
+        "decision_reference": decision.reference,
+        "valid_until": _iso(ban.valid_until),
+        "dut": decision.dut,
+        "sash_risk": decision.sash_risk,
     }
-
-
-def _enforcement(ban) -> dict | None:
-    """Word what the police may do. Local until registry.enforcement (lookup work) is merged; then use that."""
-    if ban is None:
-        return None
-    if ban.decision.arrest_possible:
-        text = _(
-            "Aanhouding mogelijk: overtreding van deze gedragsaanwijzing (art. 509hh Sv) is zelf een strafbaar "
-            "feit (art. 184a Sr). Bij heterdaad kunt u aanhouden. Meld de overtreding ook aan het OM."
-        )
-        return {"code": "arrest_possible", "text": text}
-    text = _("Meld de overtreding aan het Openbaar Ministerie (OM); het OM beoordeelt elke melding.")
-    return {"code": "report_to_om", "text": text}
 
 
 def _fix(fix) -> dict | None:
     if fix is None:
         return None
-    return {"ts": _iso(fix.ts), "lat": fix.lat, "lon": fix.lon, "accuracy_m": fix.accuracy_m}
+    return {"time": _iso(fix.ts), "lat": fix.lat, "lon": fix.lon, "accuracy_m": fix.accuracy_m}
 
 
 def _device(device) -> dict | None:
     if device is None:
         return None
     status = getattr(device, "status", None)
+    code = _device_status(status)
     return {
         "id": device.device_id,
-        "vendor": device.vendor.slug,
-        "kind": device.kind,
-        "last_contact_at": _iso(status.last_contact_at) if status else None,
+        "status": code,
         "battery_pct": status.battery_pct if status else None,
-        "strap_state": status.strap_state if status else None,
-        "gps_state": status.gps_state if status else None,
+        "last_seen_at": _iso(status.last_contact_at) if status else None,
     }
+
+
+def _device_status(status) -> str:
+    """Reduce the device board's row to one word, the most serious first."""
+    if status is None:
+        return "unknown"
+    if status.strap_state == "tampered":
+        return "tamper"
+    if status.silent_since is not None:
+        return "silent"
+    if status.battery_pct is not None and status.battery_pct <= settings.GEOFENCE_BATTERY_CRITICAL_PCT:
+        return "battery_critical"
+    if status.gps_state == "no_fix":
+        return "no_fix"
+    return "ok"
 
 
 def _iso(value) -> str | None:

@@ -29,7 +29,7 @@ def test_entering_fix_opens_incident_with_one_alert(feed):
     alert = AlertOutbox.objects.get()
     assert alert.incident_id == incident.pk and alert.change == "opened"
     assert alert.message["subject"]["name"] == ban.person.full_name
-    assert alert.message["enforcement"]["code"] == "arrest_possible"
+    assert alert.message["enforcement"]["arrest_possible"] is True
     assert alert.message["dashboard_url"].endswith(f"/monitor/incidents/{incident.pk}/")
     assert IncidentEvent.objects.filter(incident=incident, action="opened").count() == 1
 
