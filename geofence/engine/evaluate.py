@@ -137,12 +137,14 @@ def evaluate(
     moved = motion(fixes.subject_id, fixes.t, fixes.accuracy_m, frame, previous_fixes, max_speed_mps, tiebreak)
     fix_index, row = index.rows_of(fixes.subject_id)
     targets = _Targets(index, row, protected_fixes)
-    identity = len(fix_index) == len(fixes)  # then fix_index is arange: skip the gathers
+    # One zone per fix (the common case): skip the gathers.
+    identity = len(fix_index) == len(fixes) and np.array_equal(fix_index, np.arange(len(fixes)))
     origin = frame if identity else frame.take(fix_index)
     take = (lambda a: a) if identity else (lambda a: a[fix_index])
     reason = _inactive_reasons(index, fixes.t, take(fixes.t), row, targets)
     accuracy = take(fixes.accuracy_m) + targets.accuracy[row]
     geometry = _geometry(index, fixes, fix_index, row, origin, targets, accuracy)
+    geometry.forget(reason == InactiveReason.NO_RECENT_PROTECTED_FIX)
     return _assemble(index, fix_index, row, reason, accuracy, geometry, moved, take)
 
 
@@ -239,6 +241,12 @@ class _Geometry:
     centre: np.ndarray
     east: np.ndarray
     north: np.ndarray
+
+    def forget(self, unknown: np.ndarray) -> None:
+        """Blank pairs whose centre is not known well enough to measure from."""
+        self.inside[unknown] = False
+        for values in (self.signed, self.centre, self.east, self.north):
+            values[unknown] = np.nan
 
 
 def _geometry(index, fixes, fix_index, row, origin, targets, accuracy) -> _Geometry:  # noqa: ANN001

@@ -10,7 +10,7 @@ import numpy as np
 from .errors import InvalidZone
 from .geodesy import Frame
 from .polygons import ProjectedPolygon
-from .windows import window_bitmap
+from .windows import MINUTES_PER_WEEK, window_bitmap
 from .zones import CircleZone, Mode, MovingZone, PolygonZone, Zone
 
 
@@ -103,7 +103,7 @@ class ZoneIndex:
             if zone.windows:
                 self.window_row[row] = len(maps)
                 maps.append(window_bitmap(zone.windows))
-        self.window_open = np.array(maps, dtype=bool).reshape(len(maps), -1)
+        self.window_open = np.array(maps, dtype=bool).reshape(len(maps), MINUTES_PER_WEEK)
 
 
 def _kind(zone: Zone) -> Kind:

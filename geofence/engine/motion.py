@@ -43,7 +43,8 @@ def motion(
     """Compare every fix with its subject's previous fix in event-time order.
 
     A fix is suspect when even the most generous reading of both accuracy
-    radii needs more than `max_speed_mps` to get there. Suspect fixes are
+    radii needs more than `max_speed_mps` to get there from the subject's
+    latest strictly earlier fix. Suspect fixes are
     flagged, never dropped, and still serve as "previous" for the next fix.
     """
     prev = previous_in_time(subject_id, t, tiebreak)
@@ -60,12 +61,21 @@ def motion(
 
 
 def previous_in_time(subject_id: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...] = ()) -> np.ndarray:
-    """Return, per fix, the index of the same subject's previous fix by time, or -1."""
+    """Return, per fix, the index of its subject's latest strictly earlier fix, or -1.
+
+    Fixes with equal times share that earlier fix, and among several earlier
+    fixes at one time the `tiebreak` keys pick one, so input order never
+    changes a result.
+    """
     order = _time_order(subject_id, t, tiebreak)
+    s, ts = subject_id[order], t[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (s[1:] != s[:-1]) | (ts[1:] != ts[:-1])
+    before_run = np.flatnonzero(new_run)[np.cumsum(new_run) - 1] - 1
+    valid = before_run >= 0
+    valid[valid] = s[before_run[valid]] == s[valid]
     prev = np.full(len(t), -1, dtype=np.int64)
-    if len(order) > 1:
-        same = subject_id[order[1:]] == subject_id[order[:-1]]
-        prev[order[1:][same]] = order[:-1][same]
+    prev[order[valid]] = order[before_run[valid]]
     return prev
 
 
@@ -76,7 +86,6 @@ def _time_order(subject_id: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarra
     order = np.lexsort((t, subject_id))
     s, ts = subject_id[order], t[order]
     if tiebreak and np.any((s[1:] == s[:-1]) & (ts[1:] == ts[:-1])):
-        # Equal times: order by position too, so input order never matters.
         order = np.lexsort((*tiebreak, t, subject_id))
     return order
 
@@ -85,7 +94,7 @@ def _fill_from_mapping(subject_id, t, missing, previous_fixes, out) -> None:  # 
     px, py, pz, pt, pacc = out
     for i in np.flatnonzero(missing):
         fix = previous_fixes.get(int(subject_id[i]))
-        if fix is None or not fix.t <= t[i]:
+        if fix is None or not fix.t < t[i]:
             continue
         f = Frame(np.array([fix.lat]), np.array([fix.lon]))
         px[i], py[i], pz[i] = f.x[0], f.y[0], f.z[0]
