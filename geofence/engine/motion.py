@@ -70,21 +70,27 @@ def previous_in_time(group: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarra
     fixes at one time the `tiebreak` keys pick one, so input order never
     changes a result.
     """
-    order = _time_order(group, t, tiebreak)
-    s, ts = group[order], t[order]
+    order, ties = _time_order(group, t, tiebreak)
+    s = group[order]
+    prev = np.full(len(t), -1, dtype=np.int64)
+    if not ties:  # then the previous fix is simply the one before in sorted order
+        same = s[1:] == s[:-1]
+        prev[order[1:][same]] = order[:-1][same]
+        return prev
+    ts = t[order]
     new_run = np.ones(len(order), dtype=bool)
     new_run[1:] = (s[1:] != s[:-1]) | (ts[1:] != ts[:-1])
     before_run = np.flatnonzero(new_run)[np.cumsum(new_run) - 1] - 1
     valid = before_run >= 0
     valid[valid] = s[before_run[valid]] == s[valid]
-    prev = np.full(len(t), -1, dtype=np.int64)
     prev[order[valid]] = order[before_run[valid]]
     return prev
 
 
-def _time_order(group: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...]) -> np.ndarray:
+def _time_order(group: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...]) -> tuple[np.ndarray, bool]:
+    """Return (order by subject then time, whether some subject has two fixes at one time)."""
     if len(t) < 2:
-        return np.arange(len(t))
+        return np.arange(len(t)), False
     if np.all(t[1:] >= t[:-1]):
         # A chronological feed (the usual case) needs only a stable sort by subject,
         # a linear radix sort when the subject numbers fit in 16 bits.
@@ -93,9 +99,10 @@ def _time_order(group: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ..
     else:
         order = np.lexsort((t, group))
     s, ts = group[order], t[order]
-    if tiebreak and np.any((s[1:] == s[:-1]) & (ts[1:] == ts[:-1])):
+    ties = bool(np.any((s[1:] == s[:-1]) & (ts[1:] == ts[:-1])))
+    if ties and tiebreak:
         order = np.lexsort((*tiebreak, t, group))
-    return order
+    return order, ties
 
 
 def _fill_from_mapping(
