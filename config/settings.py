@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "registry",
     "geofence.alerts",
     "geofence",
+    "geofence.monitor",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,14 @@ CELERY_BEAT_SCHEDULE = {
 POLICE_QUEUE_URL = env_str("POLICE_QUEUE_URL", "filesystem://")
 POLICE_QUEUE_FILESYSTEM_DIR = VAR_DIR / "police-queue"
 POLICE_QUEUE_NAME = "police.alerts"
+
+# Monitoring dashboard. Without MAP_TILE_URL the map draws zones and tracks on a
+# plain background (no internet needed); production points it at an OSM-compatible
+# tile server, e.g. https://tiles.example.nl/{z}/{x}/{y}.png.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MONITOR_POLL_INTERVAL_MS = env_int("MONITOR_POLL_INTERVAL_MS", 1000)
+MONITOR_TRACK_HOURS = env_int("MONITOR_TRACK_HOURS", 6)
 
 # Shown to victims and in alerts.
 POLICE_PHONE_NUMBER = env_str("POLICE_PHONE_NUMBER", "0900-8844")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("geofence.feeds.urls")),
+    path("monitor/", include("geofence.monitor.urls")),
 ]
