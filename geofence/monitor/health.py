@@ -1,18 +1,15 @@
 """Device health on the device board: silent and tampered devices first."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from geofence.incidents.devices import silent_after
 from geofence.models import GpsState, StrapState
 
 from .presenters import local
 
 LOW_BATTERY_PCT = 20.0
-# Shown as silent after this long without contact, even before the silence check has opened an incident.
-SILENT_AFTER = timedelta(minutes=10)
 
 HEALTH_RANK = {"tampered": 0, "silent": 0, "warning": 1, "ok": 2}
 
@@ -23,7 +20,8 @@ def health_of(status, now) -> str:
         return "silent"
     if status.strap_state == StrapState.TAMPERED:
         return "tampered"
-    if status.silent_since is not None or now - status.last_contact_at > SILENT_AFTER:
+    # Shown as silent once past the unscreened threshold, even before the periodic check opened an incident.
+    if status.silent_since is not None or now - status.last_contact_at > silent_after(""):
         return "silent"
     low_battery = status.battery_pct is not None and status.battery_pct < LOW_BATTERY_PCT
     if low_battery or status.gps_state == GpsState.NO_FIX or not status.powered:
