@@ -1,11 +1,14 @@
 """Turn incidents, alerts and devices into the JSON the dashboard's scripts render."""
 
-from django.utils import timezone
+from functools import lru_cache
+
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
-from geofence.models import IncidentType
+from geofence.models import IncidentState, IncidentType
+from registry.models import RiskLevel
 
 from .geometry import protected_location
 from .labels import PoliceRegion
@@ -13,7 +16,6 @@ from .labels import PoliceRegion
 HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue
 PRIORITY_CLASSES = {1: "critical", 2: "high", 3: "medium"}
 ZONE_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
-RISK_LABELS = {"high": gettext_lazy("hoog"), "medium": gettext_lazy("midden"), "low": gettext_lazy("laag")}
 
 # Timeline and alert actions; values not listed are shown as stored.
 ACTION_LABELS = {
@@ -27,6 +29,16 @@ ACTION_LABELS = {
     "manual_escalation": gettext_lazy("handmatig naar politie"),
     "police_acknowledged": gettext_lazy("bevestigd door politie"),
 }
+
+
+@lru_cache(maxsize=512)
+def _label(choices, value: str, language: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def label(choices, value: str) -> str:
+    """Return the translated label of a choice; cached, because the board renders hundreds per second."""
+    return _label(choices, value, translation.get_language())
 
 
 def local(dt, fmt: str = "%d-%m-%Y %H:%M:%S") -> str:
@@ -58,12 +70,12 @@ def board_row(incident) -> dict:
         "id": incident.pk,
         "url": f"/monitor/incidents/{incident.pk}/",
         "type": incident.type,
-        "type_label": incident.get_type_display(),
+        "type_label": label(IncidentType, incident.type),
         "state": incident.state,
-        "state_label": incident.get_state_display(),
+        "state_label": label(IncidentState, incident.state),
         **priority_fields(incident.priority),
         "risk": incident.monitor_risk,
-        "risk_label": str(RISK_LABELS.get(incident.monitor_risk, _("onbekend"))),
+        "risk_label": label(RiskLevel, incident.monitor_risk) if incident.monitor_risk else _("onbekend"),
         "definite": incident.definite,
         "certainty_label": certainty_label(incident),
         "distance_m": incident.monitor_distance_m,
@@ -71,7 +83,7 @@ def board_row(incident) -> dict:
         "eta_min": incident.eta_min,
         "person": incident.person.full_name if incident.person_id else _subject_of(incident),
         "region": incident.monitor_region,
-        "region_label": PoliceRegion(incident.monitor_region).label if incident.monitor_region else _("onbekend"),
+        "region_label": label(PoliceRegion, incident.monitor_region) if incident.monitor_region else _("onbekend"),
         "opened_at": incident.opened_at.isoformat(),
         "opened_at_local": local(incident.opened_at, "%d-%m %H:%M:%S"),
         "last_fix_at_local": local(incident.last_fix.ts) if incident.last_fix_id else "",

@@ -1,6 +1,10 @@
 """The board: highest priority first, then risk, certainty, distance and ETA; filters narrow it."""
 
-from geofence.models import IncidentType
+import time_machine
+from django.db.models import F
+from django.utils import timezone
+
+from geofence.models import Incident, IncidentType
 from geofence.monitor.models import BanRegion
 
 
@@ -27,8 +31,6 @@ def test_same_priority_orders_by_risk_then_certainty_then_distance(browser_clien
 
 
 def test_closed_incidents_leave_the_default_board(browser_client, make_incident):
-    from django.utils import timezone
-
     open_one = make_incident()
     closed = make_incident(state="closed", closed_at=timezone.now())
     client = browser_client("carol")
@@ -49,16 +51,36 @@ def test_filters_by_type_risk_and_region(browser_client, make_incident, make_ban
     assert set(board_ids(client, "?region=limburg")) == {limburg.pk, unknown.pk}
 
 
-def test_unchanged_board_answers_304(browser_client, make_incident):
-    make_incident()
+def test_unchanged_board_answers_304_and_any_change_a_new_board(browser_client, make_incident, users):
     client = browser_client("carol")
-    first = client.get("/monitor/api/incidents/")
-    again = client.get("/monitor/api/incidents/", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert again.status_code == 304
+    url = "/monitor/api/incidents/"
+    with time_machine.travel(timezone.now(), tick=False):
+        incident = make_incident()
+        etag = client.get(url)["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+        Incident.objects.filter(pk=incident.pk).update(fix_count=F("fix_count") + 1)  # a fix inside the zone
+        changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert changed.status_code == 200
+        etag = changed["ETag"]
+
+        act = f"/monitor/api/incidents/{incident.pk}/assign/"
+        client.post(act, {"version": 1, "operator": users["carol"].pk}, content_type="application/json")
+        changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert changed.json()["incidents"][0]["assigned_to"] == "carol"
+
+        make_incident()
+        changed = client.get(url, HTTP_IF_NONE_MATCH=changed["ETag"])
+        assert len(changed.json()["incidents"]) == 2
+
+
+def test_board_renders_again_after_the_refresh_interval(browser_client, make_incident):
+    client = browser_client("carol")
     make_incident()
-    changed = client.get("/monitor/api/incidents/", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert changed.status_code == 200
-    assert len(changed.json()["incidents"]) == 2
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        etag = client.get("/monitor/api/incidents/")["ETag"]
+        clock.shift(16)
+        assert client.get("/monitor/api/incidents/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_board_row_has_distance_eta_and_region(browser_client, make_incident):
