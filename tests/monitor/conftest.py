@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentType, Vendor
 from registry.models import Authority, Ban, BanKind, Decision, LegalBasis, Person, ProtectedPerson, ZoneShape
 
@@ -14,6 +15,16 @@ from registry.models import Authority, Ban, BanKind, Decision, LegalBasis, Perso
 HOME = (52.0907, 5.1214)
 INSIDE = (52.1000, 5.1100)
 _serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Run alert delivery in-process, whatever broker the environment names (CI sets one)."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = True
+    yield
+    conf.task_always_eager = saved
 
 
 @pytest.fixture(autouse=True)

@@ -57,8 +57,7 @@ def test_close_needs_a_known_outcome(browser_client, make_incident):
     assert response.json()["field"] == "outcome"
 
 
-def test_close_records_outcome_and_tells_the_police(browser_client, make_incident, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_close_records_outcome_and_tells_the_police(browser_client, make_incident):
     incident = make_incident()
     response = act(browser_client("carol"), incident, "close", version=1, outcome="device_fault", note="Band defect")
     assert response.status_code == 200
@@ -68,8 +67,7 @@ def test_close_records_outcome_and_tells_the_police(browser_client, make_inciden
     assert AlertOutbox.objects.filter(incident_id=incident.pk, change="closed").count() == 1
 
 
-def test_manual_escalation_goes_through_the_outbox(browser_client, make_incident, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_manual_escalation_goes_through_the_outbox(browser_client, make_incident):
     incident = make_incident()
     assert act(browser_client("carol"), incident, "escalate", version=1).status_code == 200
     incident.refresh_from_db()
@@ -79,8 +77,7 @@ def test_manual_escalation_goes_through_the_outbox(browser_client, make_incident
     assert AuditEntry.objects.filter(action="incident.escalated", actor_name="carol").exists()
 
 
-def test_escalating_an_escalated_incident_sends_another_alert(browser_client, make_incident, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_escalating_an_escalated_incident_sends_another_alert(browser_client, make_incident):
     incident = make_incident(state="escalated")
     assert act(browser_client("carol"), incident, "escalate", version=1).status_code == 200
     assert AlertOutbox.objects.filter(incident_id=incident.pk, change="manual_escalation").count() == 1
