@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "geofence",
     "registry.letters",
     "geofence.reports",
+    "geofence.monitor",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,13 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")):
     CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
+# Monitoring dashboard. Without MAP_TILE_URL the map draws zones and tracks on a
+# plain background (no internet needed); production points it at an OSM-compatible
+# tile server, e.g. https://tiles.example.nl/{z}/{x}/{y}.png.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MONITOR_POLL_INTERVAL_MS = env_int("MONITOR_POLL_INTERVAL_MS", 1000)
+MONITOR_TRACK_HOURS = env_int("MONITOR_TRACK_HOURS", 6)
 
 # Shown to victims and in alerts.
 POLICE_PHONE_NUMBER = env_str("POLICE_PHONE_NUMBER", "0900-8844")

@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/v1/", include("geofence.feeds.urls")),
     path("api/v1/", include("registry.letters.urls")),
     path("api/v1/", include("geofence.reports.urls")),
+    path("monitor/", include("geofence.monitor.urls")),
 ]

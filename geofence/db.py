@@ -38,6 +38,21 @@ def insert_ignore_returning(
     return found
 
 
+def _pg_insert_ignore_returning(table, columns, rows, conflict, returning) -> list[tuple]:
+    # One array per column: a handful of parameters instead of ten per row, much less to build and parse.
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        arrays = ", ".join(f"%s::{t}[]" for t in _pg_types(cursor, table, columns))
+        cursor.execute(
+            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608 - names are ours
+            f"SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING "
+            f"RETURNING {', '.join(qn(c) for c in returning)}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        return cursor.fetchall()
+
+
 def adapt(value):
     """Adapt datetimes the way Django stores them (SQLite keeps naive UTC text)."""
     if isinstance(value, datetime):
@@ -66,27 +81,40 @@ def lock_devices(device_ids) -> None:
 DEVICE_LOCK_SPACE = 47_110
 
 
-def update_from_values(table: str, key: str, columns: Sequence[str], rows: Sequence[Sequence], where: str = "") -> None:
+def update_from_values(
+    table: str,
+    key: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    where: str = "",
+    expressions: dict[str, str] | None = None,
+) -> None:
     """Run `WITH v AS (VALUES ...) UPDATE table t SET col = v.col ... FROM v WHERE t.key = v.key [AND where]`.
 
     `rows` hold the key first, then the columns. `where` may use `t.` for the
-    table and `v.` for the values. PostgreSQL needs the VALUES typed: the first
-    row carries casts taken from the table's own column types.
+    table and `v.` for the values. PostgreSQL gets one typed array per column through unnest().
     """
     if not rows:
         return
     qn = connection.ops.quote_name
     names = [key, *columns]
-    assignments = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
+    expressions = expressions or {}
+    assignments = ", ".join(f"{qn(c)} = {expressions.get(c, f'v.{qn(c)}')}" for c in columns)
     condition = f"t.{qn(key)} = v.{qn(key)}" + (f" AND ({where})" if where else "")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            arrays = ", ".join(f"%s::{t}[]" for t in _pg_types(cursor, table, names))
+            cursor.execute(
+                f"UPDATE {qn(table)} AS t SET {assignments} "  # noqa: S608 - names are ours
+                f"FROM unnest({arrays}) AS v({', '.join(qn(c) for c in names)}) WHERE {condition}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        return
     chunk = max(1, MAX_PARAMS // len(names))
     with connection.cursor() as cursor:
-        casts = _casts(cursor, table, names)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            first = "(" + ", ".join(f"%s{cast}" for cast in casts) + ")"
-            rest = "(" + ", ".join(["%s"] * len(names)) + ")"
-            values = ", ".join([first] + [rest] * (len(part) - 1))
+            values = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * len(part))
             sql = (
                 f"WITH v({', '.join(qn(c) for c in names)}) AS (VALUES {values}) "  # noqa: S608 - names are ours
                 f"UPDATE {qn(table)} AS t SET {assignments} FROM v WHERE {condition}"
@@ -97,12 +125,10 @@ def update_from_values(table: str, key: str, columns: Sequence[str], rows: Seque
 _PG_TYPES: dict[tuple[str, str], str] = {}
 
 
-def _casts(cursor, table: str, names: Sequence[str]) -> list[str]:
-    if connection.vendor != "postgresql":
-        return [""] * len(names)
-    missing = [n for n in names if (table, n) not in _PG_TYPES]
-    if missing:
+def _pg_types(cursor, table: str, names: Sequence[str]) -> list[str]:
+    """Return the PostgreSQL type of each column, read once per process."""
+    if any((table, n) not in _PG_TYPES for n in names):
         cursor.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s", [table])
         for name, data_type in cursor.fetchall():
             _PG_TYPES[(table, name)] = data_type
-    return [f"::{_PG_TYPES[(table, n)]}" for n in names]
+    return [_PG_TYPES[(table, n)] for n in names]

@@ -121,10 +121,15 @@ def record_fixes_on_status(inserted: list[tuple]) -> None:
         ("last_fix_id", "last_fix_at", "battery_pct", "last_contact_at"),
         rows,
         where="t.last_fix_at IS NULL OR t.last_fix_at < v.last_fix_at",
+        expressions={"last_contact_at": _LATEST_CONTACT},
     )
-    # The GPS works again as soon as a fix arrives after it was lost.
-    DeviceStatus.objects.filter(device_id__in=newest, gps_lost_at__isnull=False).update(gps_state="ok")
-    record_contact([(r[0], r[2]) for r in rows])
+
+
+# Contact time never moves back (a heartbeat may be newer than the newest fix).
+_LATEST_CONTACT = (
+    "CASE WHEN t.last_contact_at IS NULL OR t.last_contact_at < v.last_contact_at "
+    "THEN v.last_contact_at ELSE t.last_contact_at END"
+)
 
 
 def record_contact(rows: list[tuple[int, datetime]]) -> None:

@@ -62,7 +62,11 @@ def change_state(
     """
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        locked = (
+            Incident.objects.select_for_update(of=("self",))
+            .select_related("ban__decision", "person", "device__vendor", "device__status", "last_fix")
+            .get(pk=incident.pk)
+        )
         if expected_version is not None and locked.version != expected_version:
             raise StaleIncident(locked, expected_version)
         step = move(locked.state, action)

@@ -43,6 +43,7 @@ class Catalogue:
     valid_from: np.ndarray  # unix seconds, by zone id
     valid_until: np.ndarray  # unix seconds (inf: open-ended), by zone id
     victim_devices: dict[int, list[int]] = field(default_factory=dict)  # protected id -> device pks
+    bans: dict[int, Ban] = field(default_factory=dict)  # with decision and person, for incidents and alerts
 
     @property
     def has_moving_zones(self) -> bool:
@@ -98,8 +99,9 @@ def _fingerprint() -> tuple:
 def build_catalogue() -> Catalogue:
     """Build the engine index for every active ban that has a zone or a protected person's device."""
     victim_devices = _victim_devices()
-    zones, meta, spans = [], [], []
+    zones, meta, spans, bans = [], [], [], {}
     for ban in _zone_bans():
+        bans[ban.pk] = ban
         for zone_key, protected_id, make in _zones_of(ban, victim_devices):
             try:
                 zones.append(make(len(meta)))
@@ -109,14 +111,14 @@ def build_catalogue() -> Catalogue:
             meta.append(ZoneMeta(ban.pk, zone_key, ban.person_id, ban.kind, ban.decision.sash_risk, protected_id))
             spans.append((ban.valid_from.timestamp(), ban.valid_until.timestamp() if ban.valid_until else math.inf))
     valid = np.array(spans, dtype=np.float64).reshape(-1, 2)
-    return Catalogue(_Index(zones), meta, valid[:, 0], valid[:, 1], victim_devices)
+    return Catalogue(_Index(zones), meta, valid[:, 0], valid[:, 1], victim_devices, bans)
 
 
 def _zone_bans():
     recent = timezone.now() - timezone.timedelta(days=1)
     bans = Ban.objects.filter(status=BanStatus.ACTIVE, kind__in=[BanKind.AREA, BanKind.PRESENCE, BanKind.CONTACT])
     bans = bans.exclude(valid_until__lt=recent)
-    return bans.select_related("decision").prefetch_related("protected_persons").order_by("id")
+    return bans.select_related("decision", "person").prefetch_related("protected_persons").order_by("id")
 
 
 def _victim_devices() -> dict[int, list[int]]:

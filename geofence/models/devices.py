@@ -177,8 +177,11 @@ class DeviceStatus(models.Model):
     """
 
     device = models.OneToOneField(Device, primary_key=True, on_delete=models.CASCADE, related_name="status")
-    last_contact_at = models.DateTimeField(_("laatste contact"), null=True, blank=True, db_index=True)
-    last_fix = models.ForeignKey("geofence.Fix", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No indexes on these: the row changes with every batch, and the board reads a few thousand rows at most.
+    last_contact_at = models.DateTimeField(_("laatste contact"), null=True, blank=True)
+    last_fix = models.ForeignKey(
+        "geofence.Fix", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     last_fix_at = models.DateTimeField(_("laatste positie"), null=True, blank=True)
     battery_pct = models.FloatField(_("batterij (%)"), null=True, blank=True)
     charging = models.BooleanField(_("laadt op"), default=False)

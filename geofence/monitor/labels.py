@@ -1,0 +1,68 @@
+"""Texts the dashboard's scripts show, translated on the server and passed through json_script."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PoliceRegion(models.TextChoices):
+    """The ten regional units (eenheden) of the Dutch police: how a monitoring centre splits its work."""
+
+    NOORD_NEDERLAND = "noord-nederland", "Noord-Nederland"
+    OOST_NEDERLAND = "oost-nederland", "Oost-Nederland"
+    MIDDEN_NEDERLAND = "midden-nederland", "Midden-Nederland"
+    NOORD_HOLLAND = "noord-holland", "Noord-Holland"
+    AMSTERDAM = "amsterdam", "Amsterdam"
+    DEN_HAAG = "den-haag", "Den Haag"
+    ROTTERDAM = "rotterdam", "Rotterdam"
+    ZEELAND_WEST_BRABANT = "zeeland-west-brabant", "Zeeland-West-Brabant"
+    OOST_BRABANT = "oost-brabant", "Oost-Brabant"
+    LIMBURG = "limburg", "Limburg"
+
+
+class CloseOutcome(models.TextChoices):
+    """How an operator closes an incident."""
+
+    FALSE_ALARM = "false_alarm", _("loos alarm")
+    VIOLATION_CONFIRMED = "violation_confirmed", _("overtreding bevestigd")
+    DEVICE_FAULT = "device_fault", _("apparaatstoring")
+    HANDLED_BY_POLICE = "handled_by_police", _("afgehandeld door politie")
+    PERSON_RETURNED = "person_returned", _("persoon teruggekeerd / contact hersteld")
+    OTHER = "other", _("anders (zie notitie)")
+
+
+def script_labels() -> dict[str, str]:
+    """Return the labels the scripts need, in the active language."""
+    return {
+        key: str(value)
+        for key, value in {
+            "decimal_mark": _(","),
+            "live": _("Live"),
+            "connection_lost": _("Verbinding verbroken – gegevens kunnen verouderd zijn"),
+            "new_incident": _("Nieuw incident"),
+            "sound_on": _("Geluid aan"),
+            "sound_off": _("Geluid uit"),
+            "priority": _("Prioriteit"),
+            "type": _("Soort"),
+            "person": _("Persoon"),
+            "risk": _("Risico"),
+            "certainty": _("Zekerheid"),
+            "distance": _("Afstand tot beschermde locatie"),
+            "eta": _("Geschatte aankomst"),
+            "eta_now": _("nu"),
+            "region": _("Regio"),
+            "status": _("Status"),
+            "opened": _("Geopend"),
+            "assigned": _("Behandelaar"),
+            "last_fix": _("Laatste positie"),
+            "version": _("Versie"),
+            "no_alerts": _("Nog geen meldingen verstuurd."),
+            "confirm_escalate": _("Dit incident nu als melding naar de politie sturen?"),
+            "device": _("Apparaat"),
+            "health": _("Toestand"),
+            "last_contact": _("Laatste contact"),
+            "battery": _("Batterij"),
+            "strap": _("Band"),
+            "gps": _("GPS"),
+            "vendor": _("Leverancier"),
+        }.items()
+    }

@@ -1,0 +1,230 @@
+"""Turn incidents, alerts and devices into the JSON the dashboard's scripts render."""
+
+from functools import lru_cache
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from geofence.alerts.models import AlertOutbox, AlertStatus
+from geofence.models import IncidentState, IncidentType
+from registry.models import RiskLevel
+
+from .geometry import protected_location
+from .labels import PoliceRegion
+
+HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue
+PRIORITY_CLASSES = {1: "critical", 2: "high", 3: "medium"}
+ZONE_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
+
+# Timeline and alert actions; values not listed are shown as stored.
+ACTION_LABELS = {
+    "opened": gettext_lazy("geopend"),
+    "escalated": gettext_lazy("geëscaleerd"),
+    "acknowledged": gettext_lazy("bevestigd door meldkamer"),
+    "closed": gettext_lazy("gesloten"),
+    "updated": gettext_lazy("bijgewerkt"),
+    "assigned": gettext_lazy("toegewezen"),
+    "note": gettext_lazy("notitie"),
+    "manual_escalation": gettext_lazy("handmatig naar politie"),
+    "police_acknowledged": gettext_lazy("bevestigd door politie"),
+}
+
+
+@lru_cache(maxsize=512)
+def _label(choices, value: str, language: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def label(choices, value: str) -> str:
+    """Return the translated label of a choice; cached, because the board renders hundreds per second."""
+    return _label(choices, value, translation.get_language())
+
+
+def local(dt, fmt: str = "%d-%m-%Y %H:%M:%S") -> str:
+    return timezone.localtime(dt).strftime(fmt) if dt else ""
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def priority_fields(priority: int) -> dict:
+    return {
+        "priority": priority,
+        "priority_label": f"P{priority}",
+        "priority_class": PRIORITY_CLASSES.get(priority, "low"),
+        "is_high_priority": priority <= HIGH_PRIORITY,
+    }
+
+
+def certainty_label(incident) -> str:
+    if incident.type not in ZONE_TYPES:
+        return ""
+    return _("zeker") if incident.definite else _("mogelijk")
+
+
+def board_row(incident) -> dict:
+    """Return the board's fields of one incident (annotated by queries.annotate_context)."""
+    return {
+        "id": incident.pk,
+        "url": f"/monitor/incidents/{incident.pk}/",
+        "type": incident.type,
+        "type_label": label(IncidentType, incident.type),
+        "state": incident.state,
+        "state_label": label(IncidentState, incident.state),
+        **priority_fields(incident.priority),
+        "risk": incident.monitor_risk,
+        "risk_label": label(RiskLevel, incident.monitor_risk) if incident.monitor_risk else _("onbekend"),
+        "definite": incident.definite,
+        "certainty_label": certainty_label(incident),
+        "distance_m": incident.monitor_distance_m,
+        "closest_distance_m": incident.closest_distance_m,
+        "eta_min": incident.eta_min,
+        "person": incident.person.full_name if incident.person_id else _subject_of(incident),
+        "region": incident.monitor_region,
+        "region_label": label(PoliceRegion, incident.monitor_region) if incident.monitor_region else _("onbekend"),
+        "opened_at": incident.opened_at.isoformat(),
+        "opened_at_local": local(incident.opened_at, "%d-%m %H:%M:%S"),
+        "last_fix_at_local": local(incident.last_fix.ts) if incident.last_fix_id else "",
+        "assigned_to": incident.assigned_to.get_username() if incident.assigned_to_id else "",
+        "assigned_to_id": incident.assigned_to_id,
+        "version": incident.version,
+    }
+
+
+def _subject_of(incident) -> str:
+    if incident.type == IncidentType.MASS_OUTAGE:
+        count = len(incident.details.get("persons", []))
+        return _("%(count)d personen getroffen") % {"count": count}
+    return ""
+
+
+def delivery_row(alert: AlertOutbox) -> dict:
+    """Return the delivery state of one alert: queued, delivered, acknowledged by police, or failed."""
+    if alert.status == AlertStatus.DEAD:
+        state, label = "failed", _("aflevering mislukt")
+        detail = _("%(n)d pogingen; laatste fout: %(error)s") % {"n": alert.attempts, "error": alert.last_error}
+    elif alert.status == AlertStatus.PENDING:
+        state, label = "queued", _("in wachtrij")
+        detail = _("poging %(n)d mislukt: %(error)s") % {"n": alert.attempts, "error": alert.last_error}
+        detail = detail if alert.last_error else ""
+    elif alert.acknowledged_at:
+        state, label = "acknowledged", _("bevestigd door politie")
+        detail = " · ".join(
+            p
+            for p in (
+                local(alert.acknowledged_at),
+                alert.acknowledged_by,
+                alert.get_police_outcome_display() if hasattr(alert, "get_police_outcome_display") else "",
+                alert.police_note,
+            )
+            if p
+        )
+    else:
+        state, label = "delivered", _("afgeleverd")
+        detail = local(alert.published_at)
+    return {
+        "alert_id": str(alert.alert_id),
+        "state": state,
+        "state_label": str(label),
+        "change": alert.change,
+        "change_label": action_label(alert.change),
+        "created_at_local": local(alert.created_at),
+        "detail": detail,
+    }
+
+
+def timeline_row(event) -> dict:
+    actor = event.actor.get_username() if event.actor_id else event.actor_name
+    return {
+        "kind": event.action,
+        "kind_label": action_label(event.action),
+        "at": event.at.isoformat(),
+        "at_local": local(event.at),
+        "actor": "" if actor == "system" else actor,
+        "text": event.note,
+    }
+
+
+def fix_point(fix) -> dict:
+    return {
+        "lat": fix.lat,
+        "lon": fix.lon,
+        "accuracy_m": fix.accuracy_m,
+        "at_local": local(fix.ts, "%H:%M:%S"),
+    }
+
+
+def zone_shapes(bans) -> list[dict]:
+    """Return the zones to draw: circles as centre and radius in metres (never a polygon approximation)."""
+    shapes = []
+    for ban in bans:
+        label = f"{ban.get_kind_display()} · {ban.zone_description or ban.decision.reference}"
+        base = {"kind": ban.kind, "label": label}
+        if ban.zone_shape == "circle" and ban.centre_lat is not None:
+            centre = {"lat": ban.centre_lat, "lon": ban.centre_lon}
+            shapes.append(base | centre | {"shape": "circle", "radius_m": ban.effective_radius_m})
+        elif ban.zone_geojson:
+            shapes.append(base | {"shape": "polygon", "geojson": ban.zone_geojson})
+    return shapes
+
+
+def map_data(incident, bans, track, show_protected: bool) -> dict:
+    target = protected_location(incident) if show_protected else None
+    last = incident.last_fix or (track[-1] if track else None)
+    return {
+        "zones": zone_shapes(bans),
+        "protected": {"lat": target[0], "lon": target[1], "label": _("beschermde locatie")} if target else None,
+        "track": [fix_point(f) for f in track],
+        "last_fix": fix_point(last) | {"label": _("laatste positie %(at)s") % {"at": local(last.ts, "%H:%M:%S")}}
+        if last
+        else None,
+    }
+
+
+def yes_no(value: bool) -> str:
+    return _("ja") if value else _("nee")
+
+
+def ban_facts(incident, bans) -> list[list]:
+    """Return label/value pairs about the ban and its decision, including what the police may do."""
+    ban = incident.ban or (bans[0] if bans else None)
+    facts = []
+    if incident.person_id:
+        person = incident.person
+        born = person.date_of_birth.strftime("%d-%m-%Y") if person.date_of_birth else _("onbekend")
+        facts.append([_("Persoon"), f"{person.full_name} ({born})"])
+    if ban is None:
+        return facts
+    decision = ban.decision
+    facts += [
+        [_("Verbod"), f"{ban.get_kind_display()} · {ban.get_status_display()}"],
+        [_("Zone"), _zone_text(ban)],
+        [_("Geldig"), f"{local(ban.valid_from, '%d-%m-%Y')} – {local(ban.valid_until, '%d-%m-%Y') or _('onbepaald')}"],
+        [_("Beslissing"), _decision_text(decision)],
+        [_("Grondslag"), decision.get_legal_basis_display()],
+        [_("Dadelijk uitvoerbaar"), yes_no(decision.dut)],
+        [_("Risico (SASH)"), decision.get_sash_risk_display() or _("onbekend")],
+        [_("Handelwijze politie"), enforcement_text(decision)],
+    ]
+    return facts
+
+
+def _decision_text(decision) -> str:
+    return f"{decision.get_authority_display()} · {decision.reference} · {decision.decision_date:%d-%m-%Y}"
+
+
+def _zone_text(ban) -> str:
+    if ban.zone_shape == "circle":
+        radius_km = f"{ban.effective_radius_m / 1000:.1f}".replace(".", ",")
+        text = _("cirkel van %(km)s km") % {"km": radius_km}
+    else:
+        text = ban.get_zone_shape_display() or "–"
+    return f"{text} · {ban.zone_description}" if ban.zone_description else text
+
+
+def enforcement_text(decision) -> str:
+    if decision.arrest_possible:
+        return _("Aanhouding mogelijk bij heterdaad (art. 184a Sr).")
+    return _("Overtreding melden aan het OM; het OM beoordeelt elke melding.")

@@ -1,0 +1,206 @@
+"""Read queries of the dashboard: the board, one incident, its track and alerts, the devices."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Prefetch, Sum
+from django.utils import timezone, translation
+
+from geofence.alerts.models import AlertOutbox
+from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentState
+from registry.models import Ban, BanKind
+from registry.roles import Role
+
+# The board never shows more rows than this; a mass outage is one incident, not hundreds.
+BOARD_LIMIT = 500
+CLOSED_WINDOW = timedelta(hours=24)
+REFRESH_SECONDS = 15
+TRACK_LIMIT = 500
+# Columns the board never shows: skipping them halves the rows' decoding time.
+BOARD_UNUSED = [
+    "ban__zone_geojson",
+    "ban__time_windows",
+    "ban__contact_modes",
+    "protected_person__phone",
+    "protected_person__email",
+    "protected_person__street",
+    "assigned_to__password",
+]
+RISK_RANK = {"high": 3, "medium": 2, "low": 1, "": 0}
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    type: str = ""
+    region: str = ""
+    risk: str = ""
+    status: str = ""  # "" means every active state
+
+
+def board_incidents(filters: BoardFilters, now=None) -> list[Incident]:
+    """Return the incidents for the board, filtered, highest priority first."""
+    incidents = list(_board_queryset(filters, now or timezone.now())[:BOARD_LIMIT])
+    annotate_context(incidents)
+    if filters.risk:
+        incidents = [i for i in incidents if i.monitor_risk == filters.risk]
+    if filters.region:
+        # Unknown region matches every region filter: a missing region must not hide an incident.
+        incidents = [i for i in incidents if i.monitor_region in (filters.region, "")]
+    return sorted(incidents, key=board_sort_key)
+
+
+def board_fingerprint(filters: BoardFilters, now=None) -> str:
+    """Return a cheap token that changes when the board's incidents change (one aggregate query).
+
+    New and closed incidents change the count or highest id; operator actions
+    and state changes raise a version; fixes inside a zone raise fix_count.
+    The time bucket makes the board re-render at least every REFRESH_SECONDS,
+    so a change none of these catch (a region set in the admin) still arrives.
+    """
+    now = now or timezone.now()
+    qs = _board_queryset(filters, now).order_by()
+    figures = qs.aggregate(
+        n=Count("id"), top=Max("id"), v=Sum("version"), f=Sum("fix_count"), fix=Max("last_fix_id"), t=Max("updated_at")
+    )
+    bucket = int(now.timestamp()) // REFRESH_SECONDS
+    return f"{figures}|{bucket}|{translation.get_language()}|{filters}"
+
+
+def _board_queryset(filters: BoardFilters, now):
+    qs = Incident.objects.select_related(
+        "ban__decision", "ban__monitor_region", "person", "protected_person", "device", "last_fix", "assigned_to"
+    ).defer(*BOARD_UNUSED)
+    if filters.status == IncidentState.CLOSED:
+        qs = qs.filter(state=IncidentState.CLOSED, closed_at__gte=now - CLOSED_WINDOW)
+    elif filters.status:
+        qs = qs.filter(state=filters.status)
+    else:
+        qs = qs.active()
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    return qs.board_order()
+
+
+def board_sort_key(incident: Incident) -> tuple:
+    """Sort key: priority, then risk, definite before possible, nearer and sooner first, then oldest."""
+    inf = float("inf")
+    return (
+        incident.priority,
+        -RISK_RANK.get(incident.monitor_risk, 0),
+        not incident.definite,
+        incident.monitor_distance_m if incident.monitor_distance_m is not None else inf,
+        incident.eta_min if incident.eta_min is not None else inf,
+        incident.opened_at,
+        incident.pk,
+    )
+
+
+def annotate_context(incidents: list[Incident]) -> None:
+    """Attach risk, region and current distance to each incident (two queries for all of them)."""
+    from .geometry import distance_to_protected_m
+
+    fallback = _person_context([i.person_id for i in incidents if i.ban_id is None and i.person_id])
+    for incident in incidents:
+        risk, region = _ban_context(incident.ban) if incident.ban_id else fallback.get(incident.person_id, ("", ""))
+        incident.monitor_risk = risk
+        incident.monitor_region = region
+        incident.monitor_distance_m = distance_to_protected_m(incident)
+
+
+def _ban_context(ban: Ban) -> tuple[str, str]:
+    region = getattr(ban, "monitor_region", None)
+    return ban.decision.sash_risk or "", region.region if region else ""
+
+
+def _person_context(person_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Return, per person, the highest risk and a region of their bans in force (device incidents have no ban)."""
+    context: dict[int, tuple[str, str]] = {}
+    if not person_ids:
+        return context
+    bans = Ban.objects.in_force().filter(person_id__in=person_ids).select_related("decision", "monitor_region")
+    for ban in bans:
+        risk, region = _ban_context(ban)
+        old_risk, old_region = context.get(ban.person_id, ("", ""))
+        best = risk if RISK_RANK.get(risk, 0) > RISK_RANK.get(old_risk, 0) else old_risk
+        context[ban.person_id] = (best, old_region or region)
+    return context
+
+
+def incident_for_page(pk: int) -> Incident | None:
+    """Return one incident with everything its page shows, or None."""
+    incident = (
+        Incident.objects.select_related(
+            "ban__decision",
+            "ban__monitor_region",
+            "person",
+            "protected_person",
+            "device__vendor",
+            "device__status",
+            "last_fix",
+            "assigned_to",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if incident is not None:
+        annotate_context([incident])
+    return incident
+
+
+def zone_bans(incident: Incident) -> list[Ban]:
+    """Return the bans whose zones the map shows: the incident's, else the person's zones in force."""
+    if incident.ban_id:
+        return [incident.ban]
+    if not incident.person_id:
+        return []
+    kinds = [BanKind.AREA, BanKind.PRESENCE]
+    return list(Ban.objects.in_force().filter(person_id=incident.person_id, kind__in=kinds).select_related("decision"))
+
+
+def recent_track(incident: Incident) -> list[Fix]:
+    """Return the device's fixes from before the incident opened up to now (or its close), oldest first."""
+    if not incident.device_id:
+        return []
+    start = incident.opened_at - timedelta(hours=settings.MONITOR_TRACK_HOURS)
+    qs = Fix.objects.filter(device_id=incident.device_id, ts__gte=start)
+    if incident.closed_at:
+        qs = qs.filter(ts__lte=incident.closed_at)
+    return list(reversed(qs.order_by("-ts")[:TRACK_LIMIT]))
+
+
+def alert_rows(incident_id: int) -> list[AlertOutbox]:
+    return list(AlertOutbox.objects.filter(incident_id=incident_id).order_by("created_at", "id"))
+
+
+def timeline(incident: Incident):
+    return incident.timeline.select_related("actor").order_by("-at", "-id")
+
+
+def monitor_operators():
+    """Return the active users who may take an incident: operators and supervisors."""
+    roles = [Role.MONITORING_OPERATOR.value, Role.SUPERVISOR.value]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
+def monitored_devices():
+    """Return the devices in use with their status and current wearer."""
+    now = timezone.now()
+    return (
+        Device.objects.filter(active=True)
+        .select_related("vendor", "status")
+        .prefetch_related(_current_assignments(now))
+        .order_by("vendor__slug", "device_id")
+    )
+
+
+def _current_assignments(now):
+    current = DeviceAssignment.objects.at(now).select_related("person", "protected_person")
+    return Prefetch("assignments", queryset=current, to_attr="current_assignments")

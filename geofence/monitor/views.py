@@ -1,0 +1,168 @@
+"""Pages and JSON endpoints of the monitoring dashboard. Queries live in queries.py, writes in services.py."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponseNotModified, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from geofence.models import Incident, IncidentState, IncidentType
+from registry.models import RiskLevel
+from registry.roles import may_see_protected_persons
+
+from . import health, presenters, queries, services
+from .access import operator_json, operator_page
+from .detail import incident_detail
+from .labels import CloseOutcome, PoliceRegion, script_labels
+
+
+def _page_context(nav: str, **extra) -> dict:
+    return {"nav": nav, "labels": script_labels(), "poll_ms": settings.MONITOR_POLL_INTERVAL_MS, **extra}
+
+
+def _filters(request) -> queries.BoardFilters:
+    def pick(name, choices):
+        value = request.GET.get(name, "")
+        return value if value in choices else ""
+
+    return queries.BoardFilters(
+        type=pick("type", IncidentType.values),
+        region=pick("region", PoliceRegion.values),
+        risk=pick("risk", RiskLevel.values),
+        status=pick("status", IncidentState.values),
+    )
+
+
+def _filter_fields(filters: queries.BoardFilters) -> list[dict]:
+    everything = [("", _("alle"))]
+    return [
+        {"name": "type", "label": _("Soort"), "value": filters.type, "choices": everything + IncidentType.choices},
+        {"name": "region", "label": _("Regio"), "value": filters.region, "choices": everything + PoliceRegion.choices},
+        {"name": "risk", "label": _("Risico"), "value": filters.risk, "choices": everything + RiskLevel.choices},
+        {
+            "name": "status",
+            "label": _("Status"),
+            "value": filters.status,
+            "choices": [("", _("alle open"))] + [(s.value, s.label) for s in IncidentState],
+        },
+    ]
+
+
+def _etag(text: str) -> str:
+    return '"' + hashlib.blake2b(text.encode(), digest_size=12).hexdigest() + '"'
+
+
+def _not_modified(etag: str) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    return response
+
+
+def json_with_etag(request, payload: dict, etag: str | None = None) -> JsonResponse | HttpResponseNotModified:
+    """Answer the payload with an ETag (of its content unless given); 304 when the client has it already."""
+    etag = etag or _etag(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True))
+    if request.headers.get("If-None-Match") == etag:
+        return _not_modified(etag)
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False}, encoder=DjangoJSONEncoder)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@operator_page
+@require_GET
+def board(request):
+    filters = _filters(request)
+    context = _page_context("board", filters=_filter_fields(filters), loaded_at=timezone.now().isoformat())
+    return render(request, "monitor/board.html", context)
+
+
+@operator_json
+@require_GET
+def board_data(request):
+    filters = _filters(request)
+    # Most polls find nothing new: one aggregate query answers them with a bodiless 304.
+    etag = _etag(queries.board_fingerprint(filters))
+    if request.headers.get("If-None-Match") == etag:
+        return _not_modified(etag)
+    incidents = queries.board_incidents(filters)
+    return json_with_etag(request, {"incidents": [presenters.board_row(i) for i in incidents]}, etag=etag)
+
+
+@operator_page
+@require_GET
+def incident_page(request, pk: int):
+    if not Incident.objects.filter(pk=pk).exists():
+        raise Http404
+    context = _page_context(
+        "board",
+        incident_id=pk,
+        outcomes=CloseOutcome.choices,
+        show_protected=may_see_protected_persons(request.user),
+        tile_url=settings.MAP_TILE_URL,
+        tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+    )
+    return render(request, "monitor/incident.html", context)
+
+
+def incident_payload(request, pk: int) -> dict | None:
+    """Return everything the incident page shows, as seen by this user."""
+    incident = queries.incident_for_page(pk)
+    return None if incident is None else incident_detail(incident, request.user)
+
+
+@operator_json
+@require_GET
+def incident_data(request, pk: int):
+    payload = incident_payload(request, pk)
+    if payload is None:
+        return JsonResponse({"detail": _("Onbekend incident.")}, status=404)
+    return json_with_etag(request, payload)
+
+
+@operator_json
+@require_POST
+def incident_action(request, pk: int, action: str):
+    try:
+        body = json.loads(request.body or b"{}")
+        seen_version = int(body["version"])
+    except (ValueError, KeyError, TypeError):
+        message = _("Geef de versie van het incident mee die u zag.")
+        return JsonResponse({"detail": message, "field": "version"}, status=400)
+    if not Incident.objects.filter(pk=pk).exists():
+        return JsonResponse({"detail": _("Onbekend incident.")}, status=404)
+    if action not in ACTIONS:
+        return JsonResponse({"detail": _("Onbekende actie.")}, status=404)
+    try:
+        ACTIONS[action](pk, request.user, seen_version, body)
+    except services.ActionError as error:
+        return JsonResponse({"detail": error.message, **error.extra}, status=error.status)
+    return JsonResponse(incident_payload(request, pk), encoder=DjangoJSONEncoder)
+
+
+ACTIONS = {
+    "acknowledge": lambda pk, user, version, body: services.acknowledge(pk, user, version),
+    "assign": lambda pk, user, version, body: services.assign(pk, user, version, body.get("operator")),
+    "note": lambda pk, user, version, body: services.add_note(pk, user, version, str(body.get("text", ""))),
+    "escalate": lambda pk, user, version, body: services.escalate(pk, user, version, note=str(body.get("note", ""))),
+    "close": lambda pk, user, version, body: services.close(
+        pk, user, version, str(body.get("outcome", "")), note=str(body.get("note", ""))
+    ),
+}
+
+
+@operator_page
+@require_GET
+def devices(request):
+    return render(request, "monitor/devices.html", _page_context("devices"))
+
+
+@operator_json
+@require_GET
+def devices_data(request):
+    return json_with_etag(request, {"devices": health.device_rows(queries.monitored_devices())})
