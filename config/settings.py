@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "registry",
     "geofence.alerts",
+    # Demo data, feed simulator and the one-command demo.
+    "seeds",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,142 @@
+"""Scripted feed scenarios on the demo data: what each ankle monitor sends, and when.
+
+Pure: a scenario is a list of uploads (`Post`) at scenario times, built from
+`trajectories` and the places in `demo_data`. The simulator puts them on the
+clock and sends them to the feed API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import demo_data as data
+from .trajectories import (
+    CYCLING,
+    DRIVING,
+    WALKING,
+    AccuracyModel,
+    Fix,
+    Leg,
+    add_gps_noise,
+    point_at,
+    simulate,
+    upload,
+)
+
+POSITIONS = "positions"
+EVENTS = "events"
+
+# Event types of the feed API, as the vendor sends them.
+HEARTBEAT = "heartbeat"
+STRAP_TAMPER = "strap_tamper"
+STRAP_RESTORED = "strap_restored"
+
+
+@dataclass(frozen=True)
+class Event:
+    t: float
+    type: str
+
+
+@dataclass(frozen=True)
+class Post:
+    """One upload to the feed API at scenario time `send_t`."""
+
+    send_t: float
+    endpoint: str  # POSITIONS or EVENTS
+    device: str
+    fixes: tuple[Fix, ...] = ()
+    events: tuple[Event, ...] = ()
+    note: str = ""
+
+
+# From Maarssen along the Amsterdamsestraatweg into Utrecht: about 8 km from the Domplein at the start.
+APPROACH_ROUTE = (
+    Leg(WALKING, ((52.13850, 5.03350), (52.13720, 5.03720)), pause_s=30),
+    Leg(
+        DRIVING,
+        (
+            (52.13600, 5.04100),
+            (52.12900, 5.05300),
+            (52.12150, 5.06550),
+            (52.11500, 5.08000),
+            (52.10800, 5.09200),
+            (52.10100, 5.10300),
+            (52.09600, 5.11100),
+        ),
+        pause_s=45,
+    ),
+    Leg(WALKING, ((52.09500, 5.11250), (52.09330, 5.11600), (52.09200, 5.11900))),
+)
+
+
+def approach(rng: np.random.Generator) -> list[Post]:
+    """Walk to a car, drive into the Utrecht 5 km zone, park and walk on towards the centre."""
+    points = simulate(APPROACH_ROUTE, interval_s=15.0, rng=rng)
+    fixes = add_gps_noise(points, rng=rng)
+    # A short network outage while still far out; the platform forwards the stored fixes.
+    batches = upload(
+        fixes, every_s=30.0, outages=[(90.0, 150.0)], late_probability=0.08, late_by_s=45.0,
+        duplicate_probability=0.05, rng=rng,
+    )  # fmt: skip
+    return [_positions(data.DEVICE_APPROACH, b.send_t, b.fixes, _note(b)) for b in batches]
+
+
+def jitter(rng: np.random.Generator) -> list[Post]:
+    """Walk along the Amersfoort 5 km boundary, crossing it back and forth, then walk away."""
+    centre = (data.AMERSFOORT.lat, data.AMERSFOORT.lon)
+    along = [point_at(centre, 250.0 + 0.5 * i, 5000.0 + (30.0 if i % 2 else -30.0)) for i in range(24)]
+    away = [point_at(centre, 262.0, 5200.0), point_at(centre, 263.0, 5600.0)]
+    legs = [Leg(WALKING, tuple(along)), Leg(CYCLING, tuple(away))]
+    points = simulate(legs, interval_s=10.0, rng=rng)
+    fixes = add_gps_noise(points, rng=rng, accuracy=AccuracyModel(good_m=12.0, poor_m=35.0))
+    batches = upload(fixes, every_s=30.0, rng=rng)
+    return [_positions(data.DEVICE_JITTER, b.send_t, b.fixes, _note(b)) for b in batches]
+
+
+def silent(rng: np.random.Generator) -> list[Post]:
+    """Report from Kampen for a few minutes, far from any zone, then fall silent for good."""
+    home = (52.55500, 5.91100)
+    points = simulate([Leg(WALKING, (home, point_at(home, 80.0, 150.0)), pause_s=120.0)], interval_s=30.0, rng=rng)
+    fixes = add_gps_noise(points, rng=rng)
+    posts = [_positions(data.DEVICE_SILENT, b.send_t, b.fixes) for b in upload(fixes, every_s=60.0, rng=rng)]
+    beats = [Post(t, EVENTS, data.DEVICE_SILENT, events=(Event(t, HEARTBEAT),)) for t in (60.0, 120.0, 180.0)]
+    return sorted(posts + beats, key=lambda p: p.send_t)
+
+
+def tamper(rng: np.random.Generator) -> list[Post]:
+    """Stay at home in Sneek; the strap is opened after a few minutes."""
+    home = (53.03250, 5.66000)
+    points = simulate([Leg(WALKING, (home, point_at(home, 200.0, 40.0)), pause_s=540.0)], interval_s=60.0, rng=rng)
+    fixes = add_gps_noise(points, rng=rng, accuracy=AccuracyModel(good_m=15.0))
+    posts = [_positions(data.DEVICE_TAMPER, b.send_t, b.fixes) for b in upload(fixes, every_s=60.0, rng=rng)]
+    posts.append(Post(150.0, EVENTS, data.DEVICE_TAMPER, events=(Event(148.0, STRAP_TAMPER),), note="enkelband open"))
+    return sorted(posts, key=lambda p: p.send_t)
+
+
+SCENARIOS: dict[str, Callable[[np.random.Generator], list[Post]]] = {
+    "approach": approach,
+    "jitter": jitter,
+    "silent": silent,
+    "tamper": tamper,
+}
+
+
+def build(name: str, seed: int = 2026) -> list[Post]:
+    """Return the posts of one scenario, or of all of them ("all"), ordered by send time."""
+    names = list(SCENARIOS) if name == "all" else [name]
+    posts: list[Post] = []
+    for i, scenario in enumerate(names):
+        posts.extend(SCENARIOS[scenario](np.random.default_rng(seed + i)))
+    return sorted(posts, key=lambda p: p.send_t)
+
+
+def _positions(device: str, send_t: float, fixes: tuple[Fix, ...], note: str = "") -> Post:
+    return Post(send_t, POSITIONS, device, fixes=fixes, note=note)
+
+
+def _note(batch) -> str:
+    return "te laat" if batch.late else ("dubbel" if batch.duplicate else "")
