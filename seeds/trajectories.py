@@ -144,9 +144,9 @@ def _move_along(leg: Leg, rng: np.random.Generator, step_s: float) -> list[Point
         factor = 1.0 + 0.9 * (factor - 1.0) + rng.normal(0.0, leg.mode.spread * math.sqrt(1 - 0.81))
         target = min(leg.mode.cruise_mps * max(factor, 0.5), _braking_limit(path, limits, s, leg.mode))
         v = min(target, v + leg.mode.accel_mps2 * step_s) if target > v else max(target, 0.3)
-        s = min(path.length, s + v * step_s)
-        t += step_s
-        points.append(path.point_at(s, t, v))
+        moved = min(path.length - s, v * step_s)
+        s, t = s + moved, t + step_s
+        points.append(path.point_at(s, t, moved / step_s))
     return points
 
 
