@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "registry",
     "geofence.alerts",
+    "geofence",
     # Demo data, feed simulator and the one-command demo.
     "seeds",
 ]
@@ -149,6 +150,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Device feeds and incidents (geofence app).
+FEED_MAX_BATCH_ITEMS = env_int("FEED_MAX_BATCH_ITEMS", 10_000)
+FEED_MAX_FUTURE_SECONDS = env_int("FEED_MAX_FUTURE_SECONDS", 300)
+# Minutes without a fix or heartbeat before a worn device counts as silent, per SASH risk ("" = unscreened).
+GEOFENCE_SILENT_MINUTES = {
+    "high": env_int("SILENT_MINUTES_HIGH_RISK", 5),
+    "medium": env_int("SILENT_MINUTES_MEDIUM_RISK", 10),
+    "low": env_int("SILENT_MINUTES_LOW_RISK", 15),
+    "": env_int("SILENT_MINUTES_UNSCREENED", 10),
+}
+GEOFENCE_SILENT_CHECK_SECONDS = env_int("SILENT_CHECK_SECONDS", 60)
+GEOFENCE_NO_GPS_FIX_MINUTES = env_int("NO_GPS_FIX_MINUTES", 15)
+GEOFENCE_BATTERY_CRITICAL_PCT = env_int("BATTERY_CRITICAL_PCT", 10)
+# One outage incident instead of hundreds: this many devices of one vendor, and this share of its worn
+# devices, going silent within the window.
+GEOFENCE_MASS_OUTAGE_MIN_DEVICES = env_int("MASS_OUTAGE_MIN_DEVICES", 20)
+GEOFENCE_MASS_OUTAGE_MIN_SHARE = env_int("MASS_OUTAGE_MIN_PERCENT", 30) / 100
+GEOFENCE_MASS_OUTAGE_WINDOW_MINUTES = env_int("MASS_OUTAGE_WINDOW_MINUTES", 10)
+CELERY_BEAT_SCHEDULE = {
+    "check-silent-devices": {
+        "task": "geofence.tasks.check_silent_devices",
+        "schedule": float(GEOFENCE_SILENT_CHECK_SECONDS),
+    },
+}
 
 # The police queue: kombu URL; the default needs no service.
 POLICE_QUEUE_URL = env_str("POLICE_QUEUE_URL", "filesystem://")

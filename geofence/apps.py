@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeofenceConfig(AppConfig):
+    name = "geofence"
+    label = "geofence"
+    verbose_name = _("Enkelbanden en incidenten")
+
+    def ready(self) -> None:
+        from .incidents import zones
+
+        zones.connect_cache_signals()

@@ -1,0 +1,233 @@
+"""Store what vendors send: fixes and events in, refused items to quarantine, evaluation queued on commit."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from geofence.db import insert_ignore_returning, update_from_values
+from geofence.models import Device, DeviceEvent, DeviceStatus, Fix, QuarantinedItem, QuarantineReason, Vendor
+
+from .serializers import ParsedEvent, ParsedFix, Rejection, sanitize, validate_events, validate_fixes
+
+FIX_COLUMNS = ("device_id", "ts", "lat", "lon", "accuracy_m", "speed_mps", "heading", "battery_pct", "received_at")
+
+
+@dataclass
+class FeedResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        ordered = sorted(self.rejected, key=lambda r: r.index)
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": [r.as_json() for r in ordered]}
+
+
+def max_ahead() -> timedelta:
+    return timedelta(seconds=settings.FEED_MAX_FUTURE_SECONDS)
+
+
+def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> FeedResult:
+    """Store the valid fixes once each, quarantine the rest, and queue their evaluation on commit."""
+    now = now or timezone.now()
+    valid, rejected = validate_fixes(items, now, max_ahead())
+    devices, refused = resolve_devices(vendor, valid)
+    rejected += refused
+    rows = sorted(
+        (
+            (devices[f.device_ref], f.ts, f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading, f.battery_pct, now)
+            for f in valid
+            if f.device_ref in devices
+        ),
+        key=lambda r: (r[0], r[1]),  # one insert order for all requests: no lock cycles
+    )
+    with transaction.atomic():
+        inserted = insert_ignore_returning(
+            Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), ("id", "device_id", "ts", "battery_pct")
+        )
+        quarantine(vendor, QuarantinedItem.Kind.FIX, rejected, now)
+        record_fixes_on_status(inserted)
+        queue_evaluation(inserted)
+    return FeedResult(accepted=len(inserted), duplicates=len(rows) - len(inserted), rejected=rejected)
+
+
+def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) -> tuple[dict[str, int], list]:
+    """Return {device ref: device pk} for the vendor's own devices, and rejections for the rest."""
+    items = list(items)
+    refs = {i.device_ref for i in items}
+    own, foreign = {}, set()
+    for pk, ref, vendor_id in Device.objects.filter(device_id__in=refs).values_list("id", "device_id", "vendor_id"):
+        if vendor_id == vendor.pk:
+            own[ref] = pk
+        else:
+            foreign.add(ref)
+    refused = [_device_rejection(i, foreign) for i in items if i.device_ref not in own]
+    return own, refused
+
+
+def _device_rejection(item: ParsedFix | ParsedEvent, foreign: set[str]) -> Rejection:
+    raw = _raw(item)
+    if item.device_ref in foreign:
+        return Rejection(
+            item.index, QuarantineReason.FOREIGN_DEVICE, "device belongs to another vendor", raw, item.device_ref
+        )
+    detail = f"device {item.device_ref!r} is not registered; kept for attribution once it is"
+    return Rejection(item.index, QuarantineReason.UNKNOWN_DEVICE, detail, raw, item.device_ref)
+
+
+def _raw(item: ParsedFix | ParsedEvent) -> dict:
+    if isinstance(item, ParsedEvent):
+        return {"device": item.device_ref, "ts": item.ts.isoformat(), "type": item.type, **item.payload}
+    raw = {"device": item.device_ref, "ts": item.ts.isoformat(), "lat": item.lat, "lon": item.lon}
+    raw["accuracy_m"] = item.accuracy_m
+    for name in ("speed_mps", "heading", "battery_pct"):
+        if getattr(item, name) is not None:
+            raw[name] = getattr(item, name)
+    return raw
+
+
+def quarantine(vendor: Vendor, kind: str, rejected: list[Rejection], now: datetime) -> None:
+    QuarantinedItem.objects.bulk_create(
+        QuarantinedItem(
+            vendor=vendor,
+            kind=kind,
+            device_ref=r.device_ref,
+            index=r.index,
+            raw=sanitize(r.raw),
+            reason=r.reason,
+            message=r.detail,
+            received_at=now,
+        )
+        for r in rejected
+    )
+
+
+def record_fixes_on_status(inserted: list[tuple]) -> None:
+    """Move each device's last fix and last contact forward (never back: late fixes arrive too)."""
+    newest: dict[int, tuple] = {}
+    for fix_id, device_id, ts, battery in inserted:
+        ts = _aware(ts)
+        if device_id not in newest or ts > newest[device_id][2]:
+            newest[device_id] = (device_id, fix_id, ts, battery, ts)
+    rows = sorted(newest.values())
+    update_from_values(
+        DeviceStatus._meta.db_table,
+        "device_id",
+        ("last_fix_id", "last_fix_at", "battery_pct", "last_contact_at"),
+        rows,
+        where="t.last_fix_at IS NULL OR t.last_fix_at < v.last_fix_at",
+    )
+    # The GPS works again as soon as a fix arrives after it was lost.
+    DeviceStatus.objects.filter(device_id__in=newest, gps_lost_at__isnull=False).update(gps_state="ok")
+    record_contact([(r[0], r[2]) for r in rows])
+
+
+def record_contact(rows: list[tuple[int, datetime]]) -> None:
+    update_from_values(
+        DeviceStatus._meta.db_table,
+        "device_id",
+        ("last_contact_at",),
+        sorted(rows),
+        where="t.last_contact_at IS NULL OR t.last_contact_at < v.last_contact_at",
+    )
+
+
+def queue_evaluation(inserted: list[tuple]) -> None:
+    """Queue the evaluation of the new fixes for after the commit: a rollback queues nothing."""
+    ranges: dict[int, list[datetime]] = {}
+    for _fix_id, device_id, ts, _battery in inserted:
+        ts = _aware(ts)
+        low_high = ranges.setdefault(device_id, [ts, ts])
+        low_high[0], low_high[1] = min(low_high[0], ts), max(low_high[1], ts)
+    if not ranges:
+        return
+    payload = [[device_id, lo.isoformat(), hi.isoformat()] for device_id, (lo, hi) in sorted(ranges.items())]
+    transaction.on_commit(lambda: _enqueue_evaluation(payload))
+
+
+def _enqueue_evaluation(payload: list) -> None:
+    from geofence import tasks
+
+    tasks.evaluate_fixes.delay(payload)
+
+
+def _aware(ts) -> datetime:
+    # SQLite's RETURNING hands back text; PostgreSQL an aware datetime.
+    if isinstance(ts, str):
+        ts = datetime.fromisoformat(ts)
+    return ts if timezone.is_aware(ts) else timezone.make_aware(ts, UTC)
+
+
+def store_events(vendor: Vendor, items: list, now: datetime | None = None) -> FeedResult:
+    """Store the valid device events once each, quarantine the rest, and queue their effects on commit."""
+    now = now or timezone.now()
+    valid, rejected = validate_events(items, now, max_ahead())
+    devices, refused = resolve_devices(vendor, valid)
+    rejected += refused
+    rows = sorted((devices[e.device_ref], e.ts, e.type, e.payload, now) for e in valid if e.device_ref in devices)
+    with transaction.atomic():
+        inserted = insert_ignore_returning(
+            DeviceEvent._meta.db_table,
+            ("device_id", "ts", "type", "payload", "received_at"),
+            [(d, ts, kind, _json(payload), received) for d, ts, kind, payload, received in rows],
+            ("device_id", "ts", "type"),
+            ("id", "device_id", "ts"),
+        )
+        quarantine(vendor, QuarantinedItem.Kind.EVENT, rejected, now)
+        contact: dict[int, datetime] = {}
+        for _pk, device_id, ts in inserted:
+            contact[device_id] = max(contact.get(device_id, _aware(ts)), _aware(ts))
+        record_contact(list(contact.items()))
+        event_ids = [row[0] for row in inserted]
+        if event_ids:
+            transaction.on_commit(lambda: _enqueue_events(event_ids))
+    return FeedResult(accepted=len(inserted), duplicates=len(rows) - len(inserted), rejected=rejected)
+
+
+def _json(payload: dict) -> str:
+    return json.dumps(payload)
+
+
+def _enqueue_events(event_ids: list[int]) -> None:
+    from geofence import tasks
+
+    tasks.process_device_events.delay(event_ids)
+
+
+def attribute_quarantined_fixes(device: Device, now: datetime | None = None) -> int:
+    """Store the quarantined fixes a now-registered device sent while unknown; return how many were new."""
+    now = now or timezone.now()
+    pending = list(
+        QuarantinedItem.objects.filter(
+            vendor_id=device.vendor_id,
+            device_ref=device.device_id,
+            reason=QuarantineReason.UNKNOWN_DEVICE,
+            kind=QuarantinedItem.Kind.FIX,
+            attributed_at__isnull=True,
+        )
+    )
+    parsed = []
+    for item in pending:
+        fixes, _ = validate_fixes([item.raw], item.received_at, max_ahead())
+        parsed.extend((item, f) for f in fixes)
+    rows = sorted(
+        (device.pk, f.ts, f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading, f.battery_pct, item.received_at)
+        for item, f in parsed
+    )
+    with transaction.atomic():
+        inserted = insert_ignore_returning(
+            Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), ("id", "device_id", "ts", "battery_pct")
+        )
+        by_ts = {_aware(ts): pk for pk, _d, ts, _b in inserted}
+        for item, f in parsed:
+            item.attributed_fix_id = by_ts.get(f.ts) or Fix.objects.get(device=device, ts=f.ts).pk
+            item.attributed_at = now
+        QuarantinedItem.objects.bulk_update([i for i, _ in parsed], ["attributed_fix", "attributed_at"])
+        record_fixes_on_status(inserted)
+        queue_evaluation(inserted)
+    return len(inserted)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .views import EventsFeedView, PositionsFeedView
+
+urlpatterns = [
+    path("feeds/positions", PositionsFeedView.as_view(), name="feed-positions"),
+    path("feeds/events", EventsFeedView.as_view(), name="feed-events"),
+]

@@ -1,0 +1,380 @@
+"""Run stored fixes through the engine and the per-zone tracker; turn transitions into incident changes.
+
+One call handles the fixes of many devices in one engine batch. It is
+idempotent: per device, only fixes after `DeviceStatus.evaluated_until` are
+processed, under a per-device lock, so a re-run or a concurrent run of the
+same fixes changes nothing.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+
+from geofence.db import lock_devices, update_from_values
+from geofence.engine.constants import SUPPORTED_LAT_RANGE, SUPPORTED_LON_RANGE
+from geofence.engine.evaluate import FixBatch, PointFix, evaluate
+from geofence.engine.tracker import Observation, Phase, TrackState, Transition, advance
+from geofence.engine.verdicts import InactiveReason, Verdict
+from geofence.models import (
+    DeviceAssignment,
+    DeviceStatus,
+    Fix,
+    Incident,
+    IncidentType,
+    ZoneTrack,
+)
+
+from . import devices as device_incidents
+from .services import Action, change_state, open_incident
+from .zones import Catalogue, current_catalogue
+
+# Fixes this much older than a batch's range are left to their own evaluation run.
+LOOKBACK = timedelta(hours=1)
+
+
+@dataclass
+class _Fixes:
+    id: list[int] = field(default_factory=list)
+    device: list[int] = field(default_factory=list)
+    t: list[float] = field(default_factory=list)
+    lat: list[float] = field(default_factory=list)
+    lon: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    subject: list[int] = field(default_factory=list)
+
+
+def evaluate_device_ranges(ranges: list[list]) -> int:
+    """Evaluate the stored fixes of each [device pk, first ts, last ts]; return how many fixes went through."""
+    catalogue = current_catalogue()
+    with transaction.atomic():
+        device_ids = [int(r[0]) for r in ranges]
+        lock_devices(device_ids)
+        evaluated = dict(
+            DeviceStatus.objects.filter(device_id__in=device_ids).values_list("device_id", "evaluated_until")
+        )
+        fixes = _load_fixes(ranges, evaluated)
+        if not fixes.id:
+            return 0
+        device_incidents.close_recovered(set(fixes.device), at=_dt(max(fixes.t)), gps=True)
+        _track(catalogue, fixes, evaluated)
+        _mark_evaluated(fixes)
+    return len(fixes.id)
+
+
+def _load_fixes(ranges: list[list], evaluated: dict) -> _Fixes:
+    bounds = {}
+    for device_id, lo, hi in ranges:
+        lo, hi = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
+        done = evaluated.get(int(device_id))
+        # Include stored fixes after the last evaluated one that a concurrent batch brought in.
+        bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo, done is not None, hi)
+    low = min(b[0] for b in bounds.values())
+    high = max(b[2] for b in bounds.values())
+    rows = (
+        Fix.objects.filter(device_id__in=bounds, ts__gte=low, ts__lte=high)
+        .order_by("ts", "id")
+        .values_list("id", "device_id", "ts", "lat", "lon", "accuracy_m")
+    )
+    fixes = _Fixes()
+    for fix_id, device_id, ts, lat, lon, accuracy in rows:
+        start, exclusive, end = bounds[device_id]
+        if ts > end or ts < start or (exclusive and ts == start):
+            continue
+        fixes.id.append(fix_id)
+        fixes.device.append(device_id)
+        fixes.t.append(ts.timestamp())
+        fixes.lat.append(lat)
+        fixes.lon.append(lon)
+        fixes.accuracy.append(accuracy)
+    fixes.subject = _subjects(fixes)
+    return fixes
+
+
+def _subjects(fixes: _Fixes) -> list[int]:
+    """Return the person wearing the device at each fix's time, or -1 (unassigned or a victim's device)."""
+    spans = defaultdict(list)
+    rows = DeviceAssignment.objects.filter(device_id__in=set(fixes.device), person__isnull=False)
+    for device_id, person_id, start, end in rows.values_list("device_id", "person_id", "valid_from", "valid_until"):
+        spans[device_id].append((start.timestamp(), end.timestamp() if end else math.inf, person_id))
+    found = []
+    for device_id, t in zip(fixes.device, fixes.t, strict=True):
+        found.append(next((p for start, end, p in spans.get(device_id, ()) if start <= t < end), -1))
+    return found
+
+
+def _mark_evaluated(fixes: _Fixes) -> None:
+    newest: dict[int, float] = {}
+    for device_id, t in zip(fixes.device, fixes.t, strict=True):
+        newest[device_id] = max(newest.get(device_id, t), t)
+    rows = sorted((device_id, _dt(t)) for device_id, t in newest.items())
+    update_from_values(
+        DeviceStatus._meta.db_table,
+        "device_id",
+        ("evaluated_until",),
+        rows,
+        where="t.evaluated_until IS NULL OR t.evaluated_until < v.evaluated_until",
+    )
+
+
+def _dt(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
+
+
+def _track(catalogue: Catalogue, fixes: _Fixes, evaluated: dict) -> None:
+    keep = _evaluable(catalogue, fixes)
+    if not keep.any():
+        return
+    idx = np.flatnonzero(keep)
+    batch = FixBatch.from_arrays(
+        np.asarray(fixes.subject)[idx],
+        np.asarray(fixes.t)[idx],
+        np.asarray(fixes.lat)[idx],
+        np.asarray(fixes.lon)[idx],
+        np.asarray(fixes.accuracy)[idx],
+    )
+    result = evaluate(catalogue.index, batch, protected_fixes=_protected_fixes(catalogue))
+    zone_id = result.zone_id
+    t = batch.t[result.fix_index]
+    in_force = (t >= catalogue.valid_from[zone_id]) & (t < catalogue.valid_until[zone_id])
+    if not in_force.any():
+        return
+    tracker = _Tracker(catalogue, fixes, evaluated, idx)
+    tracker.run(result, np.flatnonzero(in_force))
+
+
+def _evaluable(catalogue: Catalogue, fixes: _Fixes) -> np.ndarray:
+    """Return which fixes the engine can judge: worn by a subject with zones, inside its supported area."""
+    subject = np.asarray(fixes.subject, dtype=np.int64)
+    lat, lon = np.asarray(fixes.lat), np.asarray(fixes.lon)
+    has_zones = np.isin(subject, catalogue.index.subjects) if len(catalogue.index) else np.zeros(len(subject), bool)
+    # Outside the engine's area (a trip abroad) no Dutch zone can be near: stored, not evaluated.
+    supported = (lat >= SUPPORTED_LAT_RANGE[0]) & (lat <= SUPPORTED_LAT_RANGE[1])
+    supported &= (lon >= SUPPORTED_LON_RANGE[0]) & (lon <= SUPPORTED_LON_RANGE[1])
+    return has_zones & supported
+
+
+def _protected_fixes(catalogue: Catalogue) -> dict[int, PointFix]:
+    if not catalogue.has_moving_zones:
+        return {}
+    by_device = {d: pp for pp, devices in catalogue.victim_devices.items() for d in devices}
+    found: dict[int, PointFix] = {}
+    rows = DeviceStatus.objects.filter(device_id__in=by_device, last_fix__isnull=False).values_list(
+        "device_id", "last_fix__ts", "last_fix__lat", "last_fix__lon", "last_fix__accuracy_m"
+    )
+    for device_id, ts, lat, lon, accuracy in rows:
+        pp = by_device[device_id]
+        if pp not in found or found[pp].t < ts.timestamp():
+            found[pp] = PointFix(ts.timestamp(), lat, lon, accuracy)
+    return found
+
+
+class _Tracker:
+    """Feed (fix, zone) pairs to the engine's tracker in event-time order and act on transitions."""
+
+    def __init__(self, catalogue: Catalogue, fixes: _Fixes, evaluated: dict, idx: np.ndarray) -> None:
+        self.catalogue = catalogue
+        self.fixes = fixes
+        self.evaluated = evaluated
+        self.idx = idx  # batch position -> position in `fixes`
+        devices = {fixes.device[i] for i in idx}
+        self.rows = {
+            (z.ban_id, z.device_id, z.zone_key): z
+            for z in ZoneTrack.objects.select_for_update().filter(device_id__in=devices)
+        }
+        self.states = {key: TrackState.from_dict(row.state) for key, row in self.rows.items()}
+        self.changed: set[tuple] = set()
+        self.incidents = {
+            (i.ban_id, i.device_id): i
+            for i in Incident.objects.active()
+            .filter(device_id__in=devices, type__in=[IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION])
+            .select_related("ban__decision", "person", "device__vendor", "last_fix")
+        }
+        self.stats: dict[int, dict] = {}
+
+    def run(self, result, pairs: np.ndarray) -> None:
+        cols = {
+            name: getattr(result, name)[pairs].tolist()
+            for name in (
+                "fix_index",
+                "zone_id",
+                "verdict",
+                "approach_level",
+                "beyond_exit_margin",
+                "inactive_reason",
+                "suspect",
+                "centre_distance_m",
+                "signed_distance_m",
+                "eta_min",
+            )
+        }
+        for k in range(len(pairs)):
+            self._step({name: values[k] for name, values in cols.items()})
+        self._save_tracks()
+        self._save_stats()
+
+    def _step(self, pair: dict) -> None:
+        i = int(self.idx[pair["fix_index"]])
+        device_id, t = self.fixes.device[i], self.fixes.t[i]
+        meta = self.catalogue.meta[pair["zone_id"]]
+        key = (meta.ban_id, device_id, meta.zone_key)
+        state = self.states.get(key) or TrackState(last_t=_ts(self.evaluated.get(device_id)))
+        obs = Observation(
+            t=t,
+            verdict=Verdict(pair["verdict"]),
+            approach_level=pair["approach_level"],
+            beyond_exit_margin=pair["beyond_exit_margin"],
+            inactive_reason=InactiveReason(pair["inactive_reason"]),
+            suspect=pair["suspect"],
+        )
+        step = advance(state, obs)
+        if step.late:
+            return
+        self.states[key] = step.state
+        self.changed.add(key)
+        if step.transition is not None:
+            self._transition(step.transition, meta, device_id, i, pair)
+        if step.state.phase != Phase.CLEAR:
+            self._inside(meta, device_id, i, pair)
+
+    def _transition(self, transition: Transition, meta, device_id: int, i: int, pair: dict) -> None:
+        incident = self.incidents.get((meta.ban_id, device_id))
+        at = _dt(self.fixes.t[i])
+        definite = pair["verdict"] == Verdict.DEFINITE
+        if transition == Transition.ENTER or (transition == Transition.ESCALATE and incident is None):
+            if incident is None:
+                self._open(meta, device_id, i, pair, definite)
+            elif definite and not incident.definite:
+                self._escalate(incident, meta, device_id, i, pair)
+        elif transition == Transition.ESCALATE:
+            self._escalate(incident, meta, device_id, i, pair)
+        elif transition == Transition.EXIT and incident is not None and self._all_clear(meta.ban_id, device_id):
+            self._flush(incident)
+            closed = change_state(self.incidents[(meta.ban_id, device_id)], Action.CLOSE, at=at, reason="exit")
+            del self.incidents[(meta.ban_id, device_id)]
+            self.stats.pop(closed.pk, None)
+
+    def _open(self, meta, device_id: int, i: int, pair: dict, definite: bool) -> None:
+        from registry.models import BanKind
+
+        kind = IncidentType.PRESENCE_VIOLATION if meta.ban_kind == BanKind.PRESENCE else IncidentType.ZONE_VIOLATION
+        incident = open_incident(
+            type=kind,
+            at=_dt(self.fixes.t[i]),
+            ban_id=meta.ban_id,
+            person_id=meta.person_id,
+            protected_person_id=meta.protected_id,
+            device_id=device_id,
+            definite=definite,
+            fix_count=1,
+            last_fix_id=self.fixes.id[i],
+            closest_distance_m=_num(pair["centre_distance_m"]),
+            deepest_intrusion_m=_intrusion(meta, pair),
+            eta_min=_num(pair["eta_min"]),
+        )
+        self.incidents[(meta.ban_id, device_id)] = incident
+        self.stats[incident.pk] = {"seen": {self.fixes.id[i]}}
+
+    def _escalate(self, incident: Incident, meta, device_id: int, i: int, pair: dict) -> None:
+        self._inside(meta, device_id, i, pair)
+        self._flush(incident)
+        if incident.state == "escalated":
+            self.incidents[(meta.ban_id, device_id)] = change_state_fields(incident, definite=True)
+            return
+        self.incidents[(meta.ban_id, device_id)] = change_state(
+            self.incidents[(meta.ban_id, device_id)], Action.ESCALATE, at=_dt(self.fixes.t[i]), definite=True
+        )
+
+    def _inside(self, meta, device_id: int, i: int, pair: dict) -> None:
+        incident = self.incidents.get((meta.ban_id, device_id))
+        if incident is None:
+            return
+        stats = self.stats.setdefault(incident.pk, {"seen": set()})
+        fix_id = self.fixes.id[i]
+        if fix_id not in stats["seen"]:
+            stats["seen"].add(fix_id)
+            incident.fix_count += 1
+        incident.last_fix_id = fix_id
+        incident.closest_distance_m = _min(incident.closest_distance_m, _num(pair["centre_distance_m"]))
+        incident.deepest_intrusion_m = _max(incident.deepest_intrusion_m, _intrusion(meta, pair))
+        incident.eta_min = _num(pair["eta_min"])
+        stats["dirty"] = True
+
+    def _all_clear(self, ban_id: int, device_id: int) -> bool:
+        return all(
+            state.phase == Phase.CLEAR for (b, d, _z), state in self.states.items() if b == ban_id and d == device_id
+        )
+
+    def _flush(self, incident: Incident) -> None:
+        """Write the running figures without touching state or version (operators act on the version)."""
+        stats = self.stats.get(incident.pk)
+        if not stats or not stats.pop("dirty", False):
+            return
+        Incident.objects.filter(pk=incident.pk).update(
+            fix_count=incident.fix_count,
+            last_fix_id=incident.last_fix_id,
+            closest_distance_m=incident.closest_distance_m,
+            deepest_intrusion_m=incident.deepest_intrusion_m,
+            eta_min=incident.eta_min,
+        )
+
+    def _save_stats(self) -> None:
+        for incident in self.incidents.values():
+            self._flush(incident)
+
+    def _save_tracks(self) -> None:
+        new, changed = [], []
+        for key in self.changed:
+            state = self.states[key]
+            row = self.rows.get(key)
+            if row is None and _plain(state):
+                continue  # the default: DeviceStatus.evaluated_until carries its time
+            if row is None:
+                row = ZoneTrack(ban_id=key[0], device_id=key[1], zone_key=key[2])
+                new.append(row)
+            else:
+                changed.append(row)
+            row.state, row.phase, row.last_event_at = state.to_dict(), state.phase.value, _dt(state.last_t)
+        ZoneTrack.objects.bulk_create(new)
+        ZoneTrack.objects.bulk_update(changed, ["state", "phase", "last_event_at"])
+
+
+def change_state_fields(incident: Incident, **fields) -> Incident:
+    """Set facts on an incident without a state change (e.g. a manual escalation that became definite)."""
+    Incident.objects.filter(pk=incident.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    return incident
+
+
+def _plain(state: TrackState) -> bool:
+    return state.phase == Phase.CLEAR and state.approach_level == 0 and state.streak == 0
+
+
+def _ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def _num(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _intrusion(meta, pair: dict) -> float | None:
+    signed = _num(pair["signed_distance_m"])
+    if signed is None:
+        return None
+    from registry.models import BanKind
+
+    # Exclusion: metres inside the zone; presence obligation: metres outside it.
+    return max(0.0, signed if meta.ban_kind == BanKind.PRESENCE else -signed)
+
+
+def _min(a, b):
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a, b):
+    return b if a is None else a if b is None else max(a, b)

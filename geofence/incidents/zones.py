@@ -1,0 +1,186 @@
+"""Turn the registry's bans into engine zones, cached per process until a ban or assignment changes."""
+
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Count, Max
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from geofence.engine.errors import InvalidZone
+from geofence.engine.index import ZoneIndex
+from geofence.engine.windows import MINUTES_PER_WEEK, windows_from_json
+from geofence.engine.zones import CircleZone, Mode, MovingZone, PolygonZone
+from geofence.models import DeviceAssignment, DeviceKind
+from registry.models import Ban, BanKind, BanStatus, ProtectedPerson, ZoneShape
+
+log = logging.getLogger(__name__)
+
+# Rebuild at least this often, so a change the fingerprint misses still arrives.
+CACHE_TTL_S = 60.0
+
+
+@dataclass(frozen=True)
+class ZoneMeta:
+    """What the engine's integer zone id stands for."""
+
+    ban_id: int
+    zone_key: str
+    person_id: int
+    ban_kind: str
+    risk: str
+    protected_id: int | None
+
+
+@dataclass
+class Catalogue:
+    index: ZoneIndex
+    meta: list[ZoneMeta]  # by zone id
+    valid_from: np.ndarray  # unix seconds, by zone id
+    valid_until: np.ndarray  # unix seconds (inf: open-ended), by zone id
+    victim_devices: dict[int, list[int]] = field(default_factory=dict)  # protected id -> device pks
+
+    @property
+    def has_moving_zones(self) -> bool:
+        return any(m.protected_id is not None for m in self.meta)
+
+
+class _Index(ZoneIndex):
+    """Adapter: the engine's ZoneIndex fails to build when no zone has time windows."""
+
+    def _precompute_windows(self) -> None:
+        if any(z.windows for z in self.zones):
+            super()._precompute_windows()
+            return
+        self.window_row = np.full(len(self.zones), -1, dtype=np.int64)
+        self.window_open = np.zeros((0, MINUTES_PER_WEEK), dtype=bool)
+
+
+_lock = threading.Lock()
+_cache: dict = {"generation": 0}
+
+
+def current_catalogue() -> Catalogue:
+    """Return the zones of all active bans, rebuilding when the registry changed."""
+    key = (_cache["generation"], _fingerprint())
+    with _lock:
+        cached = _cache.get("entry")
+        if cached and cached[0] == key and time.monotonic() - cached[1] < CACHE_TTL_S:
+            return cached[2]
+    catalogue = build_catalogue()
+    with _lock:
+        _cache["entry"] = (key, time.monotonic(), catalogue)
+    return catalogue
+
+
+def invalidate(**_kwargs) -> None:
+    _cache["generation"] += 1
+
+
+def connect_cache_signals() -> None:
+    for model in (Ban, DeviceAssignment, ProtectedPerson):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"zones-save-{model.__name__}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"zones-delete-{model.__name__}")
+    m2m_changed.connect(invalidate, sender=Ban.protected_persons.through, dispatch_uid="zones-m2m")
+
+
+def _fingerprint() -> tuple:
+    bans = Ban.objects.aggregate(n=Count("id"), m=Max("id"), t=Max("updated_at"))
+    assignments = DeviceAssignment.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    protected = ProtectedPerson.objects.aggregate(t=Max("updated_at"))
+    return (*bans.values(), *assignments.values(), *protected.values())
+
+
+def build_catalogue() -> Catalogue:
+    """Build the engine index for every active ban that has a zone or a protected person's device."""
+    victim_devices = _victim_devices()
+    zones, meta, spans = [], [], []
+    for ban in _zone_bans():
+        for zone_key, protected_id, make in _zones_of(ban, victim_devices):
+            try:
+                zones.append(make(len(meta)))
+            except InvalidZone as exc:
+                log.warning("Ban %s zone %s skipped: %s", ban.pk, zone_key, exc)
+                continue
+            meta.append(ZoneMeta(ban.pk, zone_key, ban.person_id, ban.kind, ban.decision.sash_risk, protected_id))
+            spans.append((ban.valid_from.timestamp(), ban.valid_until.timestamp() if ban.valid_until else math.inf))
+    valid = np.array(spans, dtype=np.float64).reshape(-1, 2)
+    return Catalogue(_Index(zones), meta, valid[:, 0], valid[:, 1], victim_devices)
+
+
+def _zone_bans():
+    recent = timezone.now() - timezone.timedelta(days=1)
+    bans = Ban.objects.filter(status=BanStatus.ACTIVE, kind__in=[BanKind.AREA, BanKind.PRESENCE, BanKind.CONTACT])
+    bans = bans.exclude(valid_until__lt=recent)
+    return bans.select_related("decision").prefetch_related("protected_persons").order_by("id")
+
+
+def _victim_devices() -> dict[int, list[int]]:
+    rows = DeviceAssignment.objects.at(timezone.now()).filter(
+        protected_person__isnull=False, device__kind=DeviceKind.VICTIM_UNIT, device__active=True
+    )
+    found: dict[int, list[int]] = {}
+    for pp_id, device_id in rows.values_list("protected_person_id", "device_id"):
+        found.setdefault(pp_id, []).append(device_id)
+    return found
+
+
+def _zones_of(ban: Ban, victim_devices: dict[int, list[int]]):
+    """Yield (zone key, protected id, factory(zone_id) -> engine zone) for one ban."""
+    common = {
+        "subject_id": ban.person_id,
+        "mode": Mode.INCLUSION if ban.kind == BanKind.PRESENCE else Mode.EXCLUSION,
+        "windows": windows_from_json(ban.time_windows or []),
+    }
+    protected = [p for p in ban.protected_persons.all()]
+    homes = [p for p in protected if p.home_lat is not None and p.home_lon is not None]
+    if ban.has_zone:
+        yield from _static_zones(ban, homes, common)
+    if ban.kind in (BanKind.AREA, BanKind.CONTACT):
+        for person in protected:
+            if person.pk in victim_devices:
+                yield (
+                    f"pp:{person.pk}",
+                    person.pk,
+                    lambda zid, pk=person.pk: MovingZone(
+                        zone_id=zid, subject_id=ban.person_id, protected_id=pk, radius_m=ban.effective_radius_m
+                    ),
+                )
+
+
+def _static_zones(ban: Ban, homes: list, common: dict):
+    if ban.zone_shape == ZoneShape.POLYGON and ban.zone_geojson:
+        home = homes[0] if homes else None
+        yield (
+            "zone",
+            None,
+            lambda zid: PolygonZone(
+                zone_id=zid,
+                geojson=ban.zone_geojson,
+                protected_lat=home.home_lat if home else None,
+                protected_lon=home.home_lon if home else None,
+                **common,
+            ),
+        )
+    elif ban.centre_lat is not None and ban.centre_lon is not None:
+        yield (
+            "zone",
+            None,
+            lambda zid: CircleZone(
+                zone_id=zid, lat=ban.centre_lat, lon=ban.centre_lon, radius_m=ban.effective_radius_m, **common
+            ),
+        )
+    else:
+        # No centre given: the recommended circle around each protected person's home.
+        for home in homes:
+            yield (
+                f"home:{home.pk}",
+                None,
+                lambda zid, h=home: CircleZone(
+                    zone_id=zid, lat=h.home_lat, lon=h.home_lon, radius_m=ban.effective_radius_m, **common
+                ),
+            )

@@ -1,0 +1,198 @@
+"""Vendors, their API keys, the devices they run, who wears each device when, and device health."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Person, ProtectedPerson
+
+API_KEY_PREFIX_LENGTH = 8
+
+
+class Vendor(models.Model):
+    """A monitoring vendor whose platform pushes fixes and events for its devices."""
+
+    name = models.CharField(_("naam"), max_length=120)
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leverancier")
+        verbose_name_plural = _("leveranciers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VendorApiKeyQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, vendor__active=True)
+
+
+class VendorApiKey(models.Model):
+    """A vendor's API key. Only a SHA-256 of the key is stored; the prefix finds the row.
+
+    Keys are 32 random bytes, so a plain hash is enough: there is nothing to
+    brute-force that a slow password hash would protect.
+    """
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("omschrijving"), max_length=120, blank=True)
+    prefix = models.CharField(max_length=API_KEY_PREFIX_LENGTH, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = VendorApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.prefix}…"
+
+    @classmethod
+    def issue(cls, vendor: Vendor, name: str = "") -> tuple["VendorApiKey", str]:
+        """Create a key for the vendor; return the row and the key, which is shown only this once."""
+        prefix = secrets.token_hex(API_KEY_PREFIX_LENGTH // 2)
+        key = f"{prefix}.{secrets.token_urlsafe(32)}"
+        row = cls.objects.create(vendor=vendor, name=name, prefix=prefix, key_hash=hash_key(key))
+        return row, key
+
+    def matches(self, key: str) -> bool:
+        return hmac.compare_digest(self.key_hash, hash_key(key))
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class DeviceKind(models.TextChoices):
+    ANKLE_MONITOR = "ankle_monitor", _("enkelband")
+    VICTIM_UNIT = "victim_unit", _("slachtofferapparaat")
+
+
+class Device(models.Model):
+    """One physical device, named by the vendor's own device id."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="devices")
+    device_id = models.CharField(_("apparaat-id"), max_length=64)
+    model = models.CharField(_("model"), max_length=80, blank=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=DeviceKind.choices, default=DeviceKind.ANKLE_MONITOR)
+    active = models.BooleanField(_("in gebruik"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("apparaat")
+        verbose_name_plural = _("apparaten")
+        ordering = ["vendor", "device_id"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "device_id"], name="device_unique_vendor_device_id")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor.slug}:{self.device_id}"
+
+    def save(self, *args, **kwargs):
+        created = self.pk is None
+        super().save(*args, **kwargs)
+        if created:
+            DeviceStatus.objects.get_or_create(device=self)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def at(self, when):
+        """Return the assignments in force at the given time."""
+        return self.filter(valid_from__lte=when).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=when))
+
+
+class DeviceAssignment(models.Model):
+    """Who wears or carries a device during [valid_from, valid_until): a subject or a protected person."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="assignments")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="devices")
+    protected_person = models.ForeignKey(
+        ProtectedPerson, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    valid_from = models.DateTimeField(_("vanaf"))
+    valid_until = models.DateTimeField(_("tot"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("koppeling apparaat")
+        verbose_name_plural = _("koppelingen apparaten")
+        ordering = ["device", "-valid_from"]
+        indexes = [models.Index(fields=["device", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, protected_person__isnull=True)
+                | Q(person__isnull=True, protected_person__isnull=False),
+                name="assignment_exactly_one_wearer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} → {self.person or self.protected_person}"
+
+    def clean(self) -> None:
+        overlapping = DeviceAssignment.objects.filter(device_id=self.device_id).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=self.valid_from))
+        if self.valid_until is not None:
+            overlapping = overlapping.filter(valid_from__lt=self.valid_until)
+        if overlapping.exists():
+            raise ValidationError({"valid_from": _("Het apparaat is in deze periode al aan iemand gekoppeld.")})
+
+
+class StrapState(models.TextChoices):
+    OK = "ok", _("gesloten")
+    TAMPERED = "tampered", _("gemanipuleerd")
+    UNKNOWN = "unknown", _("onbekend")
+
+
+class GpsState(models.TextChoices):
+    OK = "ok", _("plaatsbepaling")
+    NO_FIX = "no_fix", _("geen GPS-fix")
+    UNKNOWN = "unknown", _("onbekend")
+
+
+class DeviceStatus(models.Model):
+    """The device board's row: last contact, last fix, battery, strap and GPS state.
+
+    `evaluated_until` is the event time up to which fixes have been through the
+    tracker: a later-arriving fix at or before it is late and changes no state.
+    """
+
+    device = models.OneToOneField(Device, primary_key=True, on_delete=models.CASCADE, related_name="status")
+    last_contact_at = models.DateTimeField(_("laatste contact"), null=True, blank=True, db_index=True)
+    last_fix = models.ForeignKey("geofence.Fix", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_fix_at = models.DateTimeField(_("laatste positie"), null=True, blank=True)
+    battery_pct = models.FloatField(_("batterij (%)"), null=True, blank=True)
+    charging = models.BooleanField(_("laadt op"), default=False)
+    powered = models.BooleanField(_("aan"), default=True)
+    strap_state = models.CharField(max_length=10, choices=StrapState.choices, default=StrapState.UNKNOWN)
+    gps_state = models.CharField(max_length=10, choices=GpsState.choices, default=GpsState.UNKNOWN)
+    gps_lost_at = models.DateTimeField(null=True, blank=True)
+    silent_since = models.DateTimeField(_("stil sinds"), null=True, blank=True)
+    evaluated_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("apparaatstatus")
+        verbose_name_plural = _("apparaatstatussen")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.last_contact_at}"

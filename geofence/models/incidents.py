@@ -1,0 +1,184 @@
+"""Zone tracker state, incidents and their timelines."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Ban, Person, ProtectedPerson
+
+from .devices import Device, Vendor
+from .fixes import Fix
+
+
+class ZoneTrack(models.Model):
+    """The engine tracker's state for one zone of one ban and one device (TrackState.to_dict()).
+
+    A ban can have more than one zone (a circle around the home and a moving
+    zone around the protected person's own device), hence `zone_key`. Rows are
+    written only once a track leaves the plain "clear" state.
+    """
+
+    ban = models.ForeignKey(Ban, on_delete=models.CASCADE, related_name="zone_tracks")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="zone_tracks")
+    zone_key = models.CharField(max_length=40, default="zone")
+    state = models.JSONField()
+    phase = models.CharField(max_length=10, default="clear")
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("zonevolging")
+        verbose_name_plural = _("zonevolgingen")
+        constraints = [
+            models.UniqueConstraint(fields=["ban", "device", "zone_key"], name="zone_track_unique_ban_device_zone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ban_id}/{self.device_id}/{self.zone_key} {self.phase}"
+
+
+class IncidentType(models.TextChoices):
+    ZONE_VIOLATION = "zone_violation", _("gebiedsverbod overtreden")
+    PRESENCE_VIOLATION = "presence_violation", _("locatiegebod overtreden")
+    DEVICE_SILENT = "device_silent", _("apparaat stil")
+    STRAP_TAMPER = "strap_tamper", _("band gemanipuleerd")
+    BATTERY_CRITICAL = "battery_critical", _("batterij kritiek")
+    NO_GPS_FIX = "no_gps_fix", _("geen GPS-fix")
+    PANIC = "panic", _("paniekknop slachtoffer")
+    MASS_OUTAGE = "mass_outage", _("massale storing")
+
+
+ZONE_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
+DEVICE_TYPES = (
+    IncidentType.DEVICE_SILENT,
+    IncidentType.STRAP_TAMPER,
+    IncidentType.BATTERY_CRITICAL,
+    IncidentType.NO_GPS_FIX,
+    IncidentType.PANIC,
+)
+
+
+class IncidentState(models.TextChoices):
+    OPEN = "open", _("open")
+    ESCALATED = "escalated", _("geëscaleerd")
+    ACKNOWLEDGED = "acknowledged", _("in behandeling")
+    CLOSED = "closed", _("gesloten")
+
+
+ACTIVE_STATES = (IncidentState.OPEN, IncidentState.ESCALATED, IncidentState.ACKNOWLEDGED)
+_ACTIVE = Q(state__in=[s.value for s in ACTIVE_STATES])
+
+
+class IncidentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(_ACTIVE)
+
+    def board_order(self):
+        """Highest priority first, then the oldest."""
+        return self.order_by("priority", "opened_at", "id")
+
+
+class Incident(models.Model):
+    """One violation episode or device problem; every state change is an IncidentEvent and an alert.
+
+    `version` rises with every change: an operator action names the version it
+    was based on and is refused when someone (or the system) changed it since.
+    """
+
+    type = models.CharField(_("soort"), max_length=20, choices=IncidentType.choices)
+    state = models.CharField(_("status"), max_length=12, choices=IncidentState.choices, default=IncidentState.OPEN)
+    ban = models.ForeignKey(Ban, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    protected_person = models.ForeignKey(
+        ProtectedPerson, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    definite = models.BooleanField(_("zeker"), default=False)
+    opened_at = models.DateTimeField(_("begonnen"), db_index=True)
+    closed_at = models.DateTimeField(_("beëindigd"), null=True, blank=True)
+    closed_reason = models.CharField(_("reden sluiten"), max_length=40, blank=True)
+    closest_distance_m = models.FloatField(_("kleinste afstand tot beschermde locatie (m)"), null=True, blank=True)
+    deepest_intrusion_m = models.FloatField(_("diepste indringing (m)"), null=True, blank=True)
+    eta_min = models.FloatField(_("geschatte aankomst (min)"), null=True, blank=True)
+    fix_count = models.PositiveIntegerField(_("aantal posities"), default=0)
+    last_fix = models.ForeignKey(Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    priority = models.PositiveSmallIntegerField(_("prioriteit"), default=3)
+    version = models.PositiveIntegerField(default=1)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Type-specific facts, e.g. the persons affected by a mass outage.
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidenten")
+        ordering = ["priority", "opened_at"]
+        indexes = [
+            models.Index(fields=["state", "priority", "opened_at"], name="incident_board_idx"),
+            models.Index(fields=["device", "type", "state"], name="incident_device_idx"),
+        ]
+        constraints = [
+            # Belt and braces under the per-device lock: one active incident per episode key.
+            models.UniqueConstraint(
+                fields=["type", "ban", "device"],
+                condition=_ACTIVE & Q(type__in=[t.value for t in ZONE_TYPES]),
+                name="incident_one_active_per_ban_device",
+            ),
+            models.UniqueConstraint(
+                fields=["type", "device"],
+                condition=_ACTIVE & Q(type__in=[t.value for t in DEVICE_TYPES]),
+                name="incident_one_active_per_device_type",
+            ),
+            models.UniqueConstraint(
+                fields=["vendor"],
+                condition=_ACTIVE & Q(type=IncidentType.MASS_OUTAGE),
+                name="incident_one_active_outage_per_vendor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_type_display()} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return f"/monitor/incidents/{self.pk}/"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def dashboard_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + self.get_absolute_url()
+
+
+class IncidentEvent(models.Model):
+    """One line of an incident's timeline: a state change, an update or an operator note."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    action = models.CharField(_("actie"), max_length=30)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    # Event time: the fix or device event that caused it, or the moment of the operator's action.
+    at = models.DateTimeField(_("tijdstip"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("door"), max_length=150, default="system")
+    note = models.TextField(_("notitie"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incidentregel")
+        verbose_name_plural = _("incidenthistorie")
+        ordering = ["incident", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.incident_id} {self.action} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name}"

@@ -1,0 +1,29 @@
+"""Celery tasks of the geofence app. They take ids and time ranges, never objects, and are idempotent."""
+
+from datetime import datetime
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
+def evaluate_fixes(ranges: list[list]) -> int:
+    """Evaluate stored fixes per [device pk, first ts, last ts]; a repeat changes nothing."""
+    from geofence.incidents.evaluation import evaluate_device_ranges
+
+    return evaluate_device_ranges(ranges)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
+def process_device_events(event_ids: list[int]) -> int:
+    """Apply stored device events (tamper, battery, panic...) once each."""
+    from geofence.incidents.devices import process_events
+
+    return process_events(event_ids)
+
+
+@shared_task(acks_late=True)
+def check_silent_devices(now: str | None = None) -> dict:
+    """Open silent-device, no-GPS and mass-outage incidents; run by Celery beat every check interval."""
+    from geofence.incidents.devices import check_silent_devices as check
+
+    return check(datetime.fromisoformat(now) if now else None)
