@@ -286,7 +286,8 @@ USERS = (
 @dataclass(frozen=True)
 class VendorSpec:
     name: str
-    api_key: str  # the raw key the simulator sends; stored hashed
+    slug: str
+    api_key: str  # "<8-character prefix>.<secret>", as the feed API expects; stored hashed
 
 
 @dataclass(frozen=True)
@@ -295,9 +296,10 @@ class DeviceSpec:
     vendor: str
     model: str
     subject: str  # SubjectSpec.key of the wearer from VALID_FROM on
+    home: Place  # where the wearer idles when no scenario moves him (a village centre, not an address)
 
 
-DEMO_VENDOR = VendorSpec("Enkelband Demo B.V.", "demo-vendor-key-enkelband-demo-bv")
+DEMO_VENDOR = VendorSpec("Enkelband Demo B.V.", "enkelband-demo", "demo0001.openbare-demosleutel-enkelband-demo-bv")
 VENDORS = (DEMO_VENDOR,)
 
 # One ankle monitor per monitored subject; the scenarios drive the first four.
@@ -306,15 +308,16 @@ DEVICE_JITTER = "DEMO-EB-0002"
 DEVICE_SILENT = "DEMO-EB-0006"
 DEVICE_TAMPER = "DEMO-EB-0008"
 DEVICES = (
-    DeviceSpec(DEVICE_APPROACH, DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0001"),
-    DeviceSpec(DEVICE_JITTER, DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0002"),
-    DeviceSpec("DEMO-EB-0003", DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0003"),
-    DeviceSpec("DEMO-EB-0004", DEMO_VENDOR.name, "EB-2100", "SKN-DEMO-0004"),
-    DeviceSpec("DEMO-EB-0005", DEMO_VENDOR.name, "EB-2100", "SKN-DEMO-0005"),
-    DeviceSpec(DEVICE_SILENT, DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0006"),
-    DeviceSpec(DEVICE_TAMPER, DEMO_VENDOR.name, "EB-2100", "SKN-DEMO-0008"),
+    DeviceSpec(DEVICE_APPROACH, DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0001", Place("Maarssen", 52.13850, 5.03350)),
+    DeviceSpec(DEVICE_JITTER, DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0002", Place("Barneveld", 52.14000, 5.58500)),
+    DeviceSpec("DEMO-EB-0003", DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0003", Place("Alphen", 52.12900, 4.65700)),
+    # This wearer's home stands in at the centre of his own presence-obligation zone.
+    DeviceSpec("DEMO-EB-0004", DEMO_VENDOR.name, "EB-2100", "SKN-DEMO-0004", DEVENTER),
+    DeviceSpec("DEMO-EB-0005", DEMO_VENDOR.name, "EB-2100", "SKN-DEMO-0005", Place("Hoofddorp", 52.30300, 4.68900)),
+    DeviceSpec(DEVICE_SILENT, DEMO_VENDOR.name, "EB-3000", "SKN-DEMO-0006", Place("Kampen", 52.55500, 5.91100)),
+    DeviceSpec(DEVICE_TAMPER, DEMO_VENDOR.name, "EB-2100", "SKN-DEMO-0008", Place("Sneek", 53.03250, 5.66000)),
 )
 
 
-def protected_by_key() -> dict[str, ProtectedSpec]:
-    return {p.key: p for p in PROTECTED}
+def device_homes() -> dict[str, tuple[float, float]]:
+    return {d.serial: (d.home.lat, d.home.lon) for d in DEVICES}

@@ -10,6 +10,7 @@ in-process, as the embedded default has no broker.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -37,6 +38,7 @@ class Child:
     name: str
     argv: list[str]
     required: bool = True  # when it exits, the demo is over
+    quiet: re.Pattern | None = None  # lines not worth showing, e.g. every accepted feed request
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self, env: dict[str, str]) -> None:
@@ -54,7 +56,8 @@ class Child:
 
     def _pump(self) -> None:
         for line in self.process.stdout:
-            say(self.name, line)
+            if self.quiet is None or not self.quiet.search(line):
+                say(self.name, line)
 
     def exited(self) -> bool:
         return self.process is not None and self.process.poll() is not None
@@ -100,12 +103,12 @@ class PeriodicTasks(threading.Thread):
 
 def beat_tasks(schedule: dict, min_interval_s: float = 1.0) -> list[tuple[str, float, Callable[[], object]]]:
     """Return (name, interval, call) for every entry of a Celery beat schedule with a fixed interval."""
-    from celery import current_app
+    from config.celery import app
 
     tasks = []
     for name, entry in schedule.items():
         interval = _seconds(entry.get("schedule"))
-        task = current_app.tasks.get(entry.get("task", ""))
+        task = app.tasks.get(entry.get("task", ""))  # app.tasks runs the pending autodiscovery
         if interval is None or task is None:
             say("taken", f"{name}: overgeslagen (geen vast interval of onbekende taak)")
             continue

@@ -12,7 +12,7 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,21 +23,29 @@ FEED_PATHS = {POSITIONS: "/api/v1/feeds/positions", EVENTS: "/api/v1/feeds/event
 
 @dataclass(frozen=True)
 class Clock:
-    """Map scenario seconds onto wall-clock send times and fix timestamps."""
+    """Map scenario seconds onto wall-clock send times and fix timestamps.
+
+    Scenario time 0 lies `preroll_s` in the past. That past is played
+    `speedup` times faster, as a backlog a vendor platform catches up on;
+    once the scenario reaches the present it goes on in real time. So no fix
+    is ever stamped in the future, and none lags the clock by more than the
+    preroll (silent-device checks judge devices by their newest fix).
+    """
 
     wall_start: float
     epoch_zero: float  # the Unix time that scenario time 0 stands for
     speedup: float
 
     @classmethod
-    def plan(cls, duration_s: float, speedup: float, now: float) -> Clock:
-        """Start scenario time back in the past so no fix is stamped after the moment it is sent."""
+    def plan(cls, now: float, speedup: float, preroll_s: float) -> Clock:
         if speedup < 1.0:
             raise ValueError("speedup must be at least 1")
-        return cls(wall_start=now, epoch_zero=now - duration_s * (1.0 - 1.0 / speedup), speedup=speedup)
+        if preroll_s < 0.0:
+            raise ValueError("preroll must not be negative")
+        return cls(wall_start=now, epoch_zero=now - preroll_s, speedup=speedup)
 
     def send_at(self, scenario_t: float) -> float:
-        return self.wall_start + scenario_t / self.speedup
+        return max(self.wall_start + scenario_t / self.speedup, self.timestamp(scenario_t))
 
     def timestamp(self, scenario_t: float) -> float:
         return self.epoch_zero + scenario_t
@@ -46,7 +54,7 @@ class Clock:
 def payload(post: Post, clock: Clock) -> dict:
     """Return the JSON body of one upload."""
     if post.endpoint == POSITIONS:
-        return {"fixes": [_fix_item(post.device, fix, clock) for fix in post.fixes]}
+        return {"fixes": [_fix_item(post.device_of(i), fix, clock) for i, fix in enumerate(post.fixes)]}
     return {"events": [{"device": post.device, "ts": iso(clock.timestamp(e.t)), "type": e.type} for e in post.events]}
 
 
@@ -109,17 +117,17 @@ def _json(raw: bytes) -> dict:
 
 
 def run(
-    posts: Sequence[Post],
+    posts: Iterable[Post],
     client: FeedClient,
     *,
     speedup: float,
+    preroll_s: float,
     report: Callable[[str], None] = print,
     now: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[int]:
-    """Send the posts on the clock; return the HTTP status of each."""
-    duration = max((p.send_t for p in posts), default=0.0)
-    clock = Clock.plan(duration, speedup, now())
+    """Send the posts (ordered by scenario time) on the clock; return the HTTP status of each."""
+    clock = Clock.plan(now(), speedup, preroll_s)
     statuses = []
     for post in posts:
         delay = clock.send_at(post.send_t) - now()
@@ -137,6 +145,12 @@ def describe(post: Post, status: int, answer: dict) -> str:
         what = f"{len(post.fixes)} posities"
     else:
         what = "gebeurtenis " + ", ".join(e.type for e in post.events)
-    counts = " ".join(f"{k}={answer[k]}" for k in ("accepted", "duplicates", "rejected") if k in answer)
+    who = f"{len(post.devices)} apparaten" if post.devices else post.device
+    counts = []
+    for key in ("accepted", "duplicates", "rejected"):
+        value = answer.get(key)
+        if value is not None:
+            counts.append(f"{key}={len(value) if isinstance(value, list) else value}")
     note = f" ({post.note})" if post.note else ""
-    return f"{post.device}: {what}{note} -> HTTP {status} {counts}".rstrip()
+    detail = "" if status < 400 else f" {answer.get('detail', answer)}"
+    return f"{who}: {what}{note} -> HTTP {status} {' '.join(counts)}{detail}".rstrip()

@@ -1,5 +1,6 @@
 """The one-command demo: migrate, seed, then run web server, simulator, consumer and periodic tasks."""
 
+import re
 import sys
 import threading
 import time
@@ -12,6 +13,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve
 
 from seeds import demo_runner as runner
 from seeds.demo_data import DEMO_VENDOR, USERS
+from seeds.incident_watch import IncidentWatch
 from seeds.seeding import DemoModeRequired, require_demo_mode, seed_demo
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
@@ -32,6 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-simulator", action="store_true", help="start de feedsimulator niet")
         parser.add_argument("--scenario", default="approach", help="scenario van de simulator (zie simulate_feed)")
         parser.add_argument("--speedup", type=float, default=30.0, help="versnelling van de simulator")
+        parser.add_argument(
+            "--preroll", type=float, default=600.0, help="zoveel seconden scenario speelt versneld, in het verleden"
+        )
         parser.add_argument("--duration", type=float, default=None, help="stop na zoveel seconden")
 
     def handle(self, *args, **options):
@@ -61,13 +66,16 @@ class Command(BaseCommand):
     def _children(self, options) -> list[runner.Child]:
         python = [sys.executable, MANAGE]
         address = f"{options['host']}:{options['port']}"
-        children = [runner.Child("web", [*python, "runserver", "--noreload", address])]
+        # The simulator reports its own uploads; the web server's access line for each adds nothing.
+        quiet = re.compile(r'"POST /api/v1/feeds/\S+ HTTP/[\d.]+" 202 ')
+        children = [runner.Child("web", [*python, "runserver", "--noreload", address], quiet=quiet)]
         if "police_queue" in get_commands():
             children.append(runner.Child("politie-wachtrij", [*python, "police_queue", "tail"], required=False))
         else:
             runner.say("demo", "police_queue ontbreekt: geen consument van de politiewachtrij.")
         if not options["no_simulator"]:
-            sim = [*python, "simulate_feed", "--scenario", options["scenario"], "--speedup", str(options["speedup"])]
+            sim = [*python, "simulate_feed", "--scenario", options["scenario"], "--keep-alive"]
+            sim += ["--speedup", str(options["speedup"]), "--preroll", str(options["preroll"])]
             children.append(runner.Child("simulator", [*sim, "--url", f"http://{address}"], required=False))
         return children
 
@@ -82,8 +90,9 @@ class Command(BaseCommand):
         self._banner(base_url)
         for child in others:
             child.start(env)
-        periodic = runner.PeriodicTasks(runner.beat_tasks(getattr(settings, "CELERY_BEAT_SCHEDULE", {})), stop)
-        periodic.start()
+        tasks = runner.beat_tasks(getattr(settings, "CELERY_BEAT_SCHEDULE", {}))
+        watch = IncidentWatch(lambda line: runner.say("demo", line))
+        runner.PeriodicTasks([*tasks, ("incidenten tonen", 1.0, watch.poll)], stop).start()
         code = self._watch(children, stop, options["duration"], started)
         stop.set()
         self._stop(children)
