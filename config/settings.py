@@ -181,6 +181,47 @@ POLICE_QUEUE_URL = env_str("POLICE_QUEUE_URL", "filesystem://")
 POLICE_QUEUE_FILESYSTEM_DIR = VAR_DIR / "police-queue"
 POLICE_QUEUE_NAME = "police.alerts"
 
+# Alert delivery reliability (geofence.alerts; docs/operations.md, "Alert delivery reliability").
+ALERT_MAX_ATTEMPTS = env_int("ALERT_MAX_ATTEMPTS", 10)  # then dead-lettered, retryable by operators
+ALERT_RETRY_BASE_SECONDS = env_int("ALERT_RETRY_BASE_SECONDS", 2)  # backoff: base * 2^(attempt-1)
+ALERT_RETRY_MAX_SECONDS = env_int("ALERT_RETRY_MAX_SECONDS", 60)
+ALERT_CLAIM_SECONDS = env_int("ALERT_CLAIM_SECONDS", 30)  # unconfirmed this long: the sweeper re-sends
+ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 10)
+CANARY_SECONDS = env_int("CANARY_SECONDS", 30)
+CANARY_MAX_AGE_SECONDS = env_int("CANARY_MAX_AGE_SECONDS", 120)  # older: health answers 503
+CELERY_QUEUES_CONSUMED = ("delivery", "default", "ingest")
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "geofence.alerts.tasks.deliver_alert": {"queue": "delivery"},
+    "geofence.alerts.tasks.sweep_outbox": {"queue": "delivery"},
+    "geofence.tasks.*": {"queue": "ingest"},
+}
+# Added to the schedule other blocks define above, whichever merged first.
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "sweep-outbox": {
+        "task": "geofence.alerts.tasks.sweep_outbox",
+        "schedule": float(ALERT_SWEEP_SECONDS),
+        "options": {"expires": float(ALERT_SWEEP_SECONDS)},
+    },
+} | {
+    f"canary-{queue}": {
+        "task": "geofence.alerts.tasks.canary",
+        "schedule": float(CANARY_SECONDS),
+        "args": (queue,),
+        "options": {"queue": queue, "expires": float(CANARY_SECONDS)},
+    }
+    for queue in CELERY_QUEUES_CONSUMED
+}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker keeps reconnecting, never exits on a broker outage
+# With late acks a task cut off by a lost connection is redelivered; stop running the orphan copy.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# .delay() during a broker outage fails within seconds; the outbox sweeper covers the lost task.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
+
 # Shown to victims and in alerts.
 POLICE_PHONE_NUMBER = env_str("POLICE_PHONE_NUMBER", "0900-8844")
 EMERGENCY_PHONE_NUMBER = "112"

@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("registry.api.urls")),
+    path("api/v1/", include("geofence.alerts.urls")),
     path("api/v1/", include("geofence.feeds.urls")),
 ]

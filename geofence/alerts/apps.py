@@ -6,3 +6,6 @@ class AlertsConfig(AppConfig):
     name = "geofence.alerts"
     label = "alerts"
     verbose_name = _("Meldingen aan de politie")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks

@@ -1,9 +1,13 @@
 """Put an alert in the outbox; delivery happens after the transaction commits."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from .models import AlertOutbox
+
+log = logging.getLogger(__name__)
 
 
 def enqueue_alert(*, incident_id: int, change: str, priority: int, message: dict) -> AlertOutbox:
@@ -21,12 +25,20 @@ def enqueue_alert(*, incident_id: int, change: str, priority: int, message: dict
     )
     message.setdefault("alert_id", str(alert.alert_id))
     AlertOutbox.objects.filter(pk=alert.pk).update(message=message)
-    transaction.on_commit(lambda: _schedule_delivery(alert.pk))
+    transaction.on_commit(lambda: schedule_delivery(alert.pk))
     return alert
 
 
-def _schedule_delivery(alert_pk: int) -> None:
-    # Delivery arrives with the police-queue work; until then the sweeper's job is open.
+def schedule_delivery(alert_pk: int) -> None:
+    """Queue the delivery task; if the Celery broker is unreachable, leave the row to the sweeper.
+
+    With eager Celery (the embedded default) this publishes in-process; a
+    failed publish leaves the row pending with its next attempt time.
+    """
     from . import tasks
 
-    tasks.deliver_alert.delay(alert_pk)
+    try:
+        tasks.deliver_alert.delay(alert_pk)
+    except Exception:
+        # The row is committed and due: the sweeper delivers it. Never fail the caller's request.
+        log.exception("could not queue delivery of alert row %s; the sweeper will deliver it", alert_pk)

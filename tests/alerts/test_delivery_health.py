@@ -1,0 +1,79 @@
+"""GET /api/v1/health: status for anyone, figures for operators, 503 when workers stop consuming."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from geofence.alerts.models import AlertOutbox, AlertStatus, WorkerHeartbeat
+from geofence.alerts.tasks import canary
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
+
+
+@pytest.fixture
+def with_workers(settings, redis_queue_url):
+    """Health as in production: a real Celery broker and a real police queue."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:6379/3"
+    yield settings
+    celery_app.conf.broker_url = previous
+
+
+def beat_all(age_s: float, settings) -> None:
+    for queue in settings.CELERY_QUEUES_CONSUMED:
+        WorkerHeartbeat.objects.update_or_create(
+            queue=queue, defaults={"beat_at": timezone.now() - timedelta(seconds=age_s)}
+        )
+
+
+def test_canary_records_when_it_ran_on_its_queue(eager_celery):
+    canary.delay("delivery")
+
+    assert timezone.now() - WorkerHeartbeat.objects.get(queue="delivery").beat_at < timedelta(seconds=5)
+
+
+def test_anonymous_gets_only_the_status(client_for, with_workers):
+    beat_all(5, with_workers)
+
+    response = client_for(None).get("/api/v1/health")
+
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_stale_canary_makes_health_503(client_for, with_workers):
+    beat_all(with_workers.CANARY_MAX_AGE_SECONDS + 1, with_workers)
+
+    response = client_for("carol").get("/api/v1/health")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["canaries"]["delivery"]["ok"] is False
+
+
+def test_operator_sees_outbox_counts(client_for, with_workers, make_message):
+    beat_all(5, with_workers)
+    for status in (AlertStatus.DEAD, AlertStatus.DEAD, AlertStatus.PUBLISHED):
+        AlertOutbox.objects.create(incident_id=1, change="opened", message=make_message(), status=status)
+
+    body = client_for("erin").get("/api/v1/health").json()
+
+    assert body["checks"]["outbox"]["dead"] == 2
+    assert body["checks"]["police_queue"]["ok"] is True
+
+
+def test_unreachable_police_queue_makes_health_503(client_for, with_workers):
+    beat_all(5, with_workers)
+    with_workers.POLICE_QUEUE_URL = "redis://127.0.0.1:9/0"
+
+    response = client_for("carol").get("/api/v1/health")
+
+    assert response.status_code == 503
+    assert any(problem.startswith("police_queue") for problem in response.json()["problems"])
+
+
+def test_web_scope_checks_only_the_database(client_for, with_workers):
+    with_workers.POLICE_QUEUE_URL = "redis://127.0.0.1:9/0"
+
+    assert client_for(None).get("/api/v1/health?scope=web").status_code == 200
