@@ -197,21 +197,25 @@ CELERY_TASK_ROUTES = {
     "geofence.tasks.*": {"queue": "ingest"},
 }
 # Added to the schedule other blocks define above, whichever merged first.
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
-    "sweep-outbox": {
-        "task": "geofence.alerts.tasks.sweep_outbox",
-        "schedule": float(ALERT_SWEEP_SECONDS),
-        "options": {"expires": float(ALERT_SWEEP_SECONDS)},
-    },
-} | {
-    f"canary-{queue}": {
-        "task": "geofence.alerts.tasks.canary",
-        "schedule": float(CANARY_SECONDS),
-        "args": (queue,),
-        "options": {"queue": queue, "expires": float(CANARY_SECONDS)},
+CELERY_BEAT_SCHEDULE = (
+    globals().get("CELERY_BEAT_SCHEDULE", {})
+    | {
+        "sweep-outbox": {
+            "task": "geofence.alerts.tasks.sweep_outbox",
+            "schedule": float(ALERT_SWEEP_SECONDS),
+            "options": {"expires": float(ALERT_SWEEP_SECONDS)},
+        },
     }
-    for queue in CELERY_QUEUES_CONSUMED
-}
+    | {
+        f"canary-{queue}": {
+            "task": "geofence.alerts.tasks.canary",
+            "schedule": float(CANARY_SECONDS),
+            "args": (queue,),
+            "options": {"queue": queue, "expires": float(CANARY_SECONDS)},
+        }
+        for queue in CELERY_QUEUES_CONSUMED
+    }
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker keeps reconnecting, never exits on a broker outage

@@ -105,10 +105,12 @@ def beat_tasks(schedule: dict, min_interval_s: float = 1.0) -> list[tuple[str, f
     """Return (name, interval, call) for every entry of a Celery beat schedule with a fixed interval."""
     from config.celery import app
 
+    # A worker imports the apps' tasks modules when it starts; do the same here.
+    app.loader.import_default_modules()
     tasks = []
     for name, entry in schedule.items():
         interval = _seconds(entry.get("schedule"))
-        task = app.tasks.get(entry.get("task", ""))  # app.tasks runs the pending autodiscovery
+        task = app.tasks.get(entry.get("task", ""))
         if interval is None or task is None:
             say("taken", f"{name}: overgeslagen (geen vast interval of onbekende taak)")
             continue

@@ -1,5 +1,6 @@
 """The one-command demo: migrate, seed, then run web server, simulator, consumer and periodic tasks."""
 
+import logging
 import re
 import sys
 import threading
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         except DemoModeRequired as exc:
             raise CommandError(str(exc)) from exc
         started = time.monotonic()
+        # The in-process periodic tasks would otherwise log every run.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         self._prepare()
         stop = threading.Event()
         runner.install_stop_handlers(stop)
@@ -67,7 +70,8 @@ class Command(BaseCommand):
         python = [sys.executable, MANAGE]
         address = f"{options['host']}:{options['port']}"
         # The simulator reports its own uploads; the web server's access line for each adds nothing.
-        quiet = re.compile(r'"POST /api/v1/feeds/\S+ HTTP/[\d.]+" 202 ')
+        # Nor do Celery's lines for every task run in-process.
+        quiet = re.compile(r'"POST /api/v1/feeds/\S+ HTTP/[\d.]+" 202 |^Task [\w.]+\[[\w-]+\] succeeded in')
         children = [runner.Child("web", [*python, "runserver", "--noreload", address], quiet=quiet)]
         if "police_queue" in get_commands():
             children.append(runner.Child("politie-wachtrij", [*python, "police_queue", "tail"], required=False))
