@@ -17,6 +17,12 @@ USERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher costs about a second per user on a small machine; tests make six users each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: Role | None) -> User:
     user = User.objects.create_user(username, password="password-" + username)
     if role is not None:

@@ -1,0 +1,123 @@
+"""Validation of imported decisions: the API's field rules, in the nested shape of the file."""
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .api.serializers import BanFieldsSerializer, DecisionFieldsSerializer, choice_field
+from .localtime import parse_instant
+from .models import BanStatus, Person, ProtectedPerson
+from .validators import validate_latitude, validate_longitude
+
+
+class LocalInstantField(serializers.Field):
+    """A date or datetime in Dutch local time; a date in `valid_until` runs through that day."""
+
+    default_error_messages = {
+        "invalid": _("Geef een datum (JJJJ-MM-DD) of lokaal tijdstip (JJJJ-MM-DDTHH:MM); niet '{input}'.")
+    }
+
+    def __init__(self, *, through_end_of_day: bool = False, **kwargs) -> None:
+        self.through_end_of_day = through_end_of_day
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_instant(str(data), through_end_of_day=self.through_end_of_day)
+        except ValueError:
+            self.fail("invalid", input=data)
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class ImportPersonSerializer(serializers.ModelSerializer):
+    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=50)
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_names",
+            "tussenvoegsel",
+            "surname",
+            "date_of_birth",
+            "bsn",
+            "strafrechtketennummer",
+            "cjib_reference",
+            "aliases",
+        ]
+
+    def validate(self, attrs):
+        if not any(attrs.get(f) for f in ("strafrechtketennummer", "bsn", "date_of_birth")):
+            raise serializers.ValidationError(
+                _("Geef een strafrechtketennummer, een BSN of een geboortedatum, zodat de persoon te vinden is."),
+                code="unidentifiable",
+            )
+        return attrs
+
+
+class ImportProtectedPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProtectedPerson
+        fields = [
+            "given_names",
+            "tussenvoegsel",
+            "surname",
+            "date_of_birth",
+            "phone",
+            "email",
+            "street",
+            "postcode",
+            "city",
+            "home_lat",
+            "home_lon",
+        ]
+        extra_kwargs = {
+            "home_lat": {"validators": [validate_latitude]},
+            "home_lon": {"validators": [validate_longitude]},
+        }
+
+
+class ImportBanSerializer(BanFieldsSerializer):
+    status = choice_field(BanStatus, _("status"), required=False)
+    valid_from = LocalInstantField()
+    valid_until = LocalInstantField(through_end_of_day=True, required=False, allow_null=True)
+    protected_persons = ImportProtectedPersonSerializer(many=True, required=False)
+
+    class Meta(BanFieldsSerializer.Meta):
+        fields = [*BanFieldsSerializer.Meta.fields, "protected_persons"]
+
+    def validate_status(self, value):
+        return value  # any status: an import may record a revocation; new bans are checked on creation
+
+
+class ImportDecisionSerializer(DecisionFieldsSerializer):
+    person = ImportPersonSerializer()
+    bans = ImportBanSerializer(many=True, allow_empty=False)
+
+    class Meta(DecisionFieldsSerializer.Meta):
+        fields = [*DecisionFieldsSerializer.Meta.fields, "person", "bans"]
+
+    def get_validators(self):
+        return []  # an existing (authority, reference) is an update, not an error
+
+
+def flatten_errors(errors, prefix: str = "") -> Iterator[tuple[str, str, str]]:
+    """Yield (path, code, message) from nested DRF errors; paths look like "bans[1].radius_m"."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if isinstance(key, int):  # a ListSerializer reports items by index
+                yield from flatten_errors(value, f"{prefix}[{key}]")
+                continue
+            name = "" if key == "non_field_errors" else str(key)
+            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            yield from flatten_errors(value, path)
+    elif isinstance(errors, list) and errors and all(isinstance(e, dict | list) for e in errors):
+        for index, value in enumerate(errors):
+            yield from flatten_errors(value, f"{prefix}[{index}]")
+    elif isinstance(errors, list):
+        for error in errors:
+            yield prefix, getattr(error, "code", "invalid"), str(error)
+    else:
+        yield prefix, getattr(errors, "code", "invalid"), str(errors)

@@ -1,0 +1,235 @@
+"""Import OM/CJIB decision files: validate each decision, then create or update it through the services.
+
+Idempotent by (authority, reference): a decision whose content matches the
+registry changes nothing and counts as unchanged. Each decision is imported
+in its own savepoint, so a bad one is rejected (and kept, with its raw text
+and reasons) while the others go in.
+"""
+
+import hashlib
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .import_formats import FileError, ImportRow, RowError, guess_format, parse_file
+from .import_serializers import ImportDecisionSerializer, flatten_errors
+from .lifecycle import FINAL_STATUSES, IllegalTransition, action_between
+from .models import AuditEntry, BanStatus, Decision, ImportBatch, Person, ProtectedPerson, RejectedRow
+from .names import full_name_key
+from .validators import creation_status_problem
+
+# Values a ban field takes when the file leaves it out, so a dropped field is cleared on update.
+BAN_DEFAULTS: dict[str, Any] = {
+    "valid_until": None,
+    "contact_modes": [],
+    "zone_shape": "",
+    "centre_lat": None,
+    "centre_lon": None,
+    "radius_m": None,
+    "zone_geojson": None,
+    "zone_description": "",
+    "time_windows": [],
+}
+
+
+class RowRejected(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+
+
+class ImportFileRejected(Exception):
+    """The file could not be read at all; the batch records why."""
+
+    def __init__(self, batch: ImportBatch, error: FileError) -> None:
+        self.batch, self.error = batch, error
+        super().__init__(str(error))
+
+
+def import_file(content: bytes, *, filename: str, file_format: str | None = None, user=None) -> ImportBatch:
+    """Import one file; return its batch with counts. Raise ImportFileRejected when unreadable."""
+    file_format = file_format or guess_format(filename)
+    batch = ImportBatch(filename=filename[:255], file_format=file_format, sha256=hashlib.sha256(content).hexdigest())
+    batch.imported_by = user if user is not None and user.is_authenticated else None
+    try:
+        rows = parse_file(content, file_format)
+    except FileError as exc:
+        _reject_file(batch, content, exc)
+        raise ImportFileRejected(batch, exc) from exc
+    with transaction.atomic():
+        batch.save()
+        seen: dict = {}  # (authority, reference) -> first line, to refuse duplicates within the file
+        outcomes = Counter(_import_row(batch, row, user, seen) for row in rows)
+        batch.rows_total = len(rows)
+        batch.rows_created, batch.rows_updated = outcomes["created"], outcomes["updated"]
+        batch.rows_unchanged, batch.rows_rejected = outcomes["unchanged"], outcomes["rejected"]
+        batch.save()
+        AuditEntry.record(user, "import_decisions", batch, filename=filename, **dict(outcomes))
+    return batch
+
+
+def _reject_file(batch: ImportBatch, content: bytes, exc: FileError) -> None:
+    with transaction.atomic():
+        batch.rows_rejected = 1
+        batch.save()
+        raw = content[:100_000].decode("utf-8", errors="replace")
+        error = RowError(exc.line, "file", exc.code, exc.message)
+        RejectedRow.objects.create(batch=batch, line=exc.line, raw=raw, errors=[error.as_dict()])
+
+
+def _import_row(batch: ImportBatch, row: ImportRow, user, seen: dict) -> str:
+    """Import one decision in a savepoint; return created, updated, unchanged or rejected."""
+    errors = list(row.errors)
+    if not errors:
+        reason = f"import {batch.filename} line {row.line}"
+        try:
+            with transaction.atomic():
+                return _apply_row(row, user, reason, seen)
+        except RowRejected as exc:
+            errors = exc.errors
+        except IllegalTransition as exc:
+            errors = [RowError(row.line, "bans.status", exc.code, str(exc))]
+        except ValidationError as exc:
+            errors = [RowError(row.line, f, "invalid", m) for f, ms in _message_dict(exc).items() for m in ms]
+    errors.sort(key=lambda e: e.line)
+    RejectedRow.objects.create(batch=batch, line=errors[0].line, raw=row.raw, errors=[e.as_dict() for e in errors])
+    return "rejected"
+
+
+def _apply_row(row: ImportRow, user, reason: str, seen: dict) -> str:
+    serializer = ImportDecisionSerializer(data=row.data)
+    if not serializer.is_valid():
+        raise RowRejected([RowError(row.line_of(p), p, c, m) for p, c, m in flatten_errors(serializer.errors)])
+    data = dict(serializer.validated_data)
+    bans, person_data = data.pop("bans"), dict(data.pop("person"))
+    _refuse_duplicate(seen, row, data)
+    person, person_changed = _upsert_person(person_data, user, reason, row)
+    decision = Decision.objects.filter(authority=data["authority"], reference=data["reference"]).first()
+    if decision is None:
+        decision = services.create_decision(user=user, reason=reason, person=person, **data)
+        _sync_bans(decision, bans, user, reason, row)
+        return "created"
+    if decision.person_id != person.pk:
+        message = _("Beslissing %(ref)s hoort bij een andere persoon (%(name)s).") % {
+            "ref": decision.reference,
+            "name": decision.person.full_name,
+        }
+        raise RowRejected([RowError(row.line, "person", "person_mismatch", str(message))])
+    _decision, decision_changed = services.update_decision(decision.pk, user=user, reason=reason, **data)
+    bans_changed = _sync_bans(decision, bans, user, reason, row)
+    return "updated" if (person_changed or decision_changed or bans_changed) else "unchanged"
+
+
+def _refuse_duplicate(seen: dict, row: ImportRow, data: dict) -> None:
+    key = (data["authority"], data["reference"])
+    if key in seen:
+        message = _("Kenmerk %(ref)s staat al op regel %(line)s van dit bestand.") % {
+            "ref": data["reference"],
+            "line": seen[key],
+        }
+        raise RowRejected([RowError(row.line, "reference", "duplicate_reference", str(message))])
+    seen[key] = row.line
+
+
+def _upsert_person(data: dict, user, reason: str, row: ImportRow) -> tuple[Person, bool]:
+    """Find the person by strafrechtketennummer, else BSN, else name and date of birth; create or update."""
+    aliases = data.pop("aliases", None) or []
+    person = _match_person(data, row)
+    if person is None:
+        return services.create_person(user=user, reason=reason, aliases=aliases, **data), True
+    changes = {k: v for k, v in data.items() if v not in ("", None) and getattr(person, k) != v}
+    known = set(person.aliases.values_list("name", flat=True))
+    new_aliases = sorted(known | set(aliases)) if set(aliases) - known else None
+    person, changed = services.update_person(person.pk, user=user, reason=reason, aliases=new_aliases, **changes)
+    return person, bool(changed)
+
+
+def _match_person(data: dict, row: ImportRow) -> Person | None:
+    for field in ("strafrechtketennummer", "bsn"):
+        if data.get(field):
+            found = Person.objects.filter(**{field: data[field]}).first()
+            if found is not None:
+                return found
+    if not data.get("date_of_birth"):
+        return None
+    key = full_name_key(data.get("given_names", ""), data.get("tussenvoegsel", ""), data.get("surname", ""))
+    found = list(Person.objects.filter(name_key=key, date_of_birth=data["date_of_birth"])[:2])
+    if len(found) > 1:
+        message = _("Meerdere personen met deze naam en geboortedatum; geef een strafrechtketennummer of BSN.")
+        raise RowRejected([RowError(row.line, "person", "person_ambiguous", str(message))])
+    return found[0] if found else None
+
+
+def _upsert_protected(data: dict, user, reason: str) -> tuple[ProtectedPerson, bool]:
+    match = {f"{k}__iexact": data.get(k, "") for k in ("given_names", "tussenvoegsel", "surname")}
+    found = ProtectedPerson.objects.filter(**match, date_of_birth=data.get("date_of_birth")).first()
+    if found is None:
+        return services.create_protected_person(user=user, reason=reason, **data), True
+    changes = {k: v for k, v in data.items() if v not in ("", None) and getattr(found, k) != v}
+    found, changed = services.update_protected_person(found.pk, user=user, reason=reason, **changes)
+    return found, bool(changed)
+
+
+def _sync_bans(decision: Decision, bans: list[dict], user, reason: str, row: ImportRow) -> bool:
+    """Pair the file's bans with the stored ones by kind and order; create, update or revoke. Return changed."""
+    stored = defaultdict(list)
+    for ban in decision.bans.order_by("pk"):
+        stored[ban.kind].append(ban)
+    seen: Counter = Counter()
+    changed = False
+    for index, item in enumerate(bans):
+        item = dict(item)
+        protected = []
+        for data in item.pop("protected_persons", []):
+            person, person_changed = _upsert_protected(dict(data), user, reason)
+            protected.append(person)
+            changed |= person_changed
+        status = item.pop("status", None)
+        fields = {**BAN_DEFAULTS, **item}
+        position = seen[item["kind"]]
+        seen[item["kind"]] += 1
+        if position < len(stored[item["kind"]]):
+            ban = stored[item["kind"]][position]
+            changed |= _update_ban(ban, fields, protected, status, user, reason)
+        else:
+            _create_ban(decision, fields, protected, status, user, reason, row.line_of(f"bans[{index}]"))
+            changed = True
+    for kind, kept in stored.items():
+        for ban in kept[seen[kind] :]:
+            if ban.status not in FINAL_STATUSES:
+                services.revoke_ban(ban.pk, user=user, reason=f"{reason}: verbod staat niet meer in de beslissing")
+                changed = True
+    return changed
+
+
+def _update_ban(ban, fields: dict, protected: list, status: str | None, user, reason: str) -> bool:
+    _ban, changed = services.update_ban(ban.pk, user=user, reason=reason, protected_persons=protected, **fields)
+    ban.refresh_from_db()
+    action = action_between(ban.status, status) if status else None
+    if action:
+        services.change_ban_status(ban.pk, action, user=user, reason=reason)
+    return bool(changed) or action is not None
+
+
+def _create_ban(decision, fields: dict, protected: list, status: str | None, user, reason: str, line: int) -> None:
+    status = status or BanStatus.ACTIVE
+    problem = creation_status_problem(status)
+    if problem:
+        raise RowRejected([RowError(line, "bans.status", "invalid_status", problem)])
+    services.create_ban(
+        user=user,
+        reason=reason,
+        decision=decision,
+        person=decision.person,
+        status=status,
+        protected_persons=protected,
+        **fields,
+    )
+
+
+def _message_dict(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}

@@ -1,0 +1,70 @@
+"""Registry fixtures, made through the services so they carry history like real data."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from registry import services
+from registry.models import Authority, BanKind, LegalBasis
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture
+def person(users):
+    return services.create_person(
+        user=users["alice"],
+        given_names="Pieter",
+        tussenvoegsel="van",
+        surname="Proefpersoon",
+        date_of_birth=date(1985, 4, 1),
+        strafrechtketennummer="SKN-TEST-1",
+        aliases=["Piet Proef"],
+    )
+
+
+@pytest.fixture
+def protected(users):
+    return services.create_protected_person(
+        user=users["alice"], given_names="Wilma", surname="Beschermd", city="Utrecht", home_lat=52.09, home_lon=5.12
+    )
+
+
+@pytest.fixture
+def decision(users, person):
+    return services.create_decision(
+        user=users["alice"],
+        person=person,
+        authority=Authority.OM,
+        legal_basis=LegalBasis.GEDRAGSAANWIJZING,
+        reference="TEST/0001",
+        decision_date=date(2026, 3, 1),
+        dut=True,
+    )
+
+
+@pytest.fixture
+def area_ban(users, decision):
+    return services.create_ban(
+        user=users["alice"],
+        decision=decision,
+        person=decision.person,
+        kind=BanKind.AREA,
+        valid_from=datetime(2026, 3, 2, tzinfo=AMS),
+        valid_until=datetime(2027, 3, 2, tzinfo=AMS),
+        centre_lat=52.0907,
+        centre_lon=5.1214,
+    )
+
+
+@pytest.fixture
+def contact_ban(users, decision, protected):
+    return services.create_ban(
+        user=users["alice"],
+        decision=decision,
+        person=decision.person,
+        kind=BanKind.CONTACT,
+        valid_from=datetime(2026, 3, 2, tzinfo=AMS),
+        protected_persons=[protected],
+    )
