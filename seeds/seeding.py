@@ -3,24 +3,25 @@
 Each row is found by a natural key (strafrechtketennummer, authority and
 reference, username...). A row that exists with the same values is left
 alone, so a second run writes nothing; a row whose seed values changed is
-updated, with a history entry like any other change.
+updated. Registry rows go through `registry.services`, like a registrar's
+edits: validated, and every creation and change in the history.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date, datetime, time
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core import serializers
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
-from registry.models import Ban, Decision, HistoryEntry, Person, PersonAlias, ProtectedPerson
+from registry import services
+from registry.lifecycle import FINAL_STATUSES
+from registry.models import Ban, Decision, Person, ProtectedPerson
 from registry.roles import Role
 
 from . import demo_data as data
@@ -59,40 +60,39 @@ def seed_demo() -> Counter:
 
 
 def upsert(model: type[models.Model], lookup: dict, values: dict, counts: Counter) -> models.Model:
-    """Return the row found by `lookup`, created or brought to `values`; save only on a difference."""
+    """Return the row found by `lookup`, created or brought to `values`; save only on a difference.
+
+    For rows outside the registry (vendors, devices), which keep no history.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        _record(obj, HistoryEntry.Action.CREATED, [])
         counts[(model.__name__, "created")] += 1
-        return obj
+        return model.objects.create(**lookup, **values)
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        counts[(model.__name__, "unchanged")] += 1
-        return obj
     for name in changed:
         setattr(obj, name, values[name])
-    if hasattr(obj, "version"):
-        obj.version += 1
-    obj.save()
-    _record(obj, HistoryEntry.Action.UPDATED, changed)
-    counts[(model.__name__, "updated")] += 1
+    if changed:
+        obj.save()
+    counts[(model.__name__, "updated" if changed else "unchanged")] += 1
     return obj
 
 
-def _record(obj: models.Model, action: str, changed: list[str]) -> None:
-    if not isinstance(obj, Person | ProtectedPerson | Decision | Ban):
-        return
-    snapshot = json.loads(serializers.serialize("json", [obj]))[0]["fields"]
-    HistoryEntry.objects.create(
-        model=obj._meta.label_lower,
-        object_id=obj.pk,
-        version=getattr(obj, "version", 1),
-        action=action,
-        snapshot=snapshot,
-        changed_fields=changed,
-        reason=SEED_REASON,
-    )
+def upsert_registry(model: type[models.Model], lookup: dict, values: dict, counts: Counter, **related):
+    """Like `upsert`, through the registry's services: validated, and every change in the history."""
+    name = model._meta.model_name
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        create = getattr(services, f"create_{_service_name(name)}")
+        counts[(model.__name__, "created")] += 1
+        return create(user=None, reason=SEED_REASON, **related, **lookup, **values)
+    update = getattr(services, f"update_{_service_name(name)}")
+    obj, changed = update(obj.pk, user=None, reason=SEED_REASON, **related, **values)
+    counts[(model.__name__, "updated" if changed else "unchanged")] += 1
+    return obj
+
+
+def _service_name(model_name: str) -> str:
+    return {"protectedperson": "protected_person"}.get(model_name, model_name)
 
 
 def _seed_subject(spec: data.SubjectSpec, counts: Counter) -> Person:
@@ -103,11 +103,8 @@ def _seed_subject(spec: data.SubjectSpec, counts: Counter) -> Person:
         "date_of_birth": spec.date_of_birth,
         "cjib_reference": spec.cjib_reference,
     }
-    person = upsert(Person, {"strafrechtketennummer": spec.key}, values, counts)
-    for alias in spec.aliases:
-        _, created = PersonAlias.objects.get_or_create(person=person, name=alias)
-        counts[("PersonAlias", "created" if created else "unchanged")] += 1
-    return person
+    lookup = {"strafrechtketennummer": spec.key}
+    return upsert_registry(Person, lookup, values, counts, aliases=list(spec.aliases))
 
 
 def _seed_protected(spec: data.ProtectedSpec, counts: Counter) -> ProtectedPerson:
@@ -126,7 +123,7 @@ def _seed_protected(spec: data.ProtectedSpec, counts: Counter) -> ProtectedPerso
         "home_lat": spec.place.lat,
         "home_lon": spec.place.lon,
     }
-    return upsert(ProtectedPerson, lookup, values, counts)
+    return upsert_registry(ProtectedPerson, lookup, values, counts)
 
 
 def _seed_decision(spec: data.DecisionSpec, person: Person, protected: dict, counts: Counter) -> None:
@@ -138,19 +135,29 @@ def _seed_decision(spec: data.DecisionSpec, person: Person, protected: dict, cou
         "electronic_monitoring": spec.electronic_monitoring,
         "sash_risk": spec.sash_risk,
     }
-    decision = upsert(Decision, {"authority": spec.authority, "reference": spec.reference}, values, counts)
+    decision = upsert_registry(Decision, {"authority": spec.authority, "reference": spec.reference}, values, counts)
     for ban_spec in spec.bans:
-        ban = upsert(Ban, {"decision": decision, "kind": ban_spec.kind}, _ban_values(ban_spec, person), counts)
-        wanted = {protected[key].pk for key in ban_spec.protected}
-        if set(ban.protected_persons.values_list("pk", flat=True)) != wanted:
-            ban.protected_persons.set(wanted)
+        lookup = {"decision": decision, "kind": ban_spec.kind}
+        wanted = [protected[key] for key in ban_spec.protected]
+        ban = Ban.objects.filter(**lookup).first()
+        if ban is None:
+            # The status is set once, at creation: later changes go through the lifecycle actions.
+            values = {**_ban_values(ban_spec, person), "status": ban_spec.status}
+            services.create_ban(user=None, reason=SEED_REASON, protected_persons=wanted, **lookup, **values)
+            counts[("Ban", "created")] += 1
+        elif ban.status in FINAL_STATUSES:
+            counts[("Ban", "unchanged")] += 1  # an ended or revoked ban is history, not to be edited
+        else:
+            _, changed = services.update_ban(
+                ban.pk, user=None, reason=SEED_REASON, protected_persons=wanted, **_ban_values(ban_spec, person)
+            )
+            counts[("Ban", "updated" if changed else "unchanged")] += 1
 
 
 def _ban_values(spec: data.BanSpec, person: Person) -> dict:
     shape = "polygon" if spec.polygon else ("circle" if spec.place else "")
     return {
         "person": person,
-        "status": spec.status,
         "valid_from": local_midnight(spec.valid_from),
         "valid_until": local_midnight(spec.valid_until) if spec.valid_until else None,
         "contact_modes": list(spec.contact_modes),
