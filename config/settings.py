@@ -43,10 +43,14 @@ INSTALLED_APPS = [
     "registry.letters",
     "geofence.reports",
     "geofence.monitor",
+    # Demo data, feed simulator and the one-command demo.
+    "seeds",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files (admin, API docs) from gunicorn in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
