@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # Rebuild at least this often, so a change the fingerprint misses still arrives.
 CACHE_TTL_S = 60.0
+# The fingerprint scans the ban and assignment tables: check it at most this often. Changes made in this
+# process invalidate at once (signals); those of other processes arrive within this many seconds.
+FINGERPRINT_EVERY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ _cache: dict = {"generation": 0}
 
 def current_catalogue() -> Catalogue:
     """Return the zones of all active bans, rebuilding when the registry changed."""
-    key = (_cache["generation"], _fingerprint())
+    key = (_cache["generation"], _recent_fingerprint())
     with _lock:
         cached = _cache.get("entry")
         if cached and cached[0] == key and time.monotonic() - cached[1] < CACHE_TTL_S:
@@ -87,6 +90,15 @@ def connect_cache_signals() -> None:
         post_save.connect(invalidate, sender=model, dispatch_uid=f"zones-save-{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"zones-delete-{model.__name__}")
     m2m_changed.connect(invalidate, sender=Ban.protected_persons.through, dispatch_uid="zones-m2m")
+
+
+def _recent_fingerprint() -> tuple:
+    checked = _cache.get("fingerprint")
+    if checked and checked[0] == _cache["generation"] and time.monotonic() - checked[1] < FINGERPRINT_EVERY_S:
+        return checked[2]
+    value = _fingerprint()
+    _cache["fingerprint"] = (_cache["generation"], time.monotonic(), value)
+    return value
 
 
 def _fingerprint() -> tuple:
