@@ -19,9 +19,11 @@ from . import geodesy
 from .constants import DEFAULT_MAX_SPEED_MPS, MIN_CLOSING_SPEED_MPS, SUPPORTED_LAT_RANGE, SUPPORTED_LON_RANGE
 from .errors import InvalidFix, UnsupportedArea
 from .index import Kind, ZoneIndex
-from .motion import Motion, PointFix, motion
+from .motion import PointFix, Previous, previous_fixes_of, step_motion
 from .verdicts import InactiveReason, Verdict, approach_levels, beyond_exit_margin, verdicts
 from .windows import local_minute_of_week
+
+CHUNK_PAIRS = 32768
 
 __all__ = ["EvaluationResult", "FixBatch", "PairResult", "PointFix", "evaluate", "evaluate_fix", "to_unix"]
 
@@ -132,18 +134,19 @@ def evaluate(
     first fix outside the supported area, InvalidFix for a bad accuracy or time.
     """
     check_fixes(fixes)
-    frame = geodesy.Frame(fixes.lat, fixes.lon)
-    tiebreak = (fixes.accuracy_m, fixes.lon, fixes.lat)
-    moved = motion(fixes.subject_id, fixes.t, fixes.accuracy_m, frame, previous_fixes, max_speed_mps, tiebreak)
-    fix_index, row = index.rows_of(fixes.subject_id)
-    targets = _Targets(index, row, protected_fixes)
-    identity = len(fix_index) == len(fixes)  # then fix_index is arange: skip the gathers
-    origin = frame if identity else frame.take(fix_index)
-    take = (lambda a: a) if identity else (lambda a: a[fix_index])
-    reason = _inactive_reasons(index, fixes.t, take(fixes.t), row, targets)
-    accuracy = take(fixes.accuracy_m) + targets.accuracy[row]
-    geometry = _geometry(index, fixes, fix_index, row, origin, targets, accuracy)
-    return _assemble(index, fix_index, row, reason, accuracy, geometry, moved, take)
+    rank = index.subject_rank(fixes.subject_id)
+    fix_index, row = index.pairs(rank)
+    columns = (fixes.t, fixes.lat, fixes.lon, fixes.accuracy_m)
+    # Rank + 1 numbers the subjects from 0; fixes of subjects without zones share 0 and yield no pairs.
+    prev = previous_fixes_of(rank + 1, columns, fixes.subject_id, previous_fixes)
+    job = _Job(index, fixes, prev, _Targets(index, row, protected_fixes), max_speed_mps)
+    out = _empty_result(fix_index, index.zone_id[row])
+    identity = len(row) == len(fixes) and np.array_equal(fix_index, np.arange(len(fixes)))
+    # Work in cache-sized slices: numpy on 1M-element temporaries is bound by memory, not arithmetic.
+    for start in range(0, len(row), CHUNK_PAIRS):
+        pairs = slice(start, start + CHUNK_PAIRS)
+        job.run(out, pairs, row[pairs], pairs if identity else fix_index[pairs])
+    return out
 
 
 def evaluate_fix(
@@ -217,16 +220,64 @@ class _Targets:
         self.x, self.y, self.z = frame.x, frame.y, frame.z
 
 
-def _inactive_reasons(index: ZoneIndex, t: np.ndarray, pair_t: np.ndarray, row: np.ndarray, targets: _Targets):  # noqa: ANN202
+@dataclass(frozen=True)
+class _Job:
+    """What every slice of one evaluate() call shares."""
+
+    index: ZoneIndex
+    fixes: FixBatch
+    prev: Previous
+    targets: _Targets
+    max_speed_mps: float
+
+    def run(self, out: EvaluationResult, pairs: slice, row: np.ndarray, fix: slice | np.ndarray) -> None:
+        """Evaluate the pairs in `pairs` (zone rows `row`, fixes `fix`) into `out`."""
+        f, index = self.fixes, self.index
+        t, lat, lon, fix_accuracy = f.t[fix], f.lat[fix], f.lon[fix], f.accuracy_m[fix]
+        frame = geodesy.Frame(lat, lon)
+        prev = Previous(self.prev.t[fix], self.prev.lat[fix], self.prev.lon[fix], self.prev.accuracy_m[fix])
+        moved = step_motion(frame, t, fix_accuracy, prev, self.max_speed_mps)
+        reason = _inactive_reasons(index, t, row, self.targets)
+        accuracy = fix_accuracy + self.targets.accuracy[row]
+        geo = _geometry(index, lat, lon, row, frame, self.targets, accuracy)
+        geo.forget(reason == InactiveReason.NO_RECENT_PROTECTED_FIX)
+        inclusion = index.inclusion[row]
+        verdict = verdicts(geo.signed, accuracy, inclusion)
+        verdict[reason != InactiveReason.NONE] = Verdict.CLEAR
+        out.active[pairs] = reason == InactiveReason.NONE
+        out.inactive_reason[pairs] = reason
+        out.inside[pairs] = geo.inside
+        out.signed_distance_m[pairs] = geo.signed
+        out.centre_distance_m[pairs] = geo.centre
+        out.verdict[pairs] = verdict
+        out.approach_level[pairs] = approach_levels(geo.signed, index.approach[row], inclusion)
+        out.beyond_exit_margin[pairs] = beyond_exit_margin(geo.signed, index.exit_margin[row], inclusion)
+        out.suspect[pairs] = moved.suspect
+        out.speed_mps[pairs] = moved.speed_mps
+        out.heading_deg[pairs] = moved.heading_deg
+        out.eta_min[pairs] = _eta_minutes(geo, moved.east_mps, moved.north_mps)
+
+
+def _empty_result(fix_index: np.ndarray, zone_id: np.ndarray) -> EvaluationResult:
+    n = len(fix_index)
+    flags = {name: np.zeros(n, dtype=bool) for name in ("active", "inside", "beyond_exit_margin", "suspect")}
+    codes = {name: np.zeros(n, dtype=np.int8) for name in ("inactive_reason", "verdict", "approach_level")}
+    names = ("signed_distance_m", "centre_distance_m", "speed_mps", "heading_deg", "eta_min")
+    return EvaluationResult(
+        fix_index=fix_index, zone_id=zone_id, **flags, **codes, **{name: np.empty(n) for name in names}
+    )
+
+
+def _inactive_reasons(index: ZoneIndex, t: np.ndarray, row: np.ndarray, targets: _Targets) -> np.ndarray:
     reason = np.zeros(len(row), dtype=np.int8)
     if len(index.moving_rows):
         moving = index.kind[row] == Kind.MOVING
-        stale = moving & ~(np.abs(pair_t - targets.t[row]) <= index.max_age[row])
+        stale = moving & ~(np.abs(t - targets.t[row]) <= index.max_age[row])
         reason[stale] = InactiveReason.NO_RECENT_PROTECTED_FIX
     if len(index.window_open):
         wrow = index.window_row[row]
         windowed = np.flatnonzero(wrow >= 0)
-        minute = local_minute_of_week(pair_t[windowed])
+        minute = local_minute_of_week(t[windowed])
         closed = ~index.window_open[wrow[windowed], minute]
         reason[windowed[closed]] = InactiveReason.OUTSIDE_TIME_WINDOW
     return reason
@@ -240,34 +291,40 @@ class _Geometry:
     east: np.ndarray
     north: np.ndarray
 
+    def forget(self, unknown: np.ndarray) -> None:
+        """Blank pairs whose centre is not known well enough to measure from."""
+        if unknown.any():
+            self.inside[unknown] = False
+            for values in (self.signed, self.centre, self.east, self.north):
+                values[unknown] = np.nan
 
-def _geometry(index, fixes, fix_index, row, origin, targets, accuracy) -> _Geometry:  # noqa: ANN001
-    centre, east, north = geodesy.series_distance_en(origin, targets.x[row], targets.y[row], targets.z[row])
+
+def _geometry(index, lat, lon, row, frame, targets, accuracy) -> _Geometry:  # noqa: ANN001
+    centre, east, north = geodesy.series_distance_en(frame, targets.x[row], targets.y[row], targets.z[row])
     signed = centre - index.radius[row]
-    exact = _needs_exact(index, row, signed, centre, accuracy)
-    if exact.any():
-        lat, lon = fixes.lat[fix_index[exact]], fixes.lon[fix_index[exact]]
-        centre[exact] = geodesy.exact_distance(lat, lon, targets.lat[row[exact]], targets.lon[row[exact]])
-        signed[exact] = centre[exact] - index.radius[row[exact]]
+    exact = np.flatnonzero(_needs_exact(index, row, signed, centre, accuracy))
+    if len(exact):
+        r = row[exact]
+        centre[exact] = geodesy.exact_distance(lat[exact], lon[exact], targets.lat[r], targets.lon[r])
+        signed[exact] = centre[exact] - index.radius[r]
     inside = signed <= 0.0
     if index.polygons:
-        _polygon_geometry(index, fixes, fix_index, row, inside, signed)
+        _polygon_geometry(index, lat, lon, row, inside, signed)
     return _Geometry(inside, signed, centre, east, north)
 
 
 def _needs_exact(index, row, signed, centre, accuracy) -> np.ndarray:  # noqa: ANN001
     """Return pairs the series cannot decide alone: far away, or within the band of a threshold."""
     band = geodesy.EXACT_BAND_M
-    far = centre > geodesy.SERIES_LIMIT_M
     a = np.abs(signed)
-    near = (a <= band) | (np.abs(a - accuracy) <= band) | (np.abs(a - index.exit_margin[row]) <= band)
-    approach = index.approach[row]
-    for level in range(approach.shape[1]):
-        near |= np.abs(signed - approach[:, level]) <= band
-    return far | near
+    # Every threshold is 0, +-accuracy, +-exit margin or an approach distance, so |signed| is compared.
+    near = (a <= band) | (np.abs(a - accuracy) <= band) | (centre > geodesy.SERIES_LIMIT_M)
+    for threshold in index.uniform_thresholds(row):
+        near |= np.abs(a - threshold) <= band
+    return near
 
 
-def _polygon_geometry(index, fixes, fix_index, row, inside, signed) -> None:  # noqa: ANN001
+def _polygon_geometry(index, lat, lon, row, inside, signed) -> None:  # noqa: ANN001
     is_polygon = index.kind[row] == Kind.POLYGON
     if not is_polygon.any():
         return
@@ -276,35 +333,12 @@ def _polygon_geometry(index, fixes, fix_index, row, inside, signed) -> None:  # 
     bounds = np.flatnonzero(np.diff(row[order])) + 1
     for group in np.split(order, bounds):
         polygon = index.polygons[int(row[group[0]])]
-        f = fix_index[group]
-        inside[group], signed[group] = polygon.signed_distance(fixes.lat[f], fixes.lon[f])
-
-
-def _assemble(index, fix_index, row, reason, accuracy, geo: _Geometry, moved: Motion, take) -> EvaluationResult:  # noqa: ANN001
-    inclusion = index.inclusion[row]
-    verdict = verdicts(geo.signed, accuracy, inclusion)
-    verdict[reason != InactiveReason.NONE] = Verdict.CLEAR
-    return EvaluationResult(
-        fix_index=fix_index,
-        zone_id=index.zone_id[row],
-        active=reason == InactiveReason.NONE,
-        inactive_reason=reason,
-        inside=geo.inside,
-        signed_distance_m=geo.signed,
-        centre_distance_m=geo.centre,
-        verdict=verdict,
-        approach_level=approach_levels(geo.signed, index.approach[row], inclusion),
-        beyond_exit_margin=beyond_exit_margin(geo.signed, index.exit_margin[row], inclusion),
-        suspect=take(moved.suspect),
-        speed_mps=take(moved.speed_mps),
-        heading_deg=take(moved.heading_deg),
-        eta_min=_eta_minutes(geo, take(moved.east_mps), take(moved.north_mps)),
-    )
+        inside[group], signed[group] = polygon.signed_distance(lat[group], lon[group])
 
 
 def _eta_minutes(geo: _Geometry, east_mps: np.ndarray, north_mps: np.ndarray) -> np.ndarray:
     """Return minutes to the centre at the current closing speed; NaN when not closing in."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        closing = (east_mps * geo.east + north_mps * geo.north) / np.hypot(geo.east, geo.north)
-        eta = geo.centre / closing / 60.0
+        closing = (east_mps * geo.east + north_mps * geo.north) / np.sqrt(geo.east * geo.east + geo.north * geo.north)
+        eta = geo.centre / closing * (1.0 / 60.0)
     return np.where(closing >= MIN_CLOSING_SPEED_MPS, eta, np.nan)

@@ -36,15 +36,15 @@ class Frame:
     __slots__ = ("x", "y", "z", "ex", "ey", "nx", "ny", "nz", "inv_m", "inv_n")
 
     def __init__(self, lat_deg: np.ndarray, lon_deg: np.ndarray) -> None:
-        phi, lam = np.radians(lat_deg), np.radians(lon_deg)
-        sp, cp, sl, cl = np.sin(phi), np.cos(phi), np.sin(lam), np.cos(lam)
+        sp, cp, sl, cl = _sin_cos(lat_deg, lon_deg)
         w2 = 1.0 - E2 * sp * sp
         n = A / np.sqrt(w2)  # prime-vertical radius of curvature
-        self.x, self.y, self.z = n * cp * cl, n * cp * sl, n * (1.0 - E2) * sp
+        ncp = n * cp
+        self.x, self.y, self.z = ncp * cl, ncp * sl, n * (1.0 - E2) * sp
         self.ex, self.ey = -sl, cl  # east has no z component
         self.nx, self.ny, self.nz = -sp * cl, -sp * sl, cp
         self.inv_n = 1.0 / n
-        self.inv_m = w2 / (n * (1.0 - E2))  # 1 / meridional radius
+        self.inv_m = w2 * self.inv_n * (1.0 / (1.0 - E2))  # 1 / meridional radius
 
     def take(self, idx: np.ndarray) -> Frame:
         """Return the frame rows at `idx`."""
@@ -52,6 +52,22 @@ class Frame:
         for name in Frame.__slots__:
             setattr(out, name, getattr(self, name)[idx])
         return out
+
+
+def ecef(lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return WGS84 ECEF x, y, z in metres of points on the ellipsoid."""
+    sp, cp, sl, cl = _sin_cos(lat_deg, lon_deg)
+    n = A / np.sqrt(1.0 - E2 * sp * sp)
+    ncp = n * cp
+    return ncp * cl, ncp * sl, n * (1.0 - E2) * sp
+
+
+def _sin_cos(lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[np.ndarray, ...]:
+    # Cosines from sines: both angles lie within +-90 degrees in the supported
+    # area, where the cosine is not negative, and a square root is far cheaper.
+    sp = np.sin(np.radians(lat_deg))
+    sl = np.sin(np.radians(lon_deg))
+    return sp, np.sqrt(1.0 - sp * sp), sl, np.sqrt(1.0 - sl * sl)
 
 
 def series_distance(origin: Frame, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 from .errors import InvalidZone
 from .geodesy import Frame
 from .polygons import ProjectedPolygon
-from .windows import window_bitmap
+from .windows import MINUTES_PER_WEEK, window_bitmap
 from .zones import CircleZone, Mode, MovingZone, PolygonZone, Zone
 
 
@@ -46,14 +46,27 @@ class ZoneIndex:
         """Return the zones of one subject, in index order."""
         return [self.zones[r] for r in self.rows_of(np.array([subject_id], dtype=np.int64))[1]]
 
+    def subject_rank(self, subject_id: np.ndarray) -> np.ndarray:
+        """Return each subject's position in `subjects`, or -1 for a subject without zones."""
+        if self._lookup is not None:
+            ids = np.asarray(subject_id)
+            ok = (ids >= 0) & (ids < len(self._lookup))
+            return np.where(ok, self._lookup[np.where(ok, ids, 0)], -1)
+        if not len(self.subjects):
+            return np.full(len(subject_id), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.subjects, subject_id), len(self.subjects) - 1)
+        return np.where(self.subjects[pos] == subject_id, pos, -1)
+
     def rows_of(self, subject_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (fix index, zone row) for every zone of every given subject, fix-major."""
-        n = len(subject_id)
-        if not len(self.subjects):
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        pos = np.minimum(np.searchsorted(self.subjects, subject_id), len(self.subjects) - 1)
-        start = self.ptr[pos]
-        counts = np.where(self.subjects[pos] == subject_id, self.ptr[pos + 1] - start, 0)
+        return self.pairs(self.subject_rank(subject_id))
+
+    def pairs(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (fix index, zone row) pairs for fixes with the given subject ranks."""
+        n = len(rank)
+        known = rank >= 0
+        start = self.ptr[np.where(known, rank, 0)] if len(self.subjects) else np.zeros(n, np.int64)
+        counts = np.where(known, self.ptr[np.where(known, rank, 0) + 1] - start, 0) if len(self.subjects) else start
         if n and counts.min() == 1 == counts.max():  # one zone per subject: the common case
             return np.arange(n), self.rows[start]
         fix_index = np.repeat(np.arange(n), counts)
@@ -67,6 +80,11 @@ class ZoneIndex:
         self.subjects, counts = np.unique(subject[order], return_counts=True)
         self.ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.rows = order.astype(np.int64)
+        # Database ids are small and dense: a lookup table beats a binary search.
+        self._lookup = None
+        if len(self.subjects) and self.subjects[0] >= 0 and self.subjects[-1] < 4 * len(self.subjects) + 1_000_000:
+            self._lookup = np.full(int(self.subjects[-1]) + 1, -1, dtype=np.int64)
+            self._lookup[self.subjects] = np.arange(len(self.subjects))
 
     def _precompute_shapes(self) -> None:
         n = len(self.zones)
@@ -95,6 +113,18 @@ class ZoneIndex:
         self.max_age = np.array([getattr(z, "max_age_s", np.nan) for z in self.zones], dtype=np.float64)
         self.protected_id = np.array([getattr(z, "protected_id", -1) for z in self.zones], dtype=np.int64)
         self._precompute_windows()
+        rules = np.column_stack([self.exit_margin, self.approach])
+        same = len(rules) and np.all(rules == rules[0]) and not np.isnan(rules[0]).any()
+        self._uniform = [float(v) for v in rules[0]] if same else None
+
+    def uniform_thresholds(self, row: np.ndarray) -> list[np.ndarray | float]:
+        """Return the exit margin and approach distances of the given zone rows.
+
+        Scalars when every zone shares them (the usual case, no gathers), else per-row arrays.
+        """
+        if self._uniform is not None:
+            return self._uniform
+        return [self.exit_margin[row]] + [self.approach[row, k] for k in range(self.approach.shape[1])]
 
     def _precompute_windows(self) -> None:
         self.window_row = np.full(len(self.zones), -1, dtype=np.int64)
@@ -103,7 +133,7 @@ class ZoneIndex:
             if zone.windows:
                 self.window_row[row] = len(maps)
                 maps.append(window_bitmap(zone.windows))
-        self.window_open = np.array(maps, dtype=bool).reshape(len(maps), -1)
+        self.window_open = np.array(maps, dtype=bool).reshape(len(maps), MINUTES_PER_WEEK)
 
 
 def _kind(zone: Zone) -> Kind:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geodesy import Frame, step_vector
+from .geodesy import Frame, ecef, step_vector
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,16 @@ class PointFix:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """Per fix, its subject's latest strictly earlier fix; NaN where there is none."""
+
+    t: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    accuracy_m: np.ndarray
+
+
+@dataclass(frozen=True)
 class Motion:
     """Per-fix motion; NaN where a fix has no earlier fix to compare with."""
 
@@ -31,75 +41,94 @@ class Motion:
     suspect: np.ndarray
 
 
-def motion(
+def previous_fixes_of(
+    group: np.ndarray,
+    fixes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     subject_id: np.ndarray,
-    t: np.ndarray,
-    accuracy_m: np.ndarray,
-    frame: Frame,
     previous_fixes: Mapping[int, PointFix] | None,
-    max_speed_mps: float,
-    tiebreak: tuple[np.ndarray, ...] = (),
-) -> Motion:
-    """Compare every fix with its subject's previous fix in event-time order.
+) -> Previous:
+    """Return each fix's previous fix, from the batch or else from `previous_fixes`.
 
-    A fix is suspect when even the most generous reading of both accuracy
-    radii needs more than `max_speed_mps` to get there. Suspect fixes are
-    flagged, never dropped, and still serve as "previous" for the next fix.
+    `group` numbers the subjects (any ints, equal per subject); `fixes` is
+    (t, lat, lon, accuracy_m).
     """
-    prev = previous_in_time(subject_id, t, tiebreak)
-    n = len(t)
-    px, py, pz = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    pt, pacc = np.full(n, np.nan), np.full(n, np.nan)
+    t, lat, lon, acc = fixes
+    prev = previous_in_time(group, t, (acc, lon, lat))
     has = prev >= 0
-    src = prev[has]
-    px[has], py[has], pz[has] = frame.x[src], frame.y[src], frame.z[src]
-    pt[has], pacc[has] = t[src], accuracy_m[src]
+    src = np.where(has, prev, 0)
+    nan = np.nan
+    out = [np.where(has, a[src], nan) for a in (t, lat, lon, acc)] if len(t) else [np.zeros(0)] * 4
     if previous_fixes:
-        _fill_from_mapping(subject_id, t, ~has, previous_fixes, (px, py, pz, pt, pacc))
-    return _from_steps(frame, t, accuracy_m, (px, py, pz, pt, pacc), max_speed_mps)
+        _fill_from_mapping(subject_id, t, ~has, previous_fixes, out)
+    return Previous(*out)
 
 
-def previous_in_time(subject_id: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...] = ()) -> np.ndarray:
-    """Return, per fix, the index of the same subject's previous fix by time, or -1."""
-    order = _time_order(subject_id, t, tiebreak)
+def previous_in_time(group: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...] = ()) -> np.ndarray:
+    """Return, per fix, the index of its subject's latest strictly earlier fix, or -1.
+
+    Fixes with equal times share that earlier fix, and among several earlier
+    fixes at one time the `tiebreak` keys pick one, so input order never
+    changes a result.
+    """
+    order, ties = _time_order(group, t, tiebreak)
+    s = group[order]
     prev = np.full(len(t), -1, dtype=np.int64)
-    if len(order) > 1:
-        same = subject_id[order[1:]] == subject_id[order[:-1]]
+    if not ties:  # then the previous fix is simply the one before in sorted order
+        same = s[1:] == s[:-1]
         prev[order[1:][same]] = order[:-1][same]
+        return prev
+    ts = t[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (s[1:] != s[:-1]) | (ts[1:] != ts[:-1])
+    before_run = np.flatnonzero(new_run)[np.cumsum(new_run) - 1] - 1
+    valid = before_run >= 0
+    valid[valid] = s[before_run[valid]] == s[valid]
+    prev[order[valid]] = order[before_run[valid]]
     return prev
 
 
-def _time_order(subject_id: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...]) -> np.ndarray:
-    s_step, t_step = np.diff(subject_id), np.diff(t)
-    if np.all((s_step > 0) | ((s_step == 0) & (t_step > 0))):
-        return np.arange(len(t))  # feeds often arrive sorted: skip the sort
-    order = np.lexsort((t, subject_id))
-    s, ts = subject_id[order], t[order]
-    if tiebreak and np.any((s[1:] == s[:-1]) & (ts[1:] == ts[:-1])):
-        # Equal times: order by position too, so input order never matters.
-        order = np.lexsort((*tiebreak, t, subject_id))
-    return order
+def _time_order(group: np.ndarray, t: np.ndarray, tiebreak: tuple[np.ndarray, ...]) -> tuple[np.ndarray, bool]:
+    """Return (order by subject then time, whether some subject has two fixes at one time)."""
+    if len(t) < 2:
+        return np.arange(len(t)), False
+    if np.all(t[1:] >= t[:-1]):
+        # A chronological feed (the usual case) needs only a stable sort by subject,
+        # a linear radix sort when the subject numbers fit in 16 bits.
+        small = group.min() >= 0 and group.max() < 65536
+        order = np.argsort(group.astype(np.uint16) if small else group, kind="stable")
+    else:
+        order = np.lexsort((t, group))
+    s, ts = group[order], t[order]
+    ties = bool(np.any((s[1:] == s[:-1]) & (ts[1:] == ts[:-1])))
+    if ties and tiebreak:
+        order = np.lexsort((*tiebreak, t, group))
+    return order, ties
 
 
-def _fill_from_mapping(subject_id, t, missing, previous_fixes, out) -> None:  # noqa: ANN001
-    px, py, pz, pt, pacc = out
+def _fill_from_mapping(
+    subject_id: np.ndarray, t: np.ndarray, missing: np.ndarray, previous_fixes: Mapping[int, PointFix], out: list
+) -> None:
     for i in np.flatnonzero(missing):
         fix = previous_fixes.get(int(subject_id[i]))
-        if fix is None or not fix.t <= t[i]:
-            continue
-        f = Frame(np.array([fix.lat]), np.array([fix.lon]))
-        px[i], py[i], pz[i] = f.x[0], f.y[0], f.z[0]
-        pt[i], pacc[i] = fix.t, fix.accuracy_m
+        if fix is not None and fix.t < t[i]:
+            for values, value in zip(out, (fix.t, fix.lat, fix.lon, fix.accuracy_m), strict=True):
+                values[i] = value
 
 
-def _from_steps(frame: Frame, t, accuracy_m, prev, max_speed_mps: float) -> Motion:  # noqa: ANN001
-    px, py, pz, pt, pacc = prev
+def step_motion(frame: Frame, t: np.ndarray, accuracy_m: np.ndarray, prev: Previous, max_speed_mps: float) -> Motion:
+    """Return motion from the previous fixes to the fixes in `frame` (all arrays aligned).
+
+    A fix is suspect when even the most generous reading of both accuracy
+    radii needs more than `max_speed_mps` to get there from the subject's
+    previous fix. Suspect fixes are flagged, never dropped.
+    """
+    px, py, pz = ecef(prev.lat, prev.lon)
     dist, east, north = step_vector(px, py, pz, frame)
-    dt = t - pt
+    dt = t - prev.t
     with np.errstate(divide="ignore", invalid="ignore"):
-        speed = np.where(dt > 0, dist / dt, np.nan)
-        east_v, north_v = np.where(dt > 0, east / dt, np.nan), np.where(dt > 0, north / dt, np.nan)
-    heading = np.where(speed > 0, np.degrees(np.arctan2(east, north)) % 360.0, np.nan)
-    excess = dist - pacc - accuracy_m
-    suspect = excess > max_speed_mps * dt  # NaN (no previous fix) compares False
-    return Motion(speed, heading, east_v, north_v, suspect)
+        inv_dt = np.where(dt > 0, 1.0 / dt, np.nan)
+    heading = np.arctan2(east, north) * (180.0 / np.pi)
+    heading += 360.0 * (heading < 0.0)
+    speed = dist * inv_dt
+    suspect = dist - prev.accuracy_m - accuracy_m > max_speed_mps * dt  # NaN compares False
+    return Motion(speed, np.where(speed > 0, heading, np.nan), east * inv_dt, north * inv_dt, suspect)

@@ -11,6 +11,8 @@ nearest point in the projection, bounded in docs/engine.md.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
@@ -25,8 +27,7 @@ class ProjectedPolygon:
 
     def __init__(self, geometry: BaseGeometry) -> None:
         self.crs = choose_crs(geometry)
-        self._forward = Transformer.from_crs(4326, self.crs, always_xy=True)
-        self._inverse = Transformer.from_crs(self.crs, 4326, always_xy=True)
+        self._forward, self._inverse = _transformers(self.crs.to_wkt())
         self.geometry = shapely.transform(geometry, self._project_xy)
         self.boundary = self.geometry.boundary
         shapely.prepare(self.geometry)
@@ -47,6 +48,13 @@ class ProjectedPolygon:
     def _project_xy(self, coords: np.ndarray) -> np.ndarray:
         x, y = self._forward.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
+
+
+@lru_cache(maxsize=256)
+def _transformers(crs_wkt: str) -> tuple[Transformer, Transformer]:
+    # Building a transformer costs tens of milliseconds; RD New zones all share one pair.
+    crs = CRS.from_wkt(crs_wkt)
+    return Transformer.from_crs(4326, crs, always_xy=True), Transformer.from_crs(crs, 4326, always_xy=True)
 
 
 def choose_crs(geometry: BaseGeometry) -> CRS:

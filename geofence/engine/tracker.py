@@ -9,9 +9,11 @@ approach level drops only after that many consecutive fixes below it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
 
 from .constants import DEFAULT_EXIT_FIXES
 from .verdicts import InactiveReason, Verdict
@@ -178,6 +180,64 @@ def _approach_counters(state: TrackState, level: int, exit_fixes: int) -> tuple[
     return streak, state.approach_level
 
 
-def with_time(state: TrackState, t: float | None) -> TrackState:
-    """Return the state with its last event time replaced (for migrations and tests)."""
-    return replace(state, last_t=t)
+@dataclass(frozen=True)
+class TrackEvent:
+    """A transition (or a late observation) of one (subject, zone) pair in a batch."""
+
+    subject_id: int
+    zone_id: int
+    fix_index: int
+    t: float
+    transition: Transition | None
+    verdict: Verdict
+    suspect: bool
+    late: bool
+
+
+def track_batch(
+    result: Any,
+    fixes: Any,
+    states: dict[tuple[int, int], TrackState],
+    *,
+    exit_fixes: int = DEFAULT_EXIT_FIXES,
+) -> list[TrackEvent]:
+    """Run the state machine over an EvaluationResult in event-time order.
+
+    `states` maps (subject_id, zone_id) to its state and is updated in place
+    (missing pairs start CLEAR). Return the transitions and the late
+    observations, in the order they were processed.
+    """
+    subject = fixes.subject_id[result.fix_index]
+    pair_t = fixes.t[result.fix_index]
+    events = []
+    for i in np.lexsort((result.zone_id, pair_t)):
+        key = (int(subject[i]), int(result.zone_id[i]))
+        step = advance(states.get(key, TrackState()), _observation(result, i, float(pair_t[i])), exit_fixes=exit_fixes)
+        states[key] = step.state
+        if step.transition is not None or step.late:
+            events.append(_event(key, result, i, float(pair_t[i]), step))
+    return events
+
+
+def _observation(result: Any, i: int, t: float) -> Observation:
+    return Observation(
+        t=t,
+        verdict=Verdict(int(result.verdict[i])),
+        approach_level=int(result.approach_level[i]),
+        beyond_exit_margin=bool(result.beyond_exit_margin[i]),
+        inactive_reason=InactiveReason(int(result.inactive_reason[i])),
+        suspect=bool(result.suspect[i]),
+    )
+
+
+def _event(key: tuple[int, int], result: Any, i: int, t: float, step: Step) -> TrackEvent:
+    return TrackEvent(
+        subject_id=key[0],
+        zone_id=key[1],
+        fix_index=int(result.fix_index[i]),
+        t=t,
+        transition=step.transition,
+        verdict=Verdict(int(result.verdict[i])),
+        suspect=bool(result.suspect[i]),
+        late=step.late,
+    )

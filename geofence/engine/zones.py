@@ -118,6 +118,7 @@ def validate_zone_geojson(obj: Any) -> BaseGeometry:
     kind = geometry.get("type")
     if kind not in ("Polygon", "MultiPolygon"):
         raise InvalidZone(f"type must be Polygon or MultiPolygon, got {kind!r}")
+    _check_rings(geometry)
     try:
         shape = shapely.geometry.shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
@@ -139,6 +140,21 @@ def _geometry_member(obj: Any) -> Mapping[str, Any]:
     if obj.get("type") == "Feature":
         return _geometry_member(obj.get("geometry"))
     return obj
+
+
+def _check_rings(geometry: Mapping[str, Any]) -> None:
+    polygons = geometry.get("coordinates")
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    if not isinstance(polygons, list) or not polygons or not all(isinstance(p, list) and p for p in polygons):
+        raise InvalidZone("polygon is empty: coordinates must hold at least one ring")
+    for i, polygon in enumerate(polygons):
+        for j, ring in enumerate(polygon):
+            where = f"ring {j} of polygon {i}" if len(polygons) > 1 else f"ring {j}"
+            if not isinstance(ring, list) or len(ring) < 4:
+                raise InvalidZone(f"{where} is malformed: a ring needs at least 4 positions")
+            if ring[0] != ring[-1]:
+                raise InvalidZone(f"{where} is malformed: not closed (first and last positions differ)")
 
 
 def _check_shape(shape: BaseGeometry) -> None:
