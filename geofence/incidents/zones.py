@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from geofence.engine.errors import InvalidZone
 from geofence.engine.index import ZoneIndex
-from geofence.engine.windows import MINUTES_PER_WEEK, windows_from_json
+from geofence.engine.windows import windows_from_json
 from geofence.engine.zones import CircleZone, Mode, MovingZone, PolygonZone
 from geofence.models import DeviceAssignment, DeviceKind
 from registry.models import Ban, BanKind, BanStatus, ProtectedPerson, ZoneShape
@@ -51,17 +51,6 @@ class Catalogue:
     @property
     def has_moving_zones(self) -> bool:
         return any(m.protected_id is not None for m in self.meta)
-
-
-class _Index(ZoneIndex):
-    """Adapter: the engine's ZoneIndex fails to build when no zone has time windows."""
-
-    def _precompute_windows(self) -> None:
-        if any(z.windows for z in self.zones):
-            super()._precompute_windows()
-            return
-        self.window_row = np.full(len(self.zones), -1, dtype=np.int64)
-        self.window_open = np.zeros((0, MINUTES_PER_WEEK), dtype=bool)
 
 
 _lock = threading.Lock()
@@ -123,7 +112,7 @@ def build_catalogue() -> Catalogue:
             meta.append(ZoneMeta(ban.pk, zone_key, ban.person_id, ban.kind, ban.decision.sash_risk, protected_id))
             spans.append((ban.valid_from.timestamp(), ban.valid_until.timestamp() if ban.valid_until else math.inf))
     valid = np.array(spans, dtype=np.float64).reshape(-1, 2)
-    return Catalogue(_Index(zones), meta, valid[:, 0], valid[:, 1], victim_devices, bans)
+    return Catalogue(ZoneIndex(zones), meta, valid[:, 0], valid[:, 1], victim_devices, bans)
 
 
 def _zone_bans():
