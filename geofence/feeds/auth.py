@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -59,3 +60,18 @@ class IsVendor(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return isinstance(request.auth, VendorApiKey)
+
+
+class VendorApiKeyScheme(OpenApiAuthenticationExtension):
+    """Describe the vendor key in the OpenAPI schema."""
+
+    target_class = "geofence.feeds.auth.VendorApiKeyAuthentication"
+    name = "vendorApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`: the vendor's key, issued by banwatch and shown once.",
+        }

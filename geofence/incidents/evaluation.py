@@ -4,6 +4,15 @@ One call handles the fixes of many devices in one engine batch. It is
 idempotent: per device, only fixes after `DeviceStatus.evaluated_until` are
 processed, under a per-device lock, so a re-run or a concurrent run of the
 same fixes changes nothing.
+
+Why a task queued on commit rather than work inside the storing transaction:
+the vendor's answer depends only on the fixes being durable, and a failure in
+evaluation must never roll back an accepted fix. The feed commits the fixes,
+then queues `geofence.tasks.evaluate_fixes` with `transaction.on_commit`. In the
+embedded default Celery is eager, so this runs in-process right after the
+commit, before the 202 goes out; in production a worker runs it (retried with
+backoff; a lost task is covered by the next batch of the device, which also
+picks up stored fixes after `evaluated_until`).
 """
 
 import json

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from geofence.engine.errors import InvalidZone
 from geofence.engine.index import ZoneIndex
-from geofence.engine.windows import MINUTES_PER_WEEK, windows_from_json
+from geofence.engine.windows import windows_from_json
 from geofence.engine.zones import CircleZone, Mode, MovingZone, PolygonZone
 from geofence.models import DeviceAssignment, DeviceKind
 from registry.models import Ban, BanKind, BanStatus, ProtectedPerson, ZoneShape
@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # Rebuild at least this often, so a change the fingerprint misses still arrives.
 CACHE_TTL_S = 60.0
+# The fingerprint scans the ban and assignment tables: check it at most this often. Changes made in this
+# process invalidate at once (signals); those of other processes arrive within this many seconds.
+FINGERPRINT_EVERY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -50,24 +53,13 @@ class Catalogue:
         return any(m.protected_id is not None for m in self.meta)
 
 
-class _Index(ZoneIndex):
-    """Adapter: the engine's ZoneIndex fails to build when no zone has time windows."""
-
-    def _precompute_windows(self) -> None:
-        if any(z.windows for z in self.zones):
-            super()._precompute_windows()
-            return
-        self.window_row = np.full(len(self.zones), -1, dtype=np.int64)
-        self.window_open = np.zeros((0, MINUTES_PER_WEEK), dtype=bool)
-
-
 _lock = threading.Lock()
 _cache: dict = {"generation": 0}
 
 
 def current_catalogue() -> Catalogue:
     """Return the zones of all active bans, rebuilding when the registry changed."""
-    key = (_cache["generation"], _fingerprint())
+    key = (_cache["generation"], _recent_fingerprint())
     with _lock:
         cached = _cache.get("entry")
         if cached and cached[0] == key and time.monotonic() - cached[1] < CACHE_TTL_S:
@@ -87,6 +79,15 @@ def connect_cache_signals() -> None:
         post_save.connect(invalidate, sender=model, dispatch_uid=f"zones-save-{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"zones-delete-{model.__name__}")
     m2m_changed.connect(invalidate, sender=Ban.protected_persons.through, dispatch_uid="zones-m2m")
+
+
+def _recent_fingerprint() -> tuple:
+    checked = _cache.get("fingerprint")
+    if checked and checked[0] == _cache["generation"] and time.monotonic() - checked[1] < FINGERPRINT_EVERY_S:
+        return checked[2]
+    value = _fingerprint()
+    _cache["fingerprint"] = (_cache["generation"], time.monotonic(), value)
+    return value
 
 
 def _fingerprint() -> tuple:
@@ -111,7 +112,7 @@ def build_catalogue() -> Catalogue:
             meta.append(ZoneMeta(ban.pk, zone_key, ban.person_id, ban.kind, ban.decision.sash_risk, protected_id))
             spans.append((ban.valid_from.timestamp(), ban.valid_until.timestamp() if ban.valid_until else math.inf))
     valid = np.array(spans, dtype=np.float64).reshape(-1, 2)
-    return Catalogue(_Index(zones), meta, valid[:, 0], valid[:, 1], victim_devices, bans)
+    return Catalogue(ZoneIndex(zones), meta, valid[:, 0], valid[:, 1], victim_devices, bans)
 
 
 def _zone_bans():
