@@ -1,0 +1,1 @@
+from .lookup import admin as lookup_admin  # noqa: F401  (registers the read-only audit log)
