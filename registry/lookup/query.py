@@ -53,9 +53,10 @@ class NameQuery:
 
 
 def looks_like_identifier(text: str) -> bool:
-    """Return True for a single token with a digit in it (names have none)."""
+    """Return True for text that is mostly digits (names have none; "SKN-2026-0012" is an identifier)."""
     compact = _SEPARATORS.sub("", text.strip())
-    return bool(compact) and any(ch.isdigit() for ch in compact) and compact.isalnum()
+    digits = sum(ch.isdigit() for ch in compact)
+    return compact.isalnum() and digits > 0 and digits * 2 >= len(compact)
 
 
 def parse_identifier(text: str) -> Identifier:

@@ -60,7 +60,7 @@ class BanSerializer(serializers.Serializer):
     """One shown ban: the instance is a windows.ShownBan."""
 
     id = serializers.IntegerField(source="ban.id")
-    window = serializers.CharField(source="window")
+    window = serializers.CharField()
     window_label = serializers.SerializerMethodField()
     kind = serializers.CharField(source="ban.kind")
     kind_label = serializers.CharField(source="ban.get_kind_display")

@@ -1,7 +1,6 @@
 """Say in plain Dutch what a ban forbids, generated from its fields (never free text)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from registry.models import Ban, BanKind, ContactMode, ZoneShape
 
@@ -59,7 +58,7 @@ def windows_text(windows: list[dict]) -> str:
     if not windows:
         return ""
     parts = [_window_text(w) for w in windows]
-    return ngettext("Geldt %(parts)s.", "Geldt %(parts)s.", len(parts)) % {"parts": _join_and(parts)}
+    return _("Geldt %(parts)s.") % {"parts": _join_and(parts)}
 
 
 def _window_text(window: dict) -> str:
