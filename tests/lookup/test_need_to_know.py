@@ -103,7 +103,8 @@ def test_presence_zone_stays_exact_for_officers(client_for, registry):
 def test_small_polygon_is_shown_to_officers_as_an_outer_box(client_for, registry):
     person = registry.person("Dirkje", "Vlietstra")
     square = [[4.47, 51.92], [4.48, 51.92], [4.48, 51.925], [4.47, 51.925], [4.47, 51.92]]
-    registry.ban(person, BanKind.AREA, zone_shape=ZoneShape.POLYGON, zone_geojson={"type": "Polygon", "coordinates": [square]})
+    polygon = {"type": "Polygon", "coordinates": [square]}
+    registry.ban(person, BanKind.AREA, zone_shape=ZoneShape.POLYGON, zone_geojson=polygon)
     text = lookup_text(client_for("bob"))
     zone = json.loads(text)["results"][0]["bans"][0]["zone"]
     assert zone["precision"] == "coarse"
