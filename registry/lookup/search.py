@@ -23,8 +23,8 @@ from .query import (
     within_one_edit,
 )
 
-# Rows fetched per retrieval query; more means the officer must narrow (date of birth).
-CANDIDATE_LIMIT = 5000
+# Rows fetched per retrieval query; more means the officer must narrow (given name, date of birth).
+CANDIDATE_LIMIT = 1000
 # Words shorter than this are not searched inside multi-word surnames or aliases.
 MIN_WORD_SEARCH_LENGTH = 3
 _COLUMNS = ("id", "name_key", "surname_key", "date_of_birth")
@@ -95,23 +95,41 @@ def _search_name(query: NameQuery, dob: date | None, dob_filter: Q) -> SearchOut
 
 
 def _candidates(query: NameQuery, dob_filter: Q) -> tuple[dict, bool]:
-    keys = set(query.surname_keys)
-    fuzzy = set()
-    for key in keys:
-        if " " not in key and len(key) >= MIN_FUZZY_LENGTH:
-            fuzzy |= one_edit_variants(key)
-    conditions = [Q(surname_key__in=sorted(keys))]
-    if fuzzy - keys:
-        conditions.append(Q(surname_key__in=sorted(fuzzy - keys)))
+    exact = sorted(query.surname_keys)
+    rows = _fetch(Person.objects.filter(dob_filter, surname_key__in=exact))
+    truncated = len(rows) >= CANDIDATE_LIMIT
+    narrowed = _narrowed_condition(query) if truncated else None
+    if narrowed is not None:
+        # A common surname: let the database keep only those whose given names fit what was typed.
+        rows = _fetch(Person.objects.filter(dob_filter, narrowed))
+    if not truncated:
+        # Typo matches rank below exact ones, so they are only worth fetching when exact ones fit.
+        rows += _fetch(Person.objects.filter(dob_filter, surname_key__in=_typo_keys(query)))
     word_condition = _word_condition(query)
     if word_condition is not None:
-        conditions.append(word_condition)
-    rows, truncated = {}, False
-    for condition in conditions:
-        found = _fetch(Person.objects.filter(condition).filter(dob_filter))
-        truncated |= len(found) >= CANDIDATE_LIMIT
-        rows.update((row[0], row) for row in found)
-    return rows, truncated
+        rows += _fetch(Person.objects.filter(dob_filter, word_condition))
+    return {row[0]: row for row in rows}, truncated
+
+
+def _typo_keys(query: NameQuery) -> list[str]:
+    """Return every key one edit away from a typed single-word surname (an indexed IN list)."""
+    keys: set[str] = set()
+    for key in query.surname_keys:
+        if " " not in key and len(key) >= MIN_FUZZY_LENGTH:
+            keys |= one_edit_variants(key)
+    return sorted(keys - set(query.surname_keys))
+
+
+def _narrowed_condition(query: NameQuery) -> Q | None:
+    """Match each reading's surname together with given names that start like the typed ones."""
+    condition = None
+    for hypothesis in query.hypotheses:
+        given = None
+        for prefix in {w[:3] for w in hypothesis.given} | set(query.initials[:1]):
+            given = _or(given, Q(name_key__startswith=prefix) | Q(name_key__contains=" " + prefix))
+        if given is not None:
+            condition = _or(condition, Q(surname_key=hypothesis.surname) & given)
+    return condition
 
 
 def _word_condition(query: NameQuery) -> Q | None:
@@ -120,7 +138,8 @@ def _word_condition(query: NameQuery) -> Q | None:
     for word in query.single_words:
         if len(word) >= MIN_WORD_SEARCH_LENGTH:
             condition = _or(condition, _word_in("surname_key", word))
-    return condition
+    # Only multi-word keys can match; on PostgreSQL this clause selects the partial trigram index.
+    return None if condition is None else Q(surname_key__contains=" ") & condition
 
 
 def _word_in(column: str, word: str) -> Q:

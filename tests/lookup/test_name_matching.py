@@ -124,3 +124,24 @@ def test_three_letter_surname_is_not_typo_matched(registry):
     registry.person("Lin", "Wo")
     ids = found("Wu")
     assert len(ids) == 1
+
+
+def test_common_surname_is_narrowed_by_the_typed_given_name(registry, monkeypatch):
+    from registry.lookup import search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    for i in range(8):
+        registry.person(f"Klaasje{'abcdefgh'[i]}", "Bakberg")
+    wanted = registry.person("Teunis", "Bakberg")
+    outcome = search_name(parse_name("Teunis Bakberg"))
+    assert outcome.matches[0].person_id == wanted.pk
+    assert outcome.truncated
+
+
+def test_common_surname_without_given_name_says_the_answer_is_truncated(registry, monkeypatch):
+    from registry.lookup import search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    for i in range(8):
+        registry.person(f"Klaasje{'abcdefgh'[i]}", "Bakberg")
+    assert search_name(parse_name("Bakberg")).truncated
