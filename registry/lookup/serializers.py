@@ -63,13 +63,13 @@ class BanSerializer(serializers.Serializer):
     window = serializers.CharField()
     window_label = serializers.SerializerMethodField()
     kind = serializers.CharField(source="ban.kind")
-    kind_label = serializers.CharField(source="ban.get_kind_display")
+    kind_label = serializers.SerializerMethodField()
     forbids = serializers.SerializerMethodField()
     time_windows = serializers.JSONField(source="ban.time_windows")
     legal_basis = serializers.CharField(source="ban.decision.legal_basis")
-    legal_basis_label = serializers.CharField(source="ban.decision.get_legal_basis_display")
+    legal_basis_label = serializers.SerializerMethodField()
     authority = serializers.CharField(source="ban.decision.authority")
-    authority_label = serializers.CharField(source="ban.decision.get_authority_display")
+    authority_label = serializers.SerializerMethodField()
     decision_reference = serializers.CharField(source="ban.decision.reference")
     valid_from = LocalDateTimeField(source="ban.valid_from")
     valid_until = LocalDateTimeField(source="ban.valid_until", allow_null=True)
@@ -91,8 +91,18 @@ class BanSerializer(serializers.Serializer):
                 fields.pop(name)
         return fields
 
+    # Labels through methods: a callable `source` makes DRF inspect its signature on every row.
     def get_window_label(self, item) -> str:
         return str(WINDOW_LABELS[item.window])
+
+    def get_kind_label(self, item) -> str:
+        return str(item.ban.get_kind_display())
+
+    def get_legal_basis_label(self, item) -> str:
+        return str(item.ban.decision.get_legal_basis_display())
+
+    def get_authority_label(self, item) -> str:
+        return str(item.ban.decision.get_authority_display())
 
     def get_forbids(self, item) -> str:
         return forbids_text(item.ban, self.get_protected_person_count(item))
@@ -117,7 +127,7 @@ class BanSerializer(serializers.Serializer):
         return {"code": found.code.value, "text": found.text}
 
     def get_protected_person_count(self, item) -> int:
-        return len(item.ban.protected_persons.all())
+        return item.ban.protected_count
 
 
 def zone_description(ban, full: bool) -> str:

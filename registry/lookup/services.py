@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from registry.models import AuditEntry, Ban, Person
+from registry.roles import may_see_protected_persons
 
 from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
 from .search import Match, SearchOutcome, search_identifier, search_name
@@ -57,15 +58,15 @@ def lookup(user, *, q: str = "", dob: date | None = None, identifier: str = "", 
         outcome = search_identifier(parsed_id)
     else:
         outcome = search_name(parse_name(q), dob)
-    result = _result(identifier or q, dob, parsed_id, outcome, now)
+    result = _result(identifier or q, dob, parsed_id, outcome, now, may_see_protected_persons(user))
     record_lookup(user, result, channel)
     return result
 
 
-def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime) -> LookupResult:
+def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, full: bool) -> LookupResult:
     shown = outcome.matches[:MAX_RESULTS]
     people = Person.objects.in_bulk([m.person_id for m in shown])
-    bans = bans_by_person(list(people), now)
+    bans = bans_by_person(list(people), now, with_protected=full)
     persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown]
     truncated = outcome.truncated or len(outcome.matches) > MAX_RESULTS
     return LookupResult(text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Ban, BanStatus
@@ -62,15 +62,21 @@ def _ended_at(ban: Ban, now: datetime) -> datetime | None:
     return ended if now - RECENTLY_ENDED <= ended <= now else None
 
 
-def bans_by_person(person_ids: list[int], now: datetime) -> dict[int, list[ShownBan]]:
-    """Return the shown bans of each person, in force first, with their window."""
+def bans_by_person(person_ids: list[int], now: datetime, with_protected: bool = False) -> dict[int, list[ShownBan]]:
+    """Return the shown bans of each person, in force first, with their window.
+
+    Each ban carries `protected_count`; the protected persons themselves are only
+    loaded when the caller may show them.
+    """
     recent = now - RECENTLY_ENDED
     candidates = (
         Ban.objects.filter(person_id__in=person_ids, valid_from__lte=now + STARTING_SOON)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=recent) | Q(updated_at__gte=recent))
         .select_related("decision")
-        .prefetch_related("protected_persons")
+        .annotate(protected_count=Count("protected_persons"))
     )
+    if with_protected:
+        candidates = candidates.prefetch_related("protected_persons")
     shown: dict[int, list[ShownBan]] = defaultdict(list)
     for ban in candidates:
         window = ban_window(ban, now)

@@ -23,7 +23,9 @@ def create_indexes(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, expression, where in INDEXES:
         partial = f" WHERE {where}" if where else ""
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression}){partial}")
+        # params=None: the LIKE pattern's % must reach PostgreSQL as it is, not as a placeholder.
+        sql = f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression}){partial}"
+        schema_editor.execute(sql, params=None)
 
 
 def drop_indexes(apps, schema_editor):
