@@ -29,7 +29,7 @@ PG = "postgres://postgres@127.0.0.1:5432/"
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="20,000 persons, 200 queries per type")
+    parser.add_argument("--quick", action="store_true", help="20,000 persons, 100 queries per type")
     parser.add_argument("--persons", type=int)
     parser.add_argument("--bans", type=int)
     parser.add_argument("--queries", type=int, help="measured queries per type")
@@ -40,7 +40,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.persons = args.persons or (20_000 if args.quick else 1_000_000)
     args.bans = args.bans or args.persons * 6 // 5
-    args.queries = args.queries or (200 if args.quick else 1000)
+    args.queries = args.queries or (100 if args.quick else 1000)
     args.database = args.database or ("banwatch_lookup_bench_quick" if args.quick else "banwatch_lookup_bench")
     return args
 
