@@ -10,6 +10,9 @@ from registry.names import TUSSENVOEGSELS, fold
 MAX_WORDS = 5
 # Keys this short get no typo tolerance: one edit would make too many other names.
 MIN_FUZZY_LENGTH = 4
+# Tussenvoegsels typed glued to the surname ("vanDijk", "Vanderberg"), longest first.
+GLUED_PREFIXES = ("vanden", "vander", "van", "den", "der", "ter", "ten", "de")
+GLUED_PENALTY = 30
 _INITIALS = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
 _SEPARATORS = re.compile(r"[\s.\-/]")
 
@@ -34,6 +37,8 @@ class Hypothesis:
 
     surname: str
     given: tuple[str, ...]
+    # Subtracted from the score when this reading needed a repair (e.g. "vanDijk" read as "van Dijk").
+    penalty: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def parse_name(text: str) -> NameQuery:
         return NameQuery(text, surname_words + given_words, initials, hypotheses)
     words, initials = _words(text)
     words = words[:MAX_WORDS]
-    return NameQuery(text, words, initials, _run_hypotheses(words))
+    return NameQuery(text, words, initials, _run_hypotheses(words) + _glued_hypotheses(words))
 
 
 def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -118,6 +123,16 @@ def _run_hypotheses(words: tuple[str, ...]) -> tuple[Hypothesis, ...]:
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
             found.append(Hypothesis(" ".join(words[start:end]), words[:start] + words[end:]))
+    return tuple(found)
+
+
+def _glued_hypotheses(words: tuple[str, ...]) -> tuple[Hypothesis, ...]:
+    """Read "vandekvliet" also as surname "dekvliet": a missing space is a typo too."""
+    found = []
+    for i, word in enumerate(words):
+        for prefix in GLUED_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= MIN_FUZZY_LENGTH:
+                found.append(Hypothesis(word[len(prefix) :], words[:i] + words[i + 1 :], GLUED_PENALTY))
     return tuple(found)
 
 

@@ -243,7 +243,7 @@ def _best_name_score(surname_words: list[str], given: tuple[str, ...], query: Na
         if surname is None:
             continue
         given_score, given_reasons = _given_score(given, hypothesis, query.initials)
-        candidate = (surname[0] + given_score, (surname[1],) + given_reasons)
+        candidate = (surname[0] + given_score - hypothesis.penalty, (surname[1],) + given_reasons)
         if best is None or candidate[0] > best[0]:
             best = candidate
     return best

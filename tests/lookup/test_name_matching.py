@@ -20,6 +20,7 @@ PEOPLE = {
     "ijsselstein": ("Eline", "IJsselstein", "", date(2000, 2, 29)),
     "obrien": ("Seán", "O'Brien", "", date(1985, 12, 24)),
     "pietersen": ("Piet", "Pietersen", "", date(1970, 1, 1)),
+    "dekvliet": ("Thijsien", "Dekvliet", "van", date(1981, 3, 27)),
 }
 
 # (typed name, date of birth or None, persons that must be found, persons that must not)
@@ -44,7 +45,9 @@ TABLE = [
     ("Berg", None, ["van_den_berg"], []),
     ("van den Berg", None, ["van_den_berg"], []),
     ("Berg, van den", None, ["van_den_berg"], []),
-    ("Vandenberg", None, [], ["van_den_berg"]),
+    ("Vandenberg", None, ["van_den_berg"], []),
+    ("vanDekvliet", None, ["dekvliet"], []),
+    ("Vandekvliet", date(1981, 3, 27), ["dekvliet"], []),
     ("Jansen-de Vries", None, ["double"], []),
     ("Marloes de Vries", None, ["double"], []),
     ("IJsselstein", None, ["ijsselstein"], []),
@@ -113,6 +116,12 @@ def test_alias_with_diacritics_is_found_without_them(registry):
     person = registry.person("Gerrit", "Hoekstra")
     registry.alias(person, "Gérrit Ünal")
     assert found("Gerrit Unal") == [person.pk]
+
+
+def test_glued_tussenvoegsel_ranks_below_the_name_typed_exactly(registry):
+    glued = registry.person("Karel", "Vandenberg")
+    spaced = registry.person("Karel", "Berg", "van den")
+    assert found("Vandenberg")[:2] == [glued.pk, spaced.pk]
 
 
 def test_unknown_name_finds_nobody(people):
