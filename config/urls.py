@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from registry.lookup.pages import lookup_page
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,4 +19,6 @@ urlpatterns = [
     path("api/v1/", include("registry.letters.urls")),
     path("api/v1/", include("geofence.reports.urls")),
     path("monitor/", include("geofence.monitor.urls")),
+    path("api/v1/", include("registry.lookup.urls")),
+    path("politie/", lookup_page, name="lookup-page"),
 ]

@@ -1,0 +1,1 @@
+"""Police lookup: find a person by name or identifier and show the bans that bind them."""

@@ -1,0 +1,201 @@
+"""JSON for lookups. Fields a role may not see are left out, not blanked (see docs/need-to-know.md)."""
+
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.enforcement import enforcement
+from registry.models import AuditEntry, BanKind, ProtectedPerson
+
+from .devices import device_last_contact
+from .windows import WINDOW_LABELS
+from .wording import forbids_text
+from .zones import zone_exact, zone_for_officer
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def LocalDateTimeField(**kwargs) -> serializers.DateTimeField:  # noqa: N802 (reads like a field class)
+    return serializers.DateTimeField(default_timezone=AMSTERDAM, read_only=True, **kwargs)
+
+
+class LookupParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, trim_whitespace=True)
+    dob = serializers.DateField(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
+    id = serializers.CharField(required=False, allow_blank=True, max_length=60, trim_whitespace=True)
+
+    def validate(self, attrs):
+        if not attrs.get("q") and not attrs.get("id"):
+            raise serializers.ValidationError({"q": _("Geef een naam (q) of een nummer (id).")})
+        if attrs.get("q") and not any(ch.isalnum() for ch in attrs["q"]):
+            raise serializers.ValidationError({"q": _("Geef een naam met letters, of een nummer.")})
+        return attrs
+
+
+class ProtectedPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProtectedPerson
+        fields = [
+            "id",
+            "full_name",
+            "date_of_birth",
+            "phone",
+            "email",
+            "street",
+            "postcode",
+            "city",
+            "home_lat",
+            "home_lon",
+        ]
+
+
+class EnforcementSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class BanSerializer(serializers.Serializer):
+    """One shown ban: the instance is a windows.ShownBan."""
+
+    id = serializers.IntegerField(source="ban.id")
+    window = serializers.CharField()
+    window_label = serializers.SerializerMethodField()
+    kind = serializers.CharField(source="ban.kind")
+    kind_label = serializers.SerializerMethodField()
+    forbids = serializers.SerializerMethodField()
+    time_windows = serializers.JSONField(source="ban.time_windows")
+    legal_basis = serializers.CharField(source="ban.decision.legal_basis")
+    legal_basis_label = serializers.SerializerMethodField()
+    authority = serializers.CharField(source="ban.decision.authority")
+    authority_label = serializers.SerializerMethodField()
+    decision_reference = serializers.CharField(source="ban.decision.reference")
+    valid_from = LocalDateTimeField(source="ban.valid_from")
+    valid_until = LocalDateTimeField(source="ban.valid_until", allow_null=True)
+    dut = serializers.BooleanField(source="ban.decision.dut")
+    electronic_monitoring = serializers.BooleanField(source="ban.decision.electronic_monitoring")
+    device_last_contact = serializers.SerializerMethodField()
+    zone = serializers.SerializerMethodField()
+    zone_description = serializers.SerializerMethodField()
+    enforcement = serializers.SerializerMethodField()
+    protected_person_count = serializers.SerializerMethodField()
+    # Only for roles that may see protected persons: dropped from get_fields() otherwise.
+    protected_persons = ProtectedPersonSerializer(source="ban.protected_persons.all", many=True)
+    RESTRICTED = ("protected_persons",)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.context.get("full"):
+            for name in self.RESTRICTED:
+                fields.pop(name)
+        return fields
+
+    # Labels through methods: a callable `source` makes DRF inspect its signature on every row.
+    def get_window_label(self, item) -> str:
+        return str(WINDOW_LABELS[item.window])
+
+    def get_kind_label(self, item) -> str:
+        return str(item.ban.get_kind_display())
+
+    def get_legal_basis_label(self, item) -> str:
+        return str(item.ban.decision.get_legal_basis_display())
+
+    def get_authority_label(self, item) -> str:
+        return str(item.ban.decision.get_authority_display())
+
+    def get_forbids(self, item) -> str:
+        return forbids_text(item.ban, self.get_protected_person_count(item))
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_device_last_contact(self, item):
+        if not item.ban.decision.electronic_monitoring:
+            return None
+        last = device_last_contact(item.ban.person_id)
+        return last.astimezone(AMSTERDAM).isoformat() if last else None
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_zone(self, item) -> dict | None:
+        return zone_exact(item.ban) if self.context.get("full") else zone_for_officer(item.ban)
+
+    def get_zone_description(self, item) -> str:
+        return zone_description(item.ban, full=bool(self.context.get("full")))
+
+    @extend_schema_field(EnforcementSerializer)
+    def get_enforcement(self, item) -> dict:
+        found = enforcement(item.ban.decision)
+        return {"code": found.code.value, "text": found.text}
+
+    def get_protected_person_count(self, item) -> int:
+        return item.ban.protected_count
+
+
+def zone_description(ban, full: bool) -> str:
+    """Return the registrar's description for full roles; a generated one for others.
+
+    The registrar's free text may name the victim's street, so officers never get it.
+    """
+    if not ban.has_zone:
+        return ""
+    if full and ban.zone_description:
+        return ban.zone_description
+    if ban.kind != BanKind.AREA:
+        return _("Zone van het locatiegebod, zie kaart.")
+    if ban.zone_shape == "polygon":
+        return _("Verboden gebied, zie kaart. Grens bij twijfel navragen bij het monitoringcentrum.")
+    return _(
+        "Cirkel rond het beschermde adres. Binnen de binnenste cirkel: zeker in de verboden zone; "
+        "tussen de cirkels: mogelijk, vraag het monitoringcentrum."
+    )
+
+
+class MatchSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    alias = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    given_names = serializers.CharField()
+    tussenvoegsel = serializers.CharField()
+    surname = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    bsn = serializers.CharField()
+    strafrechtketennummer = serializers.CharField()
+    cjib_reference = serializers.CharField()
+
+
+class PersonResultSerializer(serializers.Serializer):
+    person = PersonSerializer()
+    match = MatchSerializer()
+    ban_in_force = serializers.BooleanField()
+    bans = BanSerializer(many=True)
+
+
+class QuerySummarySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    dob = serializers.DateField(allow_null=True)
+    identifier_kind = serializers.CharField(source="identifier.kind", allow_null=True, default=None)
+    checksum_ok = serializers.BooleanField(source="identifier.checksum_ok", allow_null=True, default=None)
+
+
+class LookupResultSerializer(serializers.Serializer):
+    query = QuerySummarySerializer(source="*")
+    searched_at = LocalDateTimeField(source="at")
+    ban_in_force = serializers.BooleanField()
+    match_count = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    dob_relaxed = serializers.BooleanField()
+    results = PersonResultSerializer(source="persons", many=True)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    at = LocalDateTimeField()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "actor_name", "action", "target_type", "target_id", "person_ids", "details"]
+        read_only_fields = fields

@@ -1,0 +1,96 @@
+"""Look up a person's bans: search, gather the bans to show, and write the audit entry."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from registry.models import AuditEntry, Ban, Person
+from registry.roles import may_see_protected_persons
+
+from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
+from .search import Match, SearchOutcome, search_identifier, search_name
+from .windows import BanWindow, ShownBan, bans_by_person
+
+# Persons shown at most; more matches mean the officer should add a date of birth.
+MAX_RESULTS = 10
+AUDIT_ACTION = "lookup"
+AUDIT_ACTION_PROTECTED = "lookup.protected_persons"
+
+
+@dataclass
+class PersonResult:
+    person: Person
+    match: Match
+    bans: list[ShownBan] = field(default_factory=list)
+
+    @property
+    def ban_in_force(self) -> bool:
+        return any(shown.window == BanWindow.IN_FORCE for shown in self.bans)
+
+
+@dataclass
+class LookupResult:
+    text: str
+    dob: date | None
+    identifier: Identifier | None
+    at: datetime
+    persons: list[PersonResult]
+    match_count: int
+    truncated: bool = False
+    dob_relaxed: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "identifier" if self.identifier is not None else "name"
+
+    @property
+    def ban_in_force(self) -> bool:
+        return any(p.ban_in_force for p in self.persons)
+
+
+def lookup(user, *, q: str = "", dob: date | None = None, identifier: str = "", channel: str = "api", now=None):
+    """Return the persons matching a name or identifier with their bans, and audit the lookup."""
+    now = now or timezone.now()
+    parsed_id = None
+    if identifier or looks_like_identifier(q):
+        parsed_id = parse_identifier(identifier or q)
+        outcome = search_identifier(parsed_id)
+    else:
+        outcome = search_name(parse_name(q), dob)
+    result = _result(identifier or q, dob, parsed_id, outcome, now, may_see_protected_persons(user))
+    record_lookup(user, result, channel)
+    return result
+
+
+def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, full: bool) -> LookupResult:
+    shown = outcome.matches[:MAX_RESULTS]
+    people = Person.objects.in_bulk([m.person_id for m in shown])
+    bans = bans_by_person(list(people), now, with_protected=full)
+    persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown]
+    truncated = outcome.truncated or len(outcome.matches) > MAX_RESULTS
+    return LookupResult(text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed)
+
+
+def record_lookup(user, result: LookupResult, channel: str) -> AuditEntry:
+    """Write who looked up what, and which persons were shown (also when none were)."""
+    return AuditEntry.record(
+        user,
+        AUDIT_ACTION,
+        person_ids=[p.person.pk for p in result.persons],
+        channel=channel,
+        query=result.text,
+        dob=result.dob.isoformat() if result.dob else None,
+        kind=result.kind,
+        identifier_kind=result.identifier.kind if result.identifier else None,
+        result_count=len(result.persons),
+        match_count=result.match_count,
+        ban_in_force=result.ban_in_force,
+    )
+
+
+def protected_persons_of_ban(user, ban: Ban) -> list:
+    """Return the persons a ban protects, and audit that this user saw them."""
+    protected = list(ban.protected_persons.all())
+    AuditEntry.record(user, AUDIT_ACTION_PROTECTED, target=ban, person_ids=[ban.person_id])
+    return protected

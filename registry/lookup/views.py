@@ -1,0 +1,108 @@
+"""Lookup API, the supervisors' audit list, and the protected persons of a ban for roles that may see them."""
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registry.models import AuditEntry, Ban
+from registry.permissions import IsSupervisor, role_permission
+from registry.roles import ROLES_SEEING_PROTECTED_PERSONS, may_see_protected_persons
+
+from .access import THROTTLE_SCOPE, CanLookUp, LookupThrottle
+from .serializers import (
+    AuditEntrySerializer,
+    LookupParamsSerializer,
+    LookupResultSerializer,
+    ProtectedPersonSerializer,
+)
+from .services import lookup, protected_persons_of_ban
+
+CanSeeProtectedPersons = role_permission(*ROLES_SEEING_PROTECTED_PERSONS)
+
+
+def _no_store(response: Response) -> Response:
+    # Answers name people under a ban: no browser or proxy may keep them.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class LookupView(APIView):
+    permission_classes = [CanLookUp]
+    throttle_classes = [LookupThrottle]
+    throttle_scope = THROTTLE_SCOPE
+
+    @extend_schema(parameters=[LookupParamsSerializer], responses=LookupResultSerializer)
+    def get(self, request):
+        """Look up a person by name (q, optional dob) or identifier (id); every call is audited."""
+        params = LookupParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        result = lookup(request.user, q=data.get("q", ""), dob=data.get("dob"), identifier=data.get("id", ""))
+        context = {"full": may_see_protected_persons(request.user)}
+        return _no_store(Response(LookupResultSerializer(result, context=context).data))
+
+
+class BanProtectedPersonsView(APIView):
+    permission_classes = [CanSeeProtectedPersons]
+
+    @extend_schema(responses=ProtectedPersonSerializer(many=True))
+    def get(self, request, pk: int):
+        """Return who a ban protects, with contact details and address (audited)."""
+        ban = get_object_or_404(Ban, pk=pk)
+        persons = protected_persons_of_ban(request.user, ban)
+        return _no_store(Response(ProtectedPersonSerializer(persons, many=True).data))
+
+
+class AuditParamsSerializer(serializers.Serializer):
+    officer = serializers.CharField(required=False, max_length=150)
+    person = serializers.IntegerField(required=False, min_value=1)
+    action = serializers.CharField(required=False, max_length=60)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+
+
+@extend_schema_view(get=extend_schema(parameters=[AuditParamsSerializer]))
+class AuditListView(generics.ListAPIView):
+    """List audit entries, newest first, by officer (username or id) and by person shown."""
+
+    permission_classes = [IsSupervisor]
+    serializer_class = AuditEntrySerializer
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet:
+        params = AuditParamsSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return filter_audit(AuditEntry.objects.all(), **params.validated_data)
+
+    def list(self, request, *args, **kwargs):
+        return _no_store(super().list(request, *args, **kwargs))
+
+
+def filter_audit(queryset: QuerySet, officer=None, person=None, action=None, since=None, until=None) -> QuerySet:
+    """Return the entries of one officer and/or about one person, in a time span."""
+    if officer:
+        by_id = {"actor_id": int(officer)} if officer.isdigit() else {"actor_name": officer}
+        queryset = queryset.filter(**by_id)
+    if person:
+        queryset = entries_showing_person(queryset, person)
+    if action:
+        queryset = queryset.filter(action=action)
+    if since:
+        queryset = queryset.filter(at__gte=since)
+    if until:
+        queryset = queryset.filter(at__lt=until)
+    return queryset
+
+
+def entries_showing_person(queryset: QuerySet, person_id: int) -> QuerySet:
+    """Return the entries whose person_ids hold the person (jsonb containment on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(person_ids__contains=[person_id])
+    # SQLite has no JSON containment lookup: test membership with json_each.
+    table = AuditEntry._meta.db_table
+    where = f"EXISTS (SELECT 1 FROM json_each({table}.person_ids) WHERE json_each.value = %s)"  # noqa: S608
+    return queryset.extra(where=[where], params=[person_id])  # noqa: S610

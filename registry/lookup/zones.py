@@ -1,0 +1,130 @@
+"""Zones as a lookup shows them: exact for roles that may know the victim's address, coarse for others.
+
+A circle around a victim's home has the home as its centre, so an exact circle
+tells anyone who sees it where the victim lives. Officers get the centre
+snapped to a fixed grid cell and two circles around it: an inner one that lies
+wholly inside the real zone and an outer one that wholly contains it. The grid
+is fixed, so repeated lookups reveal nothing more than the cell.
+See docs/need-to-know.md.
+"""
+
+import math
+
+from pyproj import Geod
+from shapely.geometry import box, mapping, shape
+
+from registry.models import Ban, BanKind, ZoneShape
+
+# Grid cell for coarse centres: the victim's home is known to officers only to this cell.
+OFFICER_ZONE_GRID_M = 2000.0
+# Polygons smaller than this are treated as drawn around an address and shown as a coarse box.
+SMALL_POLYGON_M2 = 4_000_000.0
+CIRCLE_VERTICES = 64
+_METRES_PER_DEGREE_LAT = 111_320.0
+_GEOD = Geod(ellps="WGS84")
+
+
+def zone_exact(ban: Ban) -> dict | None:
+    """Return the zone as stored: centre and radius for circles, the GeoJSON polygon otherwise."""
+    if not ban.has_zone:
+        return None
+    if ban.zone_shape == ZoneShape.POLYGON:
+        return {"shape": "polygon", "precision": "exact", "geojson": ban.zone_geojson}
+    if ban.centre_lat is None or ban.centre_lon is None:
+        return None
+    radius = ban.effective_radius_m
+    return {
+        "shape": "circle",
+        "precision": "exact",
+        "circle": {"centre": {"lat": ban.centre_lat, "lon": ban.centre_lon}, "radius_m": radius},
+        "geojson": circle_polygon(ban.centre_lat, ban.centre_lon, radius),
+    }
+
+
+def zone_for_officer(ban: Ban) -> dict | None:
+    """Return the zone without revealing a victim's address (area bans); presence zones stay exact."""
+    exact = zone_exact(ban)
+    if exact is None or ban.kind != BanKind.AREA:
+        return exact
+    if exact["shape"] == "circle":
+        return coarse_circle(ban.centre_lat, ban.centre_lon, ban.effective_radius_m)
+    return coarse_polygon(ban.zone_geojson)
+
+
+def coarse_circle(lat: float, lon: float, radius_m: float) -> dict:
+    """Return inner and outer bounds of a circle whose centre is known only to its grid cell."""
+    centre_lat, centre_lon, slack = grid_cell_centre(lat, lon)
+    inner, outer = max(radius_m - slack, 0.0), radius_m + slack
+    return {
+        "shape": "circle",
+        "precision": "coarse",
+        "circle": {"centre": {"lat": centre_lat, "lon": centre_lon}, "radius_m": radius_m},
+        "inner_radius_m": round(inner),
+        "outer_radius_m": round(outer) + 1,
+        "geojson": {
+            "type": "FeatureCollection",
+            "features": [
+                _feature(circle_polygon(centre_lat, centre_lon, outer + 1), "outer_bound"),
+                _feature(circle_polygon(centre_lat, centre_lon, inner), "inner_bound"),
+            ],
+        },
+    }
+
+
+def coarse_polygon(geojson: dict) -> dict:
+    """Return a large polygon as it is, a small one as an outer box snapped to the grid."""
+    geometry = shape(geojson.get("geometry", geojson))
+    area, _perimeter = _GEOD.geometry_area_perimeter(geometry)
+    if abs(area) >= SMALL_POLYGON_M2:
+        return {"shape": "polygon", "precision": "exact", "geojson": geojson}
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    south, west = _snap(min_lat, min_lon, math.floor)
+    north, east = _snap(max_lat, max_lon, math.ceil)
+    outer = mapping(box(west, south, east, north))
+    return {"shape": "polygon", "precision": "coarse", "geojson": _feature(outer, "outer_bound")}
+
+
+def grid_cell_centre(lat: float, lon: float) -> tuple[float, float, float]:
+    """Return the centre of the grid cell holding the point, and the farthest the point can be from it (m)."""
+    dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
+    row = math.floor(lat / dlat)
+    centre_lat = (row + 0.5) * dlat
+    dlon = _lon_step(centre_lat)
+    centre_lon = (math.floor(lon / dlon) + 0.5) * dlon
+    corners = [
+        (la, lo) for la in (row * dlat, (row + 1) * dlat) for lo in (centre_lon - dlon / 2, centre_lon + dlon / 2)
+    ]
+    slack = max(_distance(centre_lat, centre_lon, c_lat, c_lon) for c_lat, c_lon in corners)
+    return round(centre_lat, 6), round(centre_lon, 6), slack * 1.001 + 1.0
+
+
+def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
+    """Return a GeoJSON Polygon approximating a geodesic circle (for display only)."""
+    if radius_m <= 0:
+        return {"type": "Polygon", "coordinates": []}
+    azimuths = [360.0 * i / CIRCLE_VERTICES for i in range(CIRCLE_VERTICES)]
+    lons, lats, _back = _GEOD.fwd(
+        [lon] * CIRCLE_VERTICES, [lat] * CIRCLE_VERTICES, azimuths, [radius_m] * CIRCLE_VERTICES
+    )
+    ring = [[round(x, 6), round(y, 6)] for x, y in zip(lons, lats, strict=True)]
+    return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
+
+
+def _snap(lat: float, lon: float, rounding) -> tuple[float, float]:
+    dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
+    snapped_lat = rounding(lat / dlat) * dlat
+    # A fixed longitude step per row keeps the grid stable; use the row's own latitude.
+    dlon = _lon_step(snapped_lat)
+    return round(snapped_lat, 6), round(rounding(lon / dlon) * dlon, 6)
+
+
+def _lon_step(lat: float) -> float:
+    return OFFICER_ZONE_GRID_M / (_METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+
+
+def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return _GEOD.inv(lon1, lat1, lon2, lat2)[2]
+
+
+def _feature(geometry: dict, role: str) -> dict:
+    return {"type": "Feature", "properties": {"role": role}, "geometry": geometry}
