@@ -201,6 +201,9 @@ def police_queue() -> PoliceQueue:
     """Return this process's shared publisher for the configured queue URL."""
     global _shared
     with _shared_lock:
-        if _shared is None or _shared.url != settings.POLICE_QUEUE_URL:
+        if _shared is None or (_shared.url, _shared.queue_name) != (
+            settings.POLICE_QUEUE_URL,
+            settings.POLICE_QUEUE_NAME,
+        ):
             _shared = PoliceQueue()
         return _shared

@@ -5,7 +5,6 @@ import subprocess
 import uuid
 
 import pytest
-import redis
 from django.utils import timezone
 from kombu import Connection
 
@@ -18,6 +17,8 @@ from tests.services import require_rabbitmq, require_redis
 REDIS_QUEUE_URL = "redis://127.0.0.1:6379/3"
 AMQP_VHOST = "banwatch_test"
 AMQP_QUEUE_URL = f"amqp://guest:guest@127.0.0.1:5672/{AMQP_VHOST}"
+# Each test run has its own queue on the shared brokers, so two runs never take each other's messages.
+TEST_QUEUE_NAME = f"police.alerts.test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(autouse=True)
@@ -53,10 +54,20 @@ def ensure_amqp_vhost() -> str:
 def queue_url_for(transport: str) -> str:
     if transport == "redis":
         require_redis()
-        # Our own Redis DB: clear kombu's unacked bookkeeping too, or an old message comes back later.
-        redis.Redis.from_url(REDIS_QUEUE_URL).flushdb()
         return REDIS_QUEUE_URL
     return ensure_amqp_vhost()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _delete_test_queues():
+    """Remove this run's queues from the shared brokers at the end."""
+    yield
+    for url in (REDIS_QUEUE_URL, AMQP_QUEUE_URL):
+        try:
+            with Connection(url, connect_timeout=2) as conn:
+                conn.default_channel.queue_delete(TEST_QUEUE_NAME)
+        except Exception:  # noqa: S110  (a broker that is gone has nothing to clean)
+            pass
 
 
 @pytest.fixture(params=["redis", "amqp"])
@@ -64,6 +75,7 @@ def police_queue_url(request, settings):
     """The police queue on a real broker (each test runs on Redis and on RabbitMQ), emptied around the test."""
     url = queue_url_for(request.param)
     settings.POLICE_QUEUE_URL = url
+    settings.POLICE_QUEUE_NAME = TEST_QUEUE_NAME
     PoliceQueue(url).purge()
     yield url
     PoliceQueue(url).purge()
@@ -73,6 +85,7 @@ def police_queue_url(request, settings):
 def redis_queue_url(settings):
     url = queue_url_for("redis")
     settings.POLICE_QUEUE_URL = url
+    settings.POLICE_QUEUE_NAME = TEST_QUEUE_NAME
     PoliceQueue(url).purge()
     yield url
     PoliceQueue(url).purge()
