@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The short versions of the benchmarks, as CI runs them. They print figures;
+# the full runs (by hand) and their recorded figures are in docs/BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+
+run() {
+    echo "=== $*"
+    local started=$SECONDS
+    timeout 300 "$PY" "$@"
+    echo "=== done in $((SECONDS - started)) s"
+}
+
+run bench/bench_geofence.py --quick
+run bench/bench_lookup.py --quick
+run bench/bench_ingest.py --quick
+run bench/bench_alert_latency.py --quick --queue redis
+run bench/bench_alert_latency.py --quick --queue amqp
