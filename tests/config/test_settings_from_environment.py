@@ -1,0 +1,65 @@
+"""Settings come from the environment; with nothing set, the embedded default needs no service."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+    "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'queue': settings.POLICE_QUEUE_URL, 'debug': settings.DEBUG}))"
+)
+VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "POLICE_QUEUE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_nothing_set_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp_path):
+    result = load_settings(BANWATCH_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "engine": "django.db.backends.sqlite3",
+        "eager": True,
+        "queue": "filesystem://",
+        "debug": True,
+    }
+
+
+def test_urls_select_postgresql_and_a_real_broker():
+    result = load_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/banwatch",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        POLICE_QUEUE_URL="amqp://guest:guest@127.0.0.1:5672//",
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert loaded["eager"] is False
+    assert loaded["queue"].startswith("amqp://")
+
+
+def test_production_mode_refuses_the_development_secret_key():
+    result = load_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_mode_starts_with_a_secret_key_of_its_own():
+    result = load_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="banwatch.example")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
+
+
+def test_a_debug_value_that_is_not_a_boolean_is_refused():
+    result = load_settings(DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
