@@ -1,5 +1,6 @@
 """Fixtures for alert delivery: real police queues on Redis and RabbitMQ, eager Celery, sample messages."""
 
+import os
 import shutil
 import subprocess
 import uuid
@@ -15,8 +16,9 @@ from geofence.alerts.police_queue import PoliceQueue
 from geofence.alerts.schema import SCHEMA_VERSION
 from tests.services import require_rabbitmq, require_redis
 
-REDIS_QUEUE_URL = "redis://127.0.0.1:6379/3"
-AMQP_VHOST = "banwatch_test"
+# Overridable so that test runs of several worktrees on one machine do not flush each other's queues.
+REDIS_QUEUE_URL = os.environ.get("BANWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+AMQP_VHOST = os.environ.get("BANWATCH_TEST_AMQP_VHOST", "banwatch_test")
 AMQP_QUEUE_URL = f"amqp://guest:guest@127.0.0.1:5672/{AMQP_VHOST}"
 
 
