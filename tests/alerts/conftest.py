@@ -11,7 +11,7 @@ from django.utils import timezone
 from kombu import Connection
 
 from config.celery import app as celery_app
-from geofence.alerts.enforcement import enforcement_instruction
+from geofence.alerts.message import enforcement_block
 from geofence.alerts.police_queue import PoliceQueue
 from geofence.alerts.schema import SCHEMA_VERSION
 from tests.services import require_rabbitmq, require_redis
@@ -121,7 +121,7 @@ def alert_message(incident_id: int = 1, **overrides) -> dict:
             "dut": False,
             "sash_risk": "high",
         },
-        "enforcement": enforcement_instruction("gedragsaanwijzing"),
+        "enforcement": enforcement_block("gedragsaanwijzing"),
         "last_fix": {"time": now, "lat": 52.01, "lon": 5.01, "accuracy_m": 8.0},
         "proximity": {"distance_m": 1240.0, "eta_minutes": 3.0, "basis": "gemeten snelheid"},
         "device": {"id": "EB-TEST-0001", "status": "ok", "battery_pct": 80, "last_seen_at": now},
