@@ -111,7 +111,11 @@ class BanSerializer(serializers.Serializer):
     def get_device_last_contact(self, item):
         if not item.ban.decision.electronic_monitoring:
             return None
-        last = device_last_contact(item.ban.person_id)
+        # One query per person, not per ban: a person's bans share the device.
+        cache = self.context.setdefault("device_last_contact", {})
+        if item.ban.person_id not in cache:
+            cache[item.ban.person_id] = device_last_contact(item.ban.person_id)
+        last = cache[item.ban.person_id]
         return last.astimezone(AMSTERDAM).isoformat() if last else None
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
