@@ -4,6 +4,7 @@ Police officers never see victim letters: the letter is for the protected person
 """
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -65,7 +66,7 @@ class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Download the letter as PDF (every download is audited)."""
         notice = VictimNotice.objects.select_related("ban").get(pk=self.get_object().pk)
         if notice.pdf is None:
-            raise Conflict("Deze brief is nog niet aangemaakt.")
+            raise Conflict(_("Deze brief is nog niet aangemaakt."))
         services.record_download(notice, request.user)
         response = HttpResponse(bytes(notice.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{notice.filename}"'
