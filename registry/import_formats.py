@@ -14,52 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-DECISION_COLUMNS = (
-    "authority",
-    "legal_basis",
-    "reference",
-    "decision_date",
-    "dut",
-    "electronic_monitoring",
-    "sash_risk",
-)
-PERSON_FIELDS = (
-    "given_names",
-    "tussenvoegsel",
-    "surname",
-    "date_of_birth",
-    "bsn",
-    "strafrechtketennummer",
-    "cjib_reference",
-    "aliases",
-)
-PROTECTED_FIELDS = (
-    "given_names",
-    "tussenvoegsel",
-    "surname",
-    "date_of_birth",
-    "phone",
-    "email",
-    "street",
-    "postcode",
-    "city",
-    "home_lat",
-    "home_lon",
-)
-BAN_FIELDS = (
-    "kind",
-    "status",
-    "valid_from",
-    "valid_until",
-    "contact_modes",
-    "zone_shape",
-    "centre_lat",
-    "centre_lon",
-    "radius_m",
-    "zone_geojson",
-    "zone_description",
-    "time_windows",
-)
+from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
+
 CSV_COLUMNS = (
     DECISION_COLUMNS
     + tuple(f"person_{name}" for name in PERSON_FIELDS)

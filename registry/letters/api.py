@@ -7,11 +7,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from registry.api.errors import Conflict
 from registry.permissions import role_permission
 from registry.roles import Role
 
@@ -20,11 +20,6 @@ from .models import VictimNotice
 from .serializers import GenerateSerializer, MarkSentSerializer, OverdueNoticeSerializer, VictimNoticeSerializer
 
 LetterPermission = role_permission(Role.REGISTRAR, Role.MONITORING_OPERATOR, read_roles=(Role.SUPERVISOR,))
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.enforcement import enforcement
+from registry.field_names import PROTECTED_DETAIL_FIELDS
 from registry.models import AuditEntry, BanKind, ProtectedPerson
 
 from .devices import device_last_contact
@@ -37,18 +38,7 @@ class LookupParamsSerializer(serializers.Serializer):
 class ProtectedPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProtectedPerson
-        fields = [
-            "id",
-            "full_name",
-            "date_of_birth",
-            "phone",
-            "email",
-            "street",
-            "postcode",
-            "city",
-            "home_lat",
-            "home_lon",
-        ]
+        fields = ["id", "full_name", *PROTECTED_DETAIL_FIELDS]
 
 
 class EnforcementSerializer(serializers.Serializer):

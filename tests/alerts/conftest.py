@@ -22,12 +22,6 @@ AMQP_VHOST = os.environ.get("BANWATCH_TEST_AMQP_VHOST", "banwatch_test")
 AMQP_QUEUE_URL = f"amqp://guest:guest@127.0.0.1:5672/{AMQP_VHOST}"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The shared users fixture hashes six passwords; PBKDF2 makes that seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _amqp_vhost_ready() -> bool:
     try:
         with Connection(AMQP_QUEUE_URL, connect_timeout=2) as conn:
@@ -78,16 +72,6 @@ def redis_queue_url(settings):
     PoliceQueue(url).purge()
     yield url
     PoliceQueue(url).purge()
-
-
-@pytest.fixture
-def eager_celery(settings):
-    """Run tasks in-process, as the embedded default does (CI sets a broker URL)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def alert_message(incident_id: int = 1, **overrides) -> dict:
