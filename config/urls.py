@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from registry.home import home, registrar_desk
 from registry.lookup.pages import lookup_page
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -21,4 +23,5 @@ urlpatterns = [
     path("monitor/", include("geofence.monitor.urls")),
     path("api/v1/", include("registry.lookup.urls")),
     path("politie/", lookup_page, name="lookup-page"),
+    path("registratie/", registrar_desk, name="registrar-desk"),
 ]

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .import_formats import BAN_FIELDS, DECISION_COLUMNS, PROTECTED_FIELDS
+from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
 from .lifecycle import FINAL_STATUSES, TRANSITIONS
 from .models import Ban, BanStatus, Decision, Person, ProtectedPerson
 from .validators import (
@@ -56,15 +56,7 @@ class PersonAdminForm(ReasonForm):
 
     class Meta:
         model = Person
-        fields = [
-            "given_names",
-            "tussenvoegsel",
-            "surname",
-            "date_of_birth",
-            "bsn",
-            "strafrechtketennummer",
-            "cjib_reference",
-        ]
+        fields = [name for name in PERSON_FIELDS if name != "aliases"]  # aliases: the alias_lines field
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

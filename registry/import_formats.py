@@ -12,52 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-DECISION_COLUMNS = (
-    "authority",
-    "legal_basis",
-    "reference",
-    "decision_date",
-    "dut",
-    "electronic_monitoring",
-    "sash_risk",
-)
-PERSON_FIELDS = (
-    "given_names",
-    "tussenvoegsel",
-    "surname",
-    "date_of_birth",
-    "bsn",
-    "strafrechtketennummer",
-    "cjib_reference",
-    "aliases",
-)
-PROTECTED_FIELDS = (
-    "given_names",
-    "tussenvoegsel",
-    "surname",
-    "date_of_birth",
-    "phone",
-    "email",
-    "street",
-    "postcode",
-    "city",
-    "home_lat",
-    "home_lon",
-)
-BAN_FIELDS = (
-    "kind",
-    "status",
-    "valid_from",
-    "valid_until",
-    "contact_modes",
-    "zone_shape",
-    "centre_lat",
-    "centre_lon",
-    "radius_m",
-    "zone_geojson",
-    "zone_description",
-    "time_windows",
-)
+from django.utils.translation import gettext as _
+
+from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
+
 CSV_COLUMNS = (
     DECISION_COLUMNS
     + tuple(f"person_{name}" for name in PERSON_FIELDS)
@@ -114,12 +72,12 @@ def parse_file(content: bytes, file_format: str) -> list[ImportRow]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        raise FileError(line, "encoding", "het bestand is geen UTF-8") from exc
+        raise FileError(line, "encoding", _("het bestand is geen UTF-8")) from exc
     if file_format == "csv":
         return parse_csv(text)
     if file_format == "json":
         return parse_json(text)
-    raise FileError(0, "format", f"onbekend formaat {file_format!r}: kies json of csv")
+    raise FileError(0, "format", _("onbekend formaat %(format)s: kies json of csv") % {"format": repr(file_format)})
 
 
 def guess_format(filename: str, content_type: str = "") -> str:
@@ -150,7 +108,8 @@ def _json_array(text: str):
         try:
             obj, i = decoder.raw_decode(text, start)
         except json.JSONDecodeError as exc:
-            raise FileError(exc.lineno, "invalid_json", f"ongeldige JSON: {exc.msg} (kolom {exc.colno})") from exc
+            message = _("ongeldige JSON: %(reason)s (kolom %(column)s)") % {"reason": exc.msg, "column": exc.colno}
+            raise FileError(exc.lineno, "invalid_json", message) from exc
         yield _json_row(text[start:i], _line_at(text, start), lambda obj=obj: obj)
         i = _skip_ws(text, i)
         if i < len(text) and text[i] == ",":
@@ -158,7 +117,7 @@ def _json_array(text: str):
             continue
         if i < len(text) and text[i] == "]" and not text[i + 1 :].strip():
             return
-        raise FileError(_line_at(text, i), "invalid_json", "ongeldige JSON: verwacht ',' of ']'")
+        raise FileError(_line_at(text, i), "invalid_json", _("ongeldige JSON: verwacht ',' of ']'"))
 
 
 def _json_row(raw: str, line: int, load) -> ImportRow:
@@ -169,7 +128,7 @@ def _json_row(raw: str, line: int, load) -> ImportRow:
         row.errors.append(RowError(line, "", "invalid_json", f"ongeldige JSON: {exc}"))
         return row
     if not isinstance(data, dict):
-        row.errors.append(RowError(line, "", "invalid_row", "een beslissing moet een JSON-object zijn"))
+        row.errors.append(RowError(line, "", "invalid_row", _("een beslissing moet een JSON-object zijn")))
         return row
     row.data = data
     bans = data.get("bans")
@@ -222,11 +181,11 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in CSV_REQUIRED if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:
-        parts = [f"ontbrekende kolommen: {', '.join(missing)}"] if missing else []
-        parts += [f"onbekende kolommen: {', '.join(unknown)}"] if unknown else []
+        parts = [_("ontbrekende kolommen: %(columns)s") % {"columns": ", ".join(missing)}] if missing else []
+        parts += [_("onbekende kolommen: %(columns)s") % {"columns": ", ".join(unknown)}] if unknown else []
         raise FileError(1, "invalid_header", "; ".join(parts))
     if len(set(header)) != len(header):
-        raise FileError(1, "invalid_header", "een kolom komt dubbel voor")
+        raise FileError(1, "invalid_header", _("een kolom komt dubbel voor"))
 
 
 def _add_csv_line(row: ImportRow, values: dict[str, str], line: int, raw: str) -> None:
@@ -277,8 +236,11 @@ def _compare(row: ImportRow, values: dict[str, Any], line: int) -> None:
         if name == "person":
             for key, item in value.items():
                 if row.data["person"].get(key) != item:
-                    msg = f"person_{key} verschilt van regel {row.line} van dezelfde beslissing"
+                    msg = _inconsistent(f"person_{key}", row.line)
                     row.errors.append(RowError(line, f"person.{key}", "inconsistent_rows", msg))
         elif row.data.get(name) != value:
-            msg = f"{name} verschilt van regel {row.line} van dezelfde beslissing"
-            row.errors.append(RowError(line, name, "inconsistent_rows", msg))
+            row.errors.append(RowError(line, name, "inconsistent_rows", _inconsistent(name, row.line)))
+
+
+def _inconsistent(field: str, first_line: int) -> str:
+    return _("%(field)s verschilt van regel %(line)s van dezelfde beslissing") % {"field": field, "line": first_line}

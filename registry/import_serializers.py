@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .api.serializers import BanFieldsSerializer, DecisionFieldsSerializer, choice_field
+from .api.serializers import BanFieldsSerializer, DecisionFieldsSerializer, ProtectedPersonSerializer, choice_field
+from .field_names import PERSON_FIELDS, PROTECTED_FIELDS
 from .localtime import parse_instant
 from .models import BanStatus, Person, ProtectedPerson
-from .validators import validate_latitude, validate_longitude
 
 
 class LocalInstantField(serializers.Field):
@@ -37,16 +37,7 @@ class ImportPersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "given_names",
-            "tussenvoegsel",
-            "surname",
-            "date_of_birth",
-            "bsn",
-            "strafrechtketennummer",
-            "cjib_reference",
-            "aliases",
-        ]
+        fields = list(PERSON_FIELDS)
 
     def validate(self, attrs):
         if not any(attrs.get(f) for f in ("strafrechtketennummer", "bsn", "date_of_birth")):
@@ -60,23 +51,8 @@ class ImportPersonSerializer(serializers.ModelSerializer):
 class ImportProtectedPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProtectedPerson
-        fields = [
-            "given_names",
-            "tussenvoegsel",
-            "surname",
-            "date_of_birth",
-            "phone",
-            "email",
-            "street",
-            "postcode",
-            "city",
-            "home_lat",
-            "home_lon",
-        ]
-        extra_kwargs = {
-            "home_lat": {"validators": [validate_latitude]},
-            "home_lon": {"validators": [validate_longitude]},
-        }
+        fields = list(PROTECTED_FIELDS)
+        extra_kwargs = ProtectedPersonSerializer.Meta.extra_kwargs
 
 
 class ImportBanSerializer(BanFieldsSerializer):

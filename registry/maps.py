@@ -14,6 +14,8 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, 
 from reportlab.lib import colors
 from shapely.geometry import shape
 
+from registry.wording import distance_text
+
 ZONE_FILL = colors.Color(0.85, 0.1, 0.1, alpha=0.18)
 ZONE_STROKE = colors.Color(0.7, 0.05, 0.05)
 TRACK_STROKE = colors.Color(0.1, 0.25, 0.75)
@@ -161,10 +163,6 @@ def scale_bar_length_m(metres_across: float) -> int:
     return fitting[-1] if fitting else NICE_LENGTHS_M[0]
 
 
-def format_length(metres: float) -> str:
-    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
-
-
 def _draw_scale_bar(drawing: Drawing, frame: _Frame, width: float) -> None:
     length_m = scale_bar_length_m(width / frame.scale)
     length_pt = length_m * frame.scale
@@ -174,5 +172,5 @@ def _draw_scale_bar(drawing: Drawing, frame: _Frame, width: float) -> None:
     drawing.add(Line(x, y - 2, x, y + 3))
     drawing.add(Line(x + length_pt, y - 2, x + length_pt, y + 3))
     drawing.add(
-        String(x + length_pt / 2, y + 4, format_length(length_m), fontName="Helvetica", fontSize=7, textAnchor="middle")
+        String(x + length_pt / 2, y + 4, distance_text(length_m), fontName="Helvetica", fontSize=7, textAnchor="middle")
     )

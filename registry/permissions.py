@@ -1,5 +1,6 @@
 """DRF permission classes built from the roles in registry.roles."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from .roles import Role, has_role
@@ -9,7 +10,7 @@ def role_permission(*roles: Role, read_roles: tuple[Role, ...] = ()) -> type[Bas
     """Return a permission class for the given roles; read_roles may only use safe methods."""
 
     class RolePermission(BasePermission):
-        message = "Uw rol geeft geen toegang tot deze functie."
+        message = _("Uw rol geeft geen toegang tot deze functie.")
         allowed = roles
         read_only = read_roles
 

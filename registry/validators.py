@@ -100,15 +100,15 @@ class TimeWindowsValidator:
     def item_problem(item: Any) -> str:
         """Return why one window is malformed, or "" when it is fine."""
         if not isinstance(item, dict) or set(item) != WINDOW_KEYS:
-            return 'verwacht {"days": [0..6], "start": "HH:MM", "end": "HH:MM"}'
+            return str(_('verwacht {"days": [0..6], "start": "HH:MM", "end": "HH:MM"}'))
         days = item["days"]
         if not isinstance(days, list) or not days:
-            return "days moet een niet-lege lijst zijn (maandag = 0)"
+            return str(_("days moet een niet-lege lijst zijn (maandag = 0)"))
         if any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days):
-            return f"days moet getallen 0 (maandag) t/m 6 (zondag) bevatten, niet {days!r}"
+            return _("days moet getallen 0 (maandag) t/m 6 (zondag) bevatten, niet %(days)s") % {"days": repr(days)}
         for key in ("start", "end"):
             if not isinstance(item[key], str) or len(item[key]) != 5:
-                return f"{key} moet een tijd HH:MM zijn, niet {item[key]!r}"
+                return _("%(key)s moet een tijd HH:MM zijn, niet %(value)s") % {"key": key, "value": repr(item[key])}
         return ""
 
 

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from registry import services
+from registry.letters import services as letters
 from registry.lifecycle import FINAL_STATUSES
 from registry.models import Ban, Decision, Person, ProtectedPerson
 from registry.roles import Role
@@ -56,6 +57,7 @@ def seed_demo() -> Counter:
     for spec in data.USERS:
         _seed_user(spec, counts)
     _seed_devices(subjects, counts)
+    _seed_letters(counts)
     return counts
 
 
@@ -197,3 +199,14 @@ def _seed_devices(subjects: dict[str, Person], counts: Counter) -> None:
     from .device_seeding import seed_devices
 
     seed_devices(subjects, counts)
+
+
+def _seed_letters(counts: Counter) -> None:
+    """Write the victim letter for every seeded ban that needs one, as the demo registrar would.
+
+    Only letters that are due are written, so a second run writes nothing.
+    """
+    registrar = User.objects.get(username=next(u.username for u in data.USERS if u.role == Role.REGISTRAR))
+    generated = letters.generate_all_due(registrar)
+    if generated:
+        counts[("VictimNotice", "generated")] += len(generated)

@@ -1,9 +1,12 @@
-"""Shared fixtures: one named user per role, and API clients logged in as them."""
+"""Shared fixtures: one named user per role, API clients logged in as them, eager Celery and a vendor feed."""
 
 import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
+from geofence.incidents import zones
+from geofence.testing import make_vendor
 from registry.roles import Role
 
 # Named users shared by all tests (invented people).
@@ -46,3 +49,46 @@ def client_for(users):
         return client
 
     return build
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Run tasks in-process and let their errors surface, whatever broker the environment names (CI sets one)."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    zones.invalidate()
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
+
+
+class Feed:
+    """A vendor's API client; posts run their on-commit work (evaluation) as the server would."""
+
+    def __init__(self, vendor, key, capture):
+        self.vendor, self.key, self.capture = vendor, key, capture
+        self.client = APIClient()
+        self.client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+
+    def positions(self, fixes, **kwargs):
+        return self._post("/api/v1/feeds/positions", {"fixes": fixes}, **kwargs)
+
+    def events(self, events, **kwargs):
+        return self._post("/api/v1/feeds/events", {"events": events}, **kwargs)
+
+    def _post(self, url, body, **kwargs):
+        with self.capture(execute=True):
+            return self.client.post(url, body, format="json", **kwargs)
+
+
+@pytest.fixture
+def feed(db, django_capture_on_commit_callbacks):
+    vendor, key = make_vendor("acme")
+    return Feed(vendor, key, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def other_feed(db, django_capture_on_commit_callbacks):
+    vendor, key = make_vendor("globex")
+    return Feed(vendor, key, django_capture_on_commit_callbacks)

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from .enforcement import enforcement_instruction
+from registry.enforcement import basis_enforcement
+
 from .schema import SCHEMA_VERSION
 
 PRIORITY_LABELS = {1: N_("zeer urgent"), 2: N_("urgent"), 3: N_("hoog"), 4: N_("normaal"), 5: N_("laag")}
@@ -31,7 +32,7 @@ def build_alert_message(incident, change: str) -> dict:
             "priority": {"level": incident.priority, "label": _(PRIORITY_LABELS.get(incident.priority, "onbekend"))},
             "subject": _subject(incident.person),
             "ban": _ban(incident.ban),
-            "enforcement": enforcement_instruction(incident.ban.decision.legal_basis if incident.ban else None),
+            "enforcement": enforcement_block(incident.ban.decision.legal_basis if incident.ban else None),
             "last_fix": _fix(incident.last_fix),
             "proximity": {
                 "distance_m": _round(incident.closest_distance_m),
@@ -40,6 +41,17 @@ def build_alert_message(incident, change: str) -> dict:
             "device": _device(incident.device),
             "dashboard_url": incident.dashboard_url,
         }
+
+
+def enforcement_block(legal_basis: str | None) -> dict:
+    """Return the message's enforcement block for a ban's legal basis (None: no ban known), in the active language."""
+    found = basis_enforcement(legal_basis)
+    return {
+        "arrest_possible": found.arrest_possible,
+        "legal_article": found.article,
+        "report_to_om": True,
+        "instruction": found.text,
+    }
 
 
 def _incident(incident, change: str) -> dict:

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from registry.wording import distance_text
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -54,7 +56,7 @@ def _subject(message: dict) -> str:
         return name
     with contextlib.suppress(ValueError):
         born = datetime.fromisoformat(born).strftime("%d-%m-%Y")
-    return f"{name} ({_('geb.')} {born})"
+    return _("%(name)s (geb. %(born)s)") % {"name": name, "born": born}
 
 
 def _proximity(message: dict) -> str:
@@ -62,7 +64,7 @@ def _proximity(message: dict) -> str:
     eta = _get(message, "proximity", "eta_minutes")
     if distance is None:
         return ""
-    text = _("%(km)s km van beschermde locatie") % {"km": f"{distance / 1000:.1f}".replace(".", ",")}
+    text = _("%(distance)s van beschermde locatie") % {"distance": distance_text(distance)}
     return text + (", " + _("ca. %(min)d min") % {"min": round(eta)} if eta is not None else "")
 
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import IncidentState, IncidentType
+from registry.enforcement import enforcement_instruction
 from registry.models import RiskLevel
+from registry.wording import distance_text
 
 from .geometry import protected_location
 from .labels import PoliceRegion
@@ -206,7 +208,7 @@ def ban_facts(incident, bans) -> list[list]:
         [_("Grondslag"), decision.get_legal_basis_display()],
         [_("Dadelijk uitvoerbaar"), yes_no(decision.dut)],
         [_("Risico (SASH)"), decision.get_sash_risk_display() or _("onbekend")],
-        [_("Handelwijze politie"), enforcement_text(decision)],
+        [_("Handelwijze politie"), enforcement_instruction(decision)],
     ]
     return facts
 
@@ -217,14 +219,7 @@ def _decision_text(decision) -> str:
 
 def _zone_text(ban) -> str:
     if ban.zone_shape == "circle":
-        radius_km = f"{ban.effective_radius_m / 1000:.1f}".replace(".", ",")
-        text = _("cirkel van %(km)s km") % {"km": radius_km}
+        text = _("cirkel van %(distance)s") % {"distance": distance_text(ban.effective_radius_m)}
     else:
         text = ban.get_zone_shape_display() or "–"
     return f"{text} · {ban.zone_description}" if ban.zone_description else text
-
-
-def enforcement_text(decision) -> str:
-    if decision.arrest_possible:
-        return _("Aanhouding mogelijk bij heterdaad (art. 184a Sr).")
-    return _("Overtreding melden aan het OM; het OM beoordeelt elke melding.")

@@ -8,9 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from registry.api.errors import Conflict
 from registry.permissions import role_permission
 from registry.roles import Role
 
@@ -20,11 +20,6 @@ from .serializers import AssessmentSerializer, DraftSerializer, ViolationReportS
 
 ReportPermission = role_permission(Role.REGISTRAR, Role.MONITORING_OPERATOR, read_roles=(Role.SUPERVISOR,))
 AssessmentPermission = role_permission(Role.REGISTRAR)
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class ViolationReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -1,18 +1,16 @@
 """Lay out a violation report for the OM as PDF: facts, track map, closest distance, tables."""
 
 from datetime import datetime
-from io import BytesIO
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from registry.maps import MapContent, MapZone, draw_map
+from registry.pdfpage import build_pdf, paragraph
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_TRACK_ROWS = 300  # the JSON export has every fix
@@ -35,23 +33,12 @@ def metres(value: float | None) -> str:
 
 def render_report(facts: dict, status_label: str) -> bytes:
     """Return the report as PDF bytes."""
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=_("Rapport overtreding voor het OM, incident %(id)s") % {"id": facts["incident"]["id"]},
-        invariant=1,
-    )
-    document.build(_story(facts, status_label))
-    return buffer.getvalue()
+    title = _("Rapport overtreding voor het OM, incident %(id)s") % {"id": facts["incident"]["id"]}
+    return build_pdf(_story(facts, status_label), title=title, margins_mm=(18, 16))
 
 
 def _p(text, style=BODY) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return paragraph(text, style)
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from geofence.models import Incident, IncidentType
 from registry.models import AuditEntry
@@ -22,7 +23,10 @@ class ReportStateError(Exception):
 def draft_report(incident: Incident, user, basis: ReportBasis, note: str = "") -> tuple[ViolationReport, bool]:
     """Return the incident's report, drafting it now if there is none (and whether it was created)."""
     if incident.type not in VIOLATION_TYPES:
-        raise ReportStateError(f"Incident {incident.pk} is geen overtreding van een zone ({incident.type}).")
+        raise ReportStateError(
+            _("Incident %(id)s is geen overtreding van een zone (%(type)s).")
+            % {"id": incident.pk, "type": incident.type}
+        )
     existing = ViolationReport.objects.filter(incident=incident).first()
     if existing is not None:
         return existing, False
@@ -58,7 +62,9 @@ def mark_sent(report: ViolationReport, user) -> ViolationReport:
     with transaction.atomic():
         locked = ViolationReport.objects.select_for_update().select_related("incident").get(pk=report.pk)
         if locked.status != ReportStatus.DRAFTED:
-            raise ReportStateError(f"Rapport {locked.pk} is al {locked.get_status_display()}.")
+            raise ReportStateError(
+                _("Rapport %(id)s is al %(status)s.") % {"id": locked.pk, "status": locked.get_status_display()}
+            )
         locked.facts = build_facts(locked.incident, now)
         locked.status, locked.sent_at, locked.sent_by = ReportStatus.SENT, now, _user(user)
         locked.save(update_fields=["facts", "status", "sent_at", "sent_by"])
@@ -75,7 +81,8 @@ def record_assessment(
         locked = ViolationReport.objects.select_for_update().select_related("incident").get(pk=report.pk)
         if locked.status != ReportStatus.SENT:
             raise ReportStateError(
-                f"Rapport {locked.pk} is {locked.get_status_display()}: alleen een verstuurd rapport."
+                _("Rapport %(id)s is %(status)s: alleen een verstuurd rapport.")
+                % {"id": locked.pk, "status": locked.get_status_display()}
             )
         locked.status, locked.outcome, locked.assessment_note = ReportStatus.ASSESSED, outcome, note
         locked.om_reference, locked.assessed_at, locked.assessed_by = om_reference, at, _user(user)

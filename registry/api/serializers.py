@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registry import services
+from registry.field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
 from registry.models import (
     Authority,
     Ban,
@@ -85,20 +86,7 @@ class PersonSerializer(HistoryWriteSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "given_names",
-            "tussenvoegsel",
-            "surname",
-            "date_of_birth",
-            "bsn",
-            "strafrechtketennummer",
-            "cjib_reference",
-            "aliases",
-            "created_at",
-            "updated_at",
-            "reason",
-        ]
+        fields = ["id", *PERSON_FIELDS, "created_at", "updated_at", "reason"]
 
 
 class ProtectedPersonSerializer(HistoryWriteSerializer):
@@ -107,23 +95,7 @@ class ProtectedPersonSerializer(HistoryWriteSerializer):
 
     class Meta:
         model = ProtectedPerson
-        fields = [
-            "id",
-            "given_names",
-            "tussenvoegsel",
-            "surname",
-            "date_of_birth",
-            "phone",
-            "email",
-            "street",
-            "postcode",
-            "city",
-            "home_lat",
-            "home_lon",
-            "created_at",
-            "updated_at",
-            "reason",
-        ]
+        fields = ["id", *PROTECTED_FIELDS, "created_at", "updated_at", "reason"]
         extra_kwargs = {
             "home_lat": {"validators": [validate_latitude]},
             "home_lon": {"validators": [validate_longitude]},
@@ -139,7 +111,7 @@ class DecisionFieldsSerializer(HistoryWriteSerializer):
 
     class Meta:
         model = Decision
-        fields = ["authority", "legal_basis", "reference", "decision_date", "dut", "electronic_monitoring", "sash_risk"]
+        fields = list(DECISION_COLUMNS)
 
 
 class DecisionSerializer(DecisionFieldsSerializer):
@@ -186,20 +158,7 @@ class BanFieldsSerializer(HistoryWriteSerializer):
 
     class Meta:
         model = Ban
-        fields = [
-            "kind",
-            "status",
-            "valid_from",
-            "valid_until",
-            "contact_modes",
-            "zone_shape",
-            "centre_lat",
-            "centre_lon",
-            "radius_m",
-            "zone_geojson",
-            "zone_description",
-            "time_windows",
-        ]
+        fields = list(BAN_FIELDS)
         extra_kwargs = {
             "centre_lat": {"validators": [validate_latitude]},
             "centre_lon": {"validators": [validate_longitude]},

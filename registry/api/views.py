@@ -2,9 +2,8 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from registry import services
@@ -13,6 +12,7 @@ from registry.models import Ban, Decision, Person, PersonAlias, ProtectedPerson
 from registry.permissions import role_permission
 from registry.roles import Role
 
+from .errors import Conflict
 from .filters import BanFilter, DecisionFilter, PersonFilter, ProtectedPersonFilter
 from .serializers import (
     BanSerializer,
@@ -27,11 +27,6 @@ from .serializers import (
 RegistrarOrSupervisorRead = role_permission(Role.REGISTRAR, read_roles=(Role.SUPERVISOR,))
 # Victims' details: never police officers (need to know), operators read for the dashboard.
 ProtectedPersonAccess = role_permission(Role.REGISTRAR, read_roles=(Role.SUPERVISOR, Role.MONITORING_OPERATOR))
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "illegal_transition"
 
 
 class RegistryViewSet(

@@ -4,13 +4,14 @@ Police officers never see victim letters: the letter is for the protected person
 """
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from registry.api.errors import Conflict
 from registry.permissions import role_permission
 from registry.roles import Role
 
@@ -19,11 +20,6 @@ from .models import VictimNotice
 from .serializers import GenerateSerializer, MarkSentSerializer, OverdueNoticeSerializer, VictimNoticeSerializer
 
 LetterPermission = role_permission(Role.REGISTRAR, Role.MONITORING_OPERATOR, read_roles=(Role.SUPERVISOR,))
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -65,7 +61,7 @@ class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Download the letter as PDF (every download is audited)."""
         notice = VictimNotice.objects.select_related("ban").get(pk=self.get_object().pk)
         if notice.pdf is None:
-            raise Conflict("Deze brief is nog niet aangemaakt.")
+            raise Conflict(_("Deze brief is nog niet aangemaakt."))
         services.record_download(notice, request.user)
         response = HttpResponse(bytes(notice.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{notice.filename}"'

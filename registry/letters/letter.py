@@ -9,8 +9,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from pyproj import Geod
 
-from registry.maps import MapContent, MapZone, format_length
+from registry.maps import MapContent, MapZone
 from registry.models import Ban, BanStatus, ProtectedPerson, ZoneShape
+from registry.wording import distance_text
 
 from . import wording
 
@@ -140,7 +141,7 @@ def _section_zone(ban: Ban, recipient: ProtectedPerson) -> Section:
         words = ban.zone_description or _("het gebied dat op de kaart rood is aangegeven")
         paragraphs = [_("Het gebied: %(area)s.") % {"area": words}]
         return Section(_("Het gebied"), paragraphs, MapContent(zones=[MapZone(geojson=ban.zone_geojson)]))
-    radius = format_length(round(ban.effective_radius_m))
+    radius = distance_text(ban.effective_radius_m)
     if not _may_show_centre(ban, recipient):
         # The centre would show where another protected person lives.
         text = _(

@@ -1,15 +1,12 @@
 """Lay out a victim letter as PDF with reportlab's standard fonts (no system fonts, no network)."""
 
-from io import BytesIO
-from xml.sax.saxutils import escape
-
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from registry.maps import draw_map
+from registry.pdfpage import build_pdf, paragraph
 
 from .letter import LetterContent
 
@@ -22,24 +19,12 @@ SUBJECT = ParagraphStyle("subject", parent=BODY, fontName="Helvetica-Bold", font
 
 def render_letter(letter: LetterContent, title: str) -> bytes:
     """Return the letter as PDF bytes."""
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=title,
-        author=letter.closing[-1] if letter.closing else "",
-        invariant=1,  # the same letter gives the same bytes
-    )
-    document.build(_story(letter))
-    return buffer.getvalue()
+    author = letter.closing[-1] if letter.closing else ""
+    return build_pdf(_story(letter), title=title, margins_mm=(25, 20), author=author)
 
 
 def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return paragraph(text, style)
 
 
 def _story(letter: LetterContent) -> list:

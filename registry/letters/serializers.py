@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from registry.models import Ban
@@ -58,7 +59,7 @@ class GenerateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if bool(attrs.get("ban")) == attrs["all_due"]:
-            raise serializers.ValidationError({"ban": "Geef een verbod op, of all_due=true (niet allebei)."})
+            raise serializers.ValidationError({"ban": _("Geef een verbod op, of all_due=true (niet allebei).")})
         return attrs
 
 
@@ -68,5 +69,5 @@ class MarkSentSerializer(serializers.Serializer):
 
     def validate_sent_on(self, value):
         if value > timezone.localdate():
-            raise serializers.ValidationError("De verzenddatum ligt in de toekomst.")
+            raise serializers.ValidationError(_("De verzenddatum ligt in de toekomst."))
         return value

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from registry.models import AuditEntry, Ban
 
@@ -41,7 +42,10 @@ def generate_notice(notice_id: int, user, language: str = "nl", at=None) -> Vict
             VictimNotice.objects.select_for_update().select_related("ban__decision", "ban__person").get(pk=notice_id)
         )
         if notice.status not in (NoticeStatus.DUE, NoticeStatus.GENERATED):
-            raise NoticeStateError(f"Brief {notice.pk} is {notice.get_status_display()}: niet opnieuw te maken.")
+            raise NoticeStateError(
+                _("Brief %(id)s is %(status)s: niet opnieuw te maken.")
+                % {"id": notice.pk, "status": notice.get_status_display()}
+            )
         notice.pdf = render_notice_pdf(notice, language, at)
         notice.snapshot = victim_snapshot(notice.ban)
         notice.ban_version = notice.ban.version
@@ -75,7 +79,10 @@ def mark_sent(notice: VictimNotice, user, sent_on: date, channel: Channel) -> Vi
         )
         if not updated:
             notice.refresh_from_db(fields=["status"])
-            raise NoticeStateError(f"Brief {notice.pk} is {notice.get_status_display()}: alleen een aangemaakte brief.")
+            raise NoticeStateError(
+                _("Brief %(id)s is %(status)s: alleen een aangemaakte brief.")
+                % {"id": notice.pk, "status": notice.get_status_display()}
+            )
         notice.refresh_from_db()
         AuditEntry.record(user, "letter.sent", notice, [notice.ban.person_id], sent_on=str(sent_on), channel=channel)
     return notice

@@ -4,19 +4,9 @@ Source strings are Dutch; English comes from this app's locale/en catalogue.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from registry.models import Ban, BanKind, ContactMode
-
-DAY_NAMES = (
-    gettext_noop("maandag"),
-    gettext_noop("dinsdag"),
-    gettext_noop("woensdag"),
-    gettext_noop("donderdag"),
-    gettext_noop("vrijdag"),
-    gettext_noop("zaterdag"),
-    gettext_noop("zondag"),
-)
+from registry.wording import join_and, window_phrases
 
 
 def kind_title(ban: Ban) -> str:
@@ -49,35 +39,11 @@ def contact_modes_sentence(ban: Ban) -> str:
         ContactMode.ONLINE: _("online of per telefoon (bellen, berichten, e-mail, sociale media)"),
     }
     listed = [str(parts[m]) for m in ContactMode if m.value in modes]
-    return _("Dit geldt voor contact %(ways)s.") % {"ways": join_words(listed)}
+    return _("Dit geldt voor contact %(ways)s.") % {"ways": join_and(listed)}
 
 
 def windows_sentence(windows: list[dict]) -> str:
     """Describe weekly time windows; none means always."""
     if not windows:
         return _("Dit geldt altijd, dag en nacht.")
-    parts = [
-        _("%(days)s van %(start)s tot %(end)s")
-        % {"days": days_words(w.get("days", [])), "start": w.get("start", "00:00"), "end": w.get("end", "24:00")}
-        for w in windows
-    ]
-    return _("Dit geldt %(parts)s.") % {"parts": join_words(parts)}
-
-
-def days_words(days: list[int]) -> str:
-    days = sorted(set(days))
-    if not days or days == list(range(7)):
-        return _("elke dag")
-    names = [_(DAY_NAMES[d]) for d in days]
-    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return _("%(first)s tot en met %(last)s") % {"first": names[0], "last": names[-1]}
-    return _("op %(days)s") % {"days": join_words(names)}
-
-
-def join_words(words: list[str]) -> str:
-    """Join words as in a sentence: 'a, b en c'."""
-    words = [str(w) for w in words]
-    if len(words) <= 1:
-        return "".join(words)
-    conjunction = _("en")
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+    return _("Dit geldt %(parts)s.") % {"parts": join_and(window_phrases(windows, long_names=True))}

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.enforcement import enforcement
+from registry.field_names import PROTECTED_DETAIL_FIELDS
 from registry.models import AuditEntry, BanKind, ProtectedPerson
 
 from .devices import device_last_contact
@@ -37,18 +38,7 @@ class LookupParamsSerializer(serializers.Serializer):
 class ProtectedPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProtectedPerson
-        fields = [
-            "id",
-            "full_name",
-            "date_of_birth",
-            "phone",
-            "email",
-            "street",
-            "postcode",
-            "city",
-            "home_lat",
-            "home_lon",
-        ]
+        fields = ["id", "full_name", *PROTECTED_DETAIL_FIELDS]
 
 
 class EnforcementSerializer(serializers.Serializer):
@@ -111,7 +101,11 @@ class BanSerializer(serializers.Serializer):
     def get_device_last_contact(self, item):
         if not item.ban.decision.electronic_monitoring:
             return None
-        last = device_last_contact(item.ban.person_id)
+        # One query per person, not per ban: a person's bans share the device.
+        cache = self.context.setdefault("device_last_contact", {})
+        if item.ban.person_id not in cache:
+            cache[item.ban.person_id] = device_last_contact(item.ban.person_id)
+        last = cache[item.ban.person_id]
         return last.astimezone(AMSTERDAM).isoformat() if last else None
 
     @extend_schema_field(serializers.JSONField(allow_null=True))

@@ -33,8 +33,16 @@ class LegalBasis(models.TextChoices):
     CIVIEL_VERBOD = "civiel_verbod", _("civielrechtelijk contact- of straatverbod")
 
 
-# Violating these is itself an offence that allows arrest when caught in the act.
-ARREST_POSSIBLE_BASES = frozenset({LegalBasis.GEDRAGSAANWIJZING})
+# Bases whose violation is itself an offence, so an officer may arrest when caught in the act (art. 53 Sv),
+# with the article that makes it one. The mayor's house ban belongs here: breaking it is a crime of its own
+# under art. 285c Sr, not under 184a Sr. The others stay out on purpose: breaking a special condition, a 38v
+# measure or a suspension condition leads to a decision by the OM or the court (revocation, substitute
+# detention), and a civil-court ban is enforced with penalty payments; there an officer reports to the OM.
+ARREST_ARTICLES = {
+    LegalBasis.GEDRAGSAANWIJZING: "art. 184a Sr",
+    LegalBasis.TIJDELIJK_HUISVERBOD: "art. 285c Sr",
+}
+ARREST_POSSIBLE_BASES = frozenset(ARREST_ARTICLES)
 
 
 class RiskLevel(models.TextChoices):

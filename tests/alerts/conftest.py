@@ -1,5 +1,6 @@
 """Fixtures for alert delivery: real police queues on Redis and RabbitMQ, eager Celery, sample messages."""
 
+import os
 import shutil
 import subprocess
 import uuid
@@ -9,22 +10,17 @@ from django.utils import timezone
 from kombu import Connection
 
 from config.celery import app as celery_app
-from geofence.alerts.enforcement import enforcement_instruction
+from geofence.alerts.message import enforcement_block
 from geofence.alerts.police_queue import PoliceQueue
 from geofence.alerts.schema import SCHEMA_VERSION
 from tests.services import require_rabbitmq, require_redis
 
-REDIS_QUEUE_URL = "redis://127.0.0.1:6379/3"
-AMQP_VHOST = "banwatch_test"
+# Overridable so that test runs of several worktrees on one machine do not flush each other's queues.
+REDIS_QUEUE_URL = os.environ.get("BANWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+AMQP_VHOST = os.environ.get("BANWATCH_TEST_AMQP_VHOST", "banwatch_test")
 AMQP_QUEUE_URL = f"amqp://guest:guest@127.0.0.1:5672/{AMQP_VHOST}"
 # Each test run has its own queue on the shared brokers, so two runs never take each other's messages.
 TEST_QUEUE_NAME = f"police.alerts.test-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The shared users fixture hashes six passwords; PBKDF2 makes that seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _amqp_vhost_ready() -> bool:
@@ -91,16 +87,6 @@ def redis_queue_url(settings):
     PoliceQueue(url).purge()
 
 
-@pytest.fixture
-def eager_celery(settings):
-    """Run tasks in-process, as the embedded default does (CI sets a broker URL)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 def alert_message(incident_id: int = 1, **overrides) -> dict:
     """Return a schema-valid alert message body (alert_id is added by enqueue_alert)."""
     now = timezone.now().isoformat()
@@ -132,7 +118,7 @@ def alert_message(incident_id: int = 1, **overrides) -> dict:
             "dut": False,
             "sash_risk": "high",
         },
-        "enforcement": enforcement_instruction("gedragsaanwijzing"),
+        "enforcement": enforcement_block("gedragsaanwijzing"),
         "last_fix": {"time": now, "lat": 52.01, "lon": 5.01, "accuracy_m": 8.0},
         "proximity": {"distance_m": 1240.0, "eta_minutes": 3.0, "basis": "gemeten snelheid"},
         "device": {"id": "EB-TEST-0001", "status": "ok", "battery_pct": 80, "last_seen_at": now},

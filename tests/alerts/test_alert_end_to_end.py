@@ -53,7 +53,6 @@ def test_entering_fix_yields_exactly_one_schema_valid_message(police_queue_url, 
 
 
 def test_acknowledgement_is_in_the_incident_history(redis_queue_url, feed, client_for, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     client, device = feed
     post_entry(client, device)
     alert = AlertOutbox.objects.get()

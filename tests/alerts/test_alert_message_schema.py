@@ -4,7 +4,7 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from geofence.alerts.enforcement import enforcement_instruction
+from geofence.alerts.message import enforcement_block
 from geofence.alerts.schema import SCHEMA_PATH, SCHEMA_VERSION, message_errors
 
 
@@ -36,13 +36,27 @@ def test_missing_enforcement_and_naive_time_are_reported_by_path(make_message):
 
 
 def test_gedragsaanwijzing_allows_arrest_under_184a():
-    block = enforcement_instruction("gedragsaanwijzing")
+    block = enforcement_block("gedragsaanwijzing")
 
     assert (block["arrest_possible"], block["legal_article"], block["report_to_om"]) == (True, "art. 184a Sr", True)
-    assert "OM" in block["instruction"]
+    assert "184a Sr" in block["instruction"] and "OM" in block["instruction"]
+
+
+def test_house_ban_allows_arrest_under_285c_not_184a():
+    block = enforcement_block("tijdelijk_huisverbod")
+
+    assert (block["arrest_possible"], block["legal_article"]) == (True, "art. 285c Sr")
+    assert "285c Sr" in block["instruction"] and "184a" not in block["instruction"]
 
 
 def test_other_bases_report_to_the_om():
-    for basis in ("strafbeschikking", "bijzondere_voorwaarde", "tijdelijk_huisverbod", None):
-        block = enforcement_instruction(basis)
-        assert (block["arrest_possible"], block["report_to_om"]) == (False, True)
+    for basis in ("strafbeschikking", "bijzondere_voorwaarde", "civiel_verbod", None):
+        block = enforcement_block(basis)
+        assert (block["arrest_possible"], block["legal_article"], block["report_to_om"]) == (False, None, True)
+
+
+def test_enforcement_block_is_valid_in_a_message(make_message):
+    for basis in ("gedragsaanwijzing", "tijdelijk_huisverbod", "civiel_verbod", None):
+        message = make_message(alert_id="5b0d7a4e-0000-4000-8000-000000000001")
+        message["enforcement"] = enforcement_block(basis)
+        assert message_errors(message) == []

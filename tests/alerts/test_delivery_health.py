@@ -17,7 +17,7 @@ def with_workers(settings, redis_queue_url):
     """Health as in production: a real Celery broker and a real police queue."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     previous = celery_app.conf.get("broker_write_url")
-    celery_app.conf.broker_write_url = "redis://127.0.0.1:6379/3"
+    celery_app.conf.broker_write_url = redis_queue_url
     yield settings
     celery_app.conf.broker_write_url = previous
 

@@ -40,10 +40,10 @@ def test_tail_json_prints_the_message_and_acks_it(redis_queue_url, make_message)
 
 
 def test_tail_says_report_to_om_without_arrest_power(redis_queue_url, make_message):
-    from geofence.alerts.enforcement import enforcement_instruction
+    from geofence.alerts.message import enforcement_block
 
     message = make_message(14, alert_id="5b0d7a4e-0000-4000-8000-000000000014")
-    message["enforcement"] = enforcement_instruction("bijzondere_voorwaarde")
+    message["enforcement"] = enforcement_block("bijzondere_voorwaarde")
     PoliceQueue().publish(message, alert_id=message["alert_id"])
 
     assert "melden aan OM" in tail("--count", "1", "--timeout", "2")

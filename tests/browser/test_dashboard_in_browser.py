@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from geofence.incidents import zones
 from geofence.models import Incident
 from geofence.testing import HOME, fix, make_ban, make_device, make_protected, make_vendor, offset
@@ -21,15 +20,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
-def in_process_evaluation(settings):
-    """Evaluate fixes inside the live server's request, whatever broker the environment names."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    zones.invalidate()
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
+def in_process_evaluation(eager_celery):
+    """Evaluate fixes inside the live server's request (the shared eager_celery fixture)."""
 
 
 @pytest.fixture

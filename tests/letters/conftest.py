@@ -69,9 +69,3 @@ def make_ban(person):
         return ban
 
     return build
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The named users are created per test; the default hasher takes most of a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

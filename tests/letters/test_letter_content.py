@@ -95,7 +95,7 @@ def test_zone_around_another_victims_home_is_not_located(make_ban, victim, secon
 def test_zone_elsewhere_is_given_as_a_point(make_ban, victim, users):
     ban = make_ban(victims=[victim], centre_lat=52.3731, centre_lon=4.8922, radius_m=2500)
     text = letter_for(ban, victim, users["alice"])
-    assert "straal van 2.5 km rond het punt 52.37310 N, 4.89220 O" in text
+    assert "straal van 2,5 km rond het punt 52.37310 N, 4.89220 O" in text
 
 
 def test_polygon_zone_is_described_in_words(make_ban, victim, users):
@@ -110,7 +110,8 @@ def test_polygon_zone_is_described_in_words(make_ban, victim, users):
 def test_time_windows_are_spelled_out(make_ban, victim, users):
     windows = [{"days": [0, 1, 2, 3, 4], "start": "22:00", "end": "06:00"}]
     ban = make_ban(kind=BanKind.PRESENCE, victims=[victim], time_windows=windows)
-    assert "Dit geldt maandag tot en met vrijdag van 22:00 tot 06:00." in letter_for(ban, victim, users["alice"])
+    text = letter_for(ban, victim, users["alice"])
+    assert "Dit geldt in de nacht na maandag tot en met vrijdag van 22:00 tot 06:00." in text
 
 
 def test_arrest_is_mentioned_only_for_a_behavioural_order(make_ban, victim, users):

@@ -23,12 +23,6 @@ NOW = datetime(2026, 6, 15, 12, 0, tzinfo=AMS)
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The shared users fixture hashes six passwords; PBKDF2 makes that seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle():
     # The throttle counts in the cache; one test's lookups must not throttle the next.
     cache.clear()

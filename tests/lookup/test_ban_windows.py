@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from conftest import NOW
 
 from registry.lookup.windows import BanWindow, ban_window
 from registry.models import Ban, BanStatus
+from tests.lookup.conftest import NOW
 
 URL = "/api/v1/lookup"
 DAY = timedelta(days=1)

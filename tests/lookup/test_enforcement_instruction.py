@@ -1,11 +1,12 @@
-"""The enforcement instruction per legal basis: arrest possible only for a gedragsaanwijzing."""
+"""The enforcement instruction per legal basis: arrest possible only where the violation is itself an offence."""
 
 import pytest
 
 from registry.enforcement import EnforcementCode, enforcement, enforcement_code, enforcement_instruction
 from registry.models import LegalBasis
+from registry.models.decisions import ARREST_POSSIBLE_BASES
 
-OTHER_BASES = [basis for basis in LegalBasis if basis != LegalBasis.GEDRAGSAANWIJZING]
+OTHER_BASES = [basis for basis in LegalBasis if basis not in ARREST_POSSIBLE_BASES]
 
 
 @pytest.fixture
@@ -18,6 +19,13 @@ def test_gedragsaanwijzing_allows_arrest_when_caught_in_the_act(registry, person
     assert enforcement_code(decision) == EnforcementCode.ARREST_POSSIBLE
     text = enforcement_instruction(decision, "nl")
     assert "Aanhouding mogelijk" in text and "184a Sr" in text and "509hh Sv" in text
+
+
+def test_house_ban_violation_cites_285c_not_184a(registry, person):
+    decision = registry.decision(person, LegalBasis.TIJDELIJK_HUISVERBOD)
+    found = enforcement(decision, "nl")
+    assert found.code == EnforcementCode.ARREST_POSSIBLE
+    assert "285c Sr" in found.text and "huisverbod" in found.text and "184a" not in found.text
 
 
 @pytest.mark.parametrize("basis", OTHER_BASES)

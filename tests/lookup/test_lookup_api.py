@@ -3,9 +3,9 @@
 from datetime import date, timedelta
 
 import time_machine
-from conftest import NOW
 
 from registry.models import BanKind, LegalBasis
+from tests.lookup.conftest import NOW
 
 URL = "/api/v1/lookup"
 

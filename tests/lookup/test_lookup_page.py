@@ -2,9 +2,9 @@
 
 import pytest
 import time_machine
-from conftest import NOW
 
 from registry.models import AuditEntry, BanKind, LegalBasis
+from tests.lookup.conftest import NOW
 
 PAGE = "/politie/"
 

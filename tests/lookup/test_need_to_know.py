@@ -4,10 +4,10 @@ import json
 
 import pytest
 import time_machine
-from conftest import NOW
 from pyproj import Geod
 
 from registry.models import BanKind, ZoneShape
+from tests.lookup.conftest import NOW
 
 URL = "/api/v1/lookup"
 GEOD = Geod(ellps="WGS84")

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentType, Vendor
 from registry.models import Authority, Ban, BanKind, Decision, LegalBasis, Person, ProtectedPerson, ZoneShape
 
@@ -18,19 +17,8 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def eager_celery():
-    """Run alert delivery in-process, whatever broker the environment names (CI sets one)."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
-    yield
-    conf.task_always_eager = saved
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # The shared `users` fixture hashes six passwords; PBKDF2 at full strength costs seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _in_process(eager_celery):
+    """Run alert delivery in-process (the shared eager_celery fixture)."""
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import pytest
 from reports_support import START
 from rest_framework.test import APIClient
 
-from config.celery import app as celery_app
-from geofence.incidents import zones
 from geofence.models import Incident
 from geofence.testing import HOME, fix, make_ban, make_device, make_protected, make_vendor, offset
 
@@ -17,18 +15,8 @@ ACCURACY_M = [8, 8, 12, 10, 15, 9, 8, 11, 8, 8]
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    zones.invalidate()
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
+def _in_process(eager_celery):
+    """Evaluate fixes in-process (the shared eager_celery fixture)."""
 
 
 @pytest.fixture

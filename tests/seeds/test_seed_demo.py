@@ -15,8 +15,6 @@ from seeds.seeding import DemoModeRequired, seed_demo
 @pytest.fixture
 def demo_mode(settings):
     settings.DEBUG = True
-    # Salted PBKDF2 at full strength would make this file slow for no gain.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
 
 

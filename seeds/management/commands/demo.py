@@ -10,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import NoReverseMatch, Resolver404, resolve
 
 from seeds import demo_runner as runner
 from seeds.demo_data import DEMO_VENDOR, USERS
@@ -19,8 +18,10 @@ from seeds.seeding import DemoModeRequired, require_demo_mode, seed_demo
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 PAGES = (
+    ("Startpagina (per rol)", "/"),
     ("Meldkamer-dashboard", "/monitor/"),
     ("Opzoeken door politie", "/politie/"),
+    ("Registratie (te laat)", "/registratie/"),
     ("API-documentatie", "/api/docs/"),
     ("Beheer (Django admin)", "/admin/"),
 )
@@ -124,19 +125,10 @@ class Command(BaseCommand):
 
     def _banner(self, base_url: str) -> None:
         lines = ["", "banwatch-demo draait. Inloggen:"]
-        for title, path in PAGES:
-            lines.append(f"  {title:<24} {base_url}{path}{'' if _routed(path) else '  (nog niet beschikbaar)'}")
+        lines.extend(f"  {title:<24} {base_url}{path}" for title, path in PAGES)
         lines.append("Demogebruikers (wachtwoorden alleen voor deze demo, zie docs/demo.md):")
         lines.extend(f"  {u.username:<12} {u.password:<18} {u.description}" for u in USERS)
         lines.append(f"Feed-API-sleutel van '{DEMO_VENDOR.name}': {DEMO_VENDOR.api_key}")
         lines.append("Stoppen: Ctrl-C.")
         for line in lines:
             runner.say("demo", line)
-
-
-def _routed(path: str) -> bool:
-    try:
-        resolve(path)
-    except (Resolver404, NoReverseMatch):
-        return False
-    return True

@@ -1,0 +1,63 @@
+"""The landing page: send each user to where their role works, and the registrar's overdue work."""
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from registry.roles import Role, has_role, roles_of
+
+# First match wins: a user with several roles lands where the most urgent work is.
+ROLE_HOMES = (
+    ((Role.MONITORING_OPERATOR, Role.SUPERVISOR), "monitor:board"),
+    ((Role.POLICE_OFFICER,), "lookup-page"),
+    ((Role.REGISTRAR,), "registrar-desk"),
+    ((Role.DEVICE_FEED, Role.POLICE_DISPATCH), "swagger-ui"),
+)
+
+
+def home_url_name(user) -> str | None:
+    """Return the URL name of the page where the user's role works, or None for a user without a role."""
+    if user.is_superuser:
+        return "admin:index"
+    roles = roles_of(user)
+    for wanted, url_name in ROLE_HOMES:
+        if roles.intersection(wanted):
+            return url_name
+    return None
+
+
+@never_cache
+@login_required
+def home(request):
+    """Redirect to the user's working page; anonymous users go to the login page first."""
+    url_name = home_url_name(request.user)
+    if url_name is None:
+        return render(request, "registry/no_role.html", status=403)
+    return redirect(url_name)
+
+
+@never_cache
+@login_required
+def registrar_desk(request):
+    """Show what a registrar must chase: overdue victim letters and OM assessments."""
+    if not has_role(request.user, Role.REGISTRAR, Role.SUPERVISOR):
+        raise PermissionDenied
+    # Looked up by label: the registry app does not import the geofence apps when it loads.
+    notices = apps.get_model("letters", "VictimNotice").objects
+    reports = apps.get_model("reports", "ViolationReport").objects
+    # Catch up with ban changes made without signals, so the list is never short (as the API does).
+    notices.reconcile()
+    context = {
+        "overdue_letters": notices.overdue()
+        .select_related("ban__decision", "ban__person", "protected_person")
+        .order_by("due_since", "id"),
+        "overdue_reports": reports.assessment_overdue()
+        .select_related("incident__person", "incident__ban__decision")
+        .order_by("sent_at", "id"),
+        "letter_due_days": settings.VICTIM_NOTICE_DUE_DAYS,
+        "om_due_days": settings.OM_ASSESSMENT_DUE_DAYS,
+    }
+    return render(request, "registry/registrar_desk.html", context)

@@ -1,0 +1,33 @@
+"""The registrar's desk at /registratie/ lists the victim letters that are overdue."""
+
+from datetime import datetime, timedelta
+
+import time_machine
+from letters_support import AMS
+
+CREATED = datetime(2026, 3, 4, 10, 0, tzinfo=AMS)
+
+
+def desk(client, user) -> str:
+    client.force_login(user)
+    response = client.get("/registratie/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_overdue_letter_is_listed_with_its_reference_and_recipient(make_ban, victim, client, users):
+    with time_machine.travel(CREATED, tick=False):
+        ban = make_ban(victims=[victim])
+    with time_machine.travel(CREATED + timedelta(days=3), tick=False):
+        html = desk(client, users["alice"])
+    assert ban.decision.reference in html
+    assert "Anouk Verhoeven" in html
+
+
+def test_letter_not_yet_overdue_is_not_listed(make_ban, victim, client, users):
+    with time_machine.travel(CREATED, tick=False):
+        ban = make_ban(victims=[victim])
+    with time_machine.travel(CREATED + timedelta(days=2), tick=False):
+        html = desk(client, users["alice"])
+    assert ban.decision.reference not in html
+    assert "Geen brieven te laat." in html
