@@ -27,9 +27,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-DB_URL = "postgres://postgres@127.0.0.1:5432/banwatch_alerts_bench"
-QUEUES = {"redis": "redis://127.0.0.1:6379/3", "amqp": "amqp://guest:guest@127.0.0.1:5672/banwatch_bench"}
-PORT = 8103
+# Colleagues benchmark on the same machine: database, Redis DB and port can be moved out of each other's way.
+DB_NAME = os.environ.get("BENCH_DB", "banwatch_alerts_bench")
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_DB = os.environ.get("BENCH_REDIS_DB", "3")
+QUEUES = {
+    "redis": f"redis://127.0.0.1:6379/{REDIS_DB}",
+    "amqp": os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/banwatch_bench"),
+}
+PORT = int(os.environ.get("BENCH_PORT", "8103"))
 HOME = (52.0907, 5.1214)
 
 
@@ -37,7 +43,7 @@ def environment(queue_url: str) -> dict:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=DB_URL,
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+        CELERY_BROKER_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         POLICE_QUEUE_URL=queue_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         LOG_LEVEL="WARNING",
@@ -47,8 +53,8 @@ def environment(queue_url: str) -> dict:
 
 
 def prepare_database(env: dict) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", "DROP DATABASE IF EXISTS banwatch_alerts_bench"])
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", "CREATE DATABASE banwatch_alerts_bench"])
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}"])
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB_NAME}"])
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=REPO, env=env, check=True)
 
 
