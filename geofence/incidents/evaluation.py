@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db import connection, transaction
 
-from geofence.db import any_of, bulk_cursor, lock_devices, update_from_values
+from geofence.db import any_of, array_literal, bulk_cursor, lock_devices, update_from_values
 from geofence.engine.constants import SUPPORTED_LAT_RANGE, SUPPORTED_LON_RANGE
 from geofence.engine.evaluate import FixBatch, PointFix, evaluate
 from geofence.engine.tracker import Observation, Phase, TrackState, Transition, advance
@@ -116,14 +116,15 @@ def _pg_fix_rows(bounds: dict) -> list[tuple]:
     with bulk_cursor() as cursor:
         cursor.execute(
             "SELECT f.id, f.device_id, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "
-            "FROM unnest(%s::bigint[], %s::float8[], %s::boolean[], %s::float8[]) AS b(device, lo, excl, hi) "
+            "FROM unnest(%s::text::bigint[], %s::text::float8[], %s::text::boolean[], %s::text::float8[]) "
+            "AS b(device, lo, excl, hi) "
             "JOIN geofence_fix f ON f.device_id = b.device AND f.ts >= to_timestamp(b.lo) "
             "AND f.ts <= to_timestamp(b.hi) AND NOT (b.excl AND f.ts = to_timestamp(b.lo)) ORDER BY f.ts, f.id",
             [
-                devices,
-                [bounds[d][0].timestamp() for d in devices],
-                [bounds[d][1] for d in devices],
-                [bounds[d][2].timestamp() for d in devices],
+                array_literal(devices),
+                array_literal([bounds[d][0].timestamp() for d in devices]),
+                array_literal([bounds[d][1] for d in devices]),
+                array_literal([bounds[d][2].timestamp() for d in devices]),
             ],
         )
         return cursor.fetchall()
@@ -147,8 +148,8 @@ def _assignment_rows(devices: set[int]):
             cursor.execute(
                 "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
                 "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
-                "WHERE device_id = ANY(%s) AND person_id IS NOT NULL",
-                [sorted(devices)],
+                "WHERE device_id = ANY(%s::text::bigint[]) AND person_id IS NOT NULL",
+                [array_literal(sorted(devices))],
             )
             yield from cursor.fetchall()
         return
