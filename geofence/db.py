@@ -5,12 +5,10 @@ NOTHING RETURNING`, which tells exactly which rows were new: the feed counts
 duplicates from it and needs the new ids for the device board.
 """
 
-import math
 from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-import numpy as np
 from django.db import connection
 
 # Stay well under SQLite's and PostgreSQL's limits on parameters per statement.
@@ -94,37 +92,38 @@ def _pg_arrays(cursor, table: str, names: Sequence[str], rows: Sequence[Sequence
             column, kind = [None if v is None else v.timestamp() for v in column], "double precision"
         if kind in _LITERAL_TYPES:
             arrays.append(f"%s::text::{kind}[]")
-            params.append(array_literal(column))
+            params.append(array_literal(column, _LITERAL_TYPES[kind]))
         else:
             arrays.append(f"%s::{kind}[]")
             params.append(column)
     return ", ".join(arrays), aliases, exprs, params
 
 
-_LITERAL_TYPES = {"bigint", "integer", "smallint", "double precision", "real", "boolean"}
+_LITERAL_TYPES = {
+    "bigint": int,
+    "integer": int,
+    "smallint": int,
+    "double precision": float,
+    "real": float,
+    "boolean": bool,
+}
 
 
-def array_literal(values: Sequence) -> str:
-    """Return a PostgreSQL array literal of numbers, booleans and None.
+def array_literal(values: Sequence, kind: type = float) -> str:
+    """Return a PostgreSQL array literal of `kind` (int, float or bool) values and None.
 
     psycopg dumps a list element by element in Python; for a thousand numbers
-    one joined string is several times cheaper to build and to send.
+    one joined string is several times cheaper to build and to send. Use it
+    only where PostgreSQL casts it once (unnest in FROM): in `col = ANY(%s::text::bigint[])`
+    a sequential scan re-parses the text for every row (measured: 1.2 s on 10,000 rows).
     """
-    return "{" + ",".join(_element(v) for v in values) + "}"
-
-
-def _element(value) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool | np.bool_):
-        return "t" if value else "f"
-    if isinstance(value, float):
-        text = float.__repr__(float(value))  # numpy 2 floats repr as "np.float64(...)"
-        return text if math.isfinite(value) else _NON_FINITE[text]
-    return str(int(value))
-
-
-_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+    values = list(values)
+    if None in values:
+        return "{" + ",".join("NULL" if v is None else array_literal([v], kind)[1:-1] for v in values) + "}"
+    if kind is bool:
+        return "{" + ",".join("t" if v else "f" for v in values) + "}"
+    # float() first: numpy 2 scalars repr as "np.float64(...)". PostgreSQL reads "nan" and "inf" too.
+    return "{" + ",".join(map(repr, map(kind, values))) + "}"
 
 
 def adapt(value):
@@ -154,8 +153,8 @@ def lock_devices(device_ids) -> dict[int, tuple]:
     with bulk_cursor() as cursor:
         cursor.execute(
             "SELECT device_id, evaluated_until, silent_since, gps_lost_at FROM geofence_devicestatus "
-            "WHERE device_id = ANY(%s::text::bigint[]) ORDER BY device_id FOR NO KEY UPDATE",
-            [array_literal(ids)],
+            "WHERE device_id = ANY(%s) ORDER BY device_id FOR NO KEY UPDATE",
+            [ids],
         )
         found = {row[0]: row[1:] for row in cursor.fetchall()}
         missing = [i for i in ids if i not in found]

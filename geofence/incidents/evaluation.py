@@ -121,9 +121,9 @@ def _pg_fix_rows(bounds: dict) -> list[tuple]:
             "JOIN geofence_fix f ON f.device_id = b.device AND f.ts >= to_timestamp(b.lo) "
             "AND f.ts <= to_timestamp(b.hi) AND NOT (b.excl AND f.ts = to_timestamp(b.lo)) ORDER BY f.ts, f.id",
             [
-                array_literal(devices),
+                array_literal(devices, int),
                 array_literal([bounds[d][0].timestamp() for d in devices]),
-                array_literal([bounds[d][1] for d in devices]),
+                array_literal([bounds[d][1] for d in devices], bool),
                 array_literal([bounds[d][2].timestamp() for d in devices]),
             ],
         )
@@ -148,8 +148,8 @@ def _assignment_rows(devices: set[int]):
             cursor.execute(
                 "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
                 "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
-                "WHERE device_id = ANY(%s::text::bigint[]) AND person_id IS NOT NULL",
-                [array_literal(sorted(devices))],
+                "WHERE device_id = ANY(%s) AND person_id IS NOT NULL",
+                [sorted(devices)],
             )
             yield from cursor.fetchall()
         return
@@ -252,6 +252,9 @@ def _protected_fixes(catalogue: Catalogue) -> dict[int, PointFix]:
     return found
 
 
+_RUNNING_FIGURES = ("fix_count", "last_fix_id", "closest_distance_m", "deepest_intrusion_m", "eta_min")
+
+
 class _Tracker:
     """Feed (fix, zone) pairs to the engine's tracker in event-time order and act on transitions."""
 
@@ -269,7 +272,8 @@ class _Tracker:
             (i.ban_id, i.device_id): i
             for i in Incident.objects.active()
             .filter(device_id__in=devices, type__in=[IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION])
-            .select_related("ban__decision", "person", "device__vendor", "last_fix")
+            # Running figures only: state changes reload the row locked and complete (services.change_state).
+            .only("id", "state", "ban_id", "device_id", "definite", *_RUNNING_FIGURES)
         }
         self.stats: dict[int, dict] = {}
 

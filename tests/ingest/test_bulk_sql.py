@@ -13,9 +13,10 @@ from geofence.testing import make_device, make_vendor
 
 
 def test_array_literal_writes_numbers_booleans_and_nulls():
-    assert array_literal([1, np.int64(2), None]) == "{1,2,NULL}"
-    assert array_literal([0.1, np.float64(2.5), True, np.bool_(False)]) == "{0.1,2.5,t,f}"
-    assert array_literal([float("nan"), float("inf")]) == "{NaN,Infinity}"
+    assert array_literal([1, np.int64(2), None], int) == "{1,2,NULL}"
+    assert array_literal([0.1, np.float64(2.5), 80, None]) == "{0.1,2.5,80.0,NULL}"
+    assert array_literal([True, np.bool_(False), None], bool) == "{t,f,NULL}"
+    assert array_literal([float("nan"), float("inf")]) == "{nan,inf}"
 
 
 @pytest.mark.django_db
