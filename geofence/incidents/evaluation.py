@@ -2,23 +2,27 @@
 
 One call handles the fixes of many devices in one engine batch. It is
 idempotent: per device, only fixes after `DeviceStatus.evaluated_until` are
-processed, under a per-device lock, so a re-run or a concurrent run of the
-same fixes changes nothing.
+processed, under a per-device lock (the DeviceStatus row), so a re-run or a
+concurrent run of the same fixes changes nothing.
 
-Why a task queued on commit rather than work inside the storing transaction:
-the vendor's answer depends only on the fixes being durable, and a failure in
-evaluation must never roll back an accepted fix. The feed commits the fixes,
-then queues `geofence.tasks.evaluate_fixes` with `transaction.on_commit`. In the
-embedded default Celery is eager, so this runs in-process right after the
-commit, before the 202 goes out; in production a worker runs it (retried with
-backoff; a lost task is covered by the next batch of the device, which also
-picks up stored fixes after `evaluated_until`).
+Why a separate transaction after the storing one: the vendor's answer depends
+only on the fixes being durable, and a failure in evaluation must never roll
+back an accepted fix. The feed commits the fixes, then (by default) evaluates
+them in the same request right after the commit, before the 202 goes out, so
+an entering fix's incident and outbox row exist when the vendor hears back
+(FEED_EVALUATE_IN_REQUEST; see geofence.feeds.services.queue_evaluation). If
+that fails, or the setting is off, `geofence.tasks.evaluate_fixes` runs it in a
+worker (retried with backoff; a lost task is covered by the next batch of the
+device, which also picks up stored fixes after `evaluated_until`).
+
+Most fixes of a typical batch are far from every zone: a device whose tracks
+stay plain skips the tracker and only moves `evaluated_until` (_loud_devices).
 """
 
 import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -210,7 +214,9 @@ def _loud_devices(result, pairs: np.ndarray, pair_device: np.ndarray, rows: dict
 
     A plain track (clear, no approach level, no streak) fed a clear verdict below
     every approach distance stays plain, only its time moves on; that time is
-    DeviceStatus.evaluated_until, written for every device. Skipping those
+    DeviceStatus.evaluated_until, written for every device. A stored plain
+    track keeps an older time, which is harmless: fixes at or before
+    evaluated_until are never loaded again (_load_fixes). Skipping those
     devices spares the tracker about 95 % of the fixes of a typical batch.
     """
     plain_pair = (result.verdict[pairs] == Verdict.CLEAR) & (result.approach_level[pairs] == 0)
@@ -266,7 +272,7 @@ class _Tracker:
         self.evaluated = evaluated
         self.idx = idx  # batch position -> position in `fixes`
         self.rows = rows
-        self.states = {key: _resumed(row, evaluated.get(key[1])) for key, row in self.rows.items()}
+        self.states = {key: TrackState.from_dict(row.state) for key, row in self.rows.items()}
         self.changed: set[tuple] = set()
         self.incidents = {
             (i.ban_id, i.device_id): i
@@ -451,18 +457,6 @@ def change_state_fields(incident: Incident, **fields) -> Incident:
     for name, value in fields.items():
         setattr(incident, name, value)
     return incident
-
-
-def _resumed(row: ZoneTrack, evaluated_until: datetime | None) -> TrackState:
-    """Return a stored track's state; a plain one resumes at the device's evaluated time.
-
-    Quiet fixes skip plain tracks (see _loud_devices) and move only
-    evaluated_until, so that is the plain track's true last time.
-    """
-    state = TrackState.from_dict(row.state)
-    if _plain(state) and evaluated_until is not None:
-        return replace(state, last_t=max(state.last_t or -math.inf, evaluated_until.timestamp()))
-    return state
 
 
 def _plain(state: TrackState) -> bool:
