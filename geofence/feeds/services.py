@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from geofence.db import any_of, bulk_cursor, insert_ignore_returning, update_from_values
+from geofence.db import any_of, bulk_cursor, insert_ignore_returning, lock_devices, update_from_values
 from geofence.models import Device, DeviceEvent, DeviceStatus, Fix, QuarantinedItem, QuarantineReason, Vendor
 
 from .serializers import ParsedEvent, ParsedFix, Rejection, sanitize, validate_events, validate_fixes
@@ -50,6 +50,8 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
         key=lambda r: (r[0], r[1]),  # one insert order for all requests: no lock cycles
     )
     with transaction.atomic():
+        # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a cycle.
+        lock_devices(devices.values())
         inserted = insert_ignore_returning(
             Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), ("id", "device_id", "ts", "battery_pct")
         )
@@ -153,15 +155,17 @@ def record_contact(rows: list[tuple[int, datetime]]) -> None:
 
 
 def queue_evaluation(inserted: list[tuple]) -> None:
-    """Have the new fixes evaluated after the commit: a rollback evaluates nothing.
+    """Evaluate the new fixes in this transaction, or have a worker do it after the commit.
 
-    By default the request evaluates them itself, right after the commit and
-    before it answers (FEED_EVALUATE_IN_REQUEST): an entering fix then has its
-    incident and outbox row committed when the vendor gets the 202, instead
-    of waiting behind other batches on the `ingest` queue. The engine judges a
-    1,000-fix batch in milliseconds and quiet devices skip the tracker, so this
-    costs the request little. The fixes are already committed: if evaluation
-    fails, the request still answers 202 and a worker retries it.
+    By default (FEED_EVALUATE_IN_REQUEST) the request evaluates them itself,
+    inside a savepoint of the storing transaction, before it answers: an
+    entering fix then has its incident and outbox row committed together with
+    the fix when the vendor gets the 202, instead of waiting behind other
+    batches on the `ingest` queue, and the batch costs one commit. The engine
+    judges a 1,000-fix batch in milliseconds and quiet devices skip the
+    tracker. A failing evaluation rolls back to the savepoint only: the fixes
+    still commit, the request answers 202 and a worker retries the evaluation.
+    A rollback of the whole transaction evaluates and queues nothing.
     """
     ranges: dict[int, list[datetime]] = {}
     for _fix_id, device_id, ts, _battery in inserted:
@@ -171,19 +175,15 @@ def queue_evaluation(inserted: list[tuple]) -> None:
     if not ranges:
         return
     payload = [[device_id, lo.isoformat(), hi.isoformat()] for device_id, (lo, hi) in sorted(ranges.items())]
-    transaction.on_commit(lambda: _evaluate(payload))
-
-
-def _evaluate(payload: list) -> None:
     if settings.FEED_EVALUATE_IN_REQUEST:
         from geofence.incidents.evaluation import evaluate_device_ranges
 
         try:
-            evaluate_device_ranges(payload)
+            evaluate_device_ranges(payload)  # its atomic block is a savepoint here
             return
         except Exception:
             log.exception("evaluation of %d devices failed in the request; queued for a worker", len(payload))
-    _enqueue_evaluation(payload)
+    transaction.on_commit(lambda: _enqueue_evaluation(payload))
 
 
 def _enqueue_evaluation(payload: list) -> None:

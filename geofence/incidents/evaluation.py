@@ -5,15 +5,14 @@ idempotent: per device, only fixes after `DeviceStatus.evaluated_until` are
 processed, under a per-device lock (the DeviceStatus row), so a re-run or a
 concurrent run of the same fixes changes nothing.
 
-Why a separate transaction after the storing one: the vendor's answer depends
-only on the fixes being durable, and a failure in evaluation must never roll
-back an accepted fix. The feed commits the fixes, then (by default) evaluates
-them in the same request right after the commit, before the 202 goes out, so
-an entering fix's incident and outbox row exist when the vendor hears back
-(FEED_EVALUATE_IN_REQUEST; see geofence.feeds.services.queue_evaluation). If
-that fails, or the setting is off, `geofence.tasks.evaluate_fixes` runs it in a
-worker (retried with backoff; a lost task is covered by the next batch of the
-device, which also picks up stored fixes after `evaluated_until`).
+A failure in evaluation must never roll back an accepted fix. By default the
+feed evaluates inside a savepoint of its storing transaction, before the 202
+goes out, so an entering fix's incident and outbox row commit with the fix
+(FEED_EVALUATE_IN_REQUEST; see geofence.feeds.services.queue_evaluation); a
+failure rolls back the savepoint only. Then, or when the setting is off,
+`geofence.tasks.evaluate_fixes` runs it in a worker after the commit (retried
+with backoff; a lost task is covered by the next batch of the device, which
+also picks up stored fixes after `evaluated_until`).
 
 Most fixes of a typical batch are far from every zone: a device whose tracks
 stay plain skips the tracker and only moves `evaluated_until` (_loud_devices).
@@ -84,8 +83,9 @@ def _load_fixes(ranges: list[list], evaluated: dict) -> _Fixes:
     for device_id, lo, hi in ranges:
         lo, hi = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
         done = evaluated.get(int(device_id))
-        # Include stored fixes after the last evaluated one that a concurrent batch brought in.
-        bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo, done is not None, hi)
+        # Include stored fixes after the last evaluated one that a concurrent batch or a failed run left
+        # (a device never evaluated has all of its recent fixes unevaluated).
+        bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo - LOOKBACK, done is not None, hi)
     fixes = _Fixes()
     rows = _pg_fix_rows(bounds) if connection.vendor == "postgresql" else _fix_rows(bounds)
     for fix_id, device_id, t, lat, lon, accuracy in rows:
