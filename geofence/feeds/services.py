@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geofence.db import any_of, bulk_cursor, insert_ignore_returning, lock_devices, update_from_values
+from geofence.incidents.zones import current_catalogue
 from geofence.models import Device, DeviceEvent, DeviceStatus, Fix, QuarantinedItem, QuarantineReason, Vendor
 
 from .serializers import ParsedEvent, ParsedFix, Rejection, sanitize, validate_events, validate_fixes
@@ -49,6 +50,9 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
         ),
         key=lambda r: (r[0], r[1]),  # one insert order for all requests: no lock cycles
     )
+    if settings.FEED_EVALUATE_IN_REQUEST:
+        # A due rebuild of the zone catalogue happens here, not while the transaction below holds device rows.
+        current_catalogue()
     with transaction.atomic():
         # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a cycle.
         lock_devices(devices.values())
