@@ -159,6 +159,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Device feeds and incidents (geofence app).
 FEED_MAX_BATCH_ITEMS = env_int("FEED_MAX_BATCH_ITEMS", 10_000)
 FEED_MAX_FUTURE_SECONDS = env_int("FEED_MAX_FUTURE_SECONDS", 300)
+# Evaluate accepted fixes in the request, after their commit and before the 202 (an entering fix's alert is then
+# never queued behind other batches); false leaves evaluation to the `ingest` workers.
+FEED_EVALUATE_IN_REQUEST = env_bool("FEED_EVALUATE_IN_REQUEST", True)
 # Minutes without a fix or heartbeat before a worn device counts as silent, per SASH risk ("" = unscreened).
 GEOFENCE_SILENT_MINUTES = {
     "high": env_int("SILENT_MINUTES_HIGH_RISK", 5),

@@ -16,15 +16,12 @@ def enqueue_alert(*, incident_id: int, change: str, priority: int, message: dict
     Call this inside the transaction that changes the incident: a rollback then
     removes the alert too, and a commit always leaves a row the sweeper finds.
     """
-    alert = AlertOutbox.objects.create(
-        incident_id=incident_id,
-        change=change,
-        priority=priority,
-        message=message,
-        next_attempt_at=timezone.now(),
+    alert = AlertOutbox(
+        incident_id=incident_id, change=change, priority=priority, message=message, next_attempt_at=timezone.now()
     )
+    # The id is drawn in Python (the field's default), so the message carries it from the one INSERT.
     message.setdefault("alert_id", str(alert.alert_id))
-    AlertOutbox.objects.filter(pk=alert.pk).update(message=message)
+    alert.save(force_insert=True)
     transaction.on_commit(lambda: schedule_delivery(alert.pk))
     return alert
 

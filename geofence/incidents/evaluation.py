@@ -2,17 +2,20 @@
 
 One call handles the fixes of many devices in one engine batch. It is
 idempotent: per device, only fixes after `DeviceStatus.evaluated_until` are
-processed, under a per-device lock, so a re-run or a concurrent run of the
-same fixes changes nothing.
+processed, under a per-device lock (the DeviceStatus row), so a re-run or a
+concurrent run of the same fixes changes nothing.
 
-Why a task queued on commit rather than work inside the storing transaction:
-the vendor's answer depends only on the fixes being durable, and a failure in
-evaluation must never roll back an accepted fix. The feed commits the fixes,
-then queues `geofence.tasks.evaluate_fixes` with `transaction.on_commit`. In the
-embedded default Celery is eager, so this runs in-process right after the
-commit, before the 202 goes out; in production a worker runs it (retried with
-backoff; a lost task is covered by the next batch of the device, which also
-picks up stored fixes after `evaluated_until`).
+A failure in evaluation must never roll back an accepted fix. By default the
+feed evaluates inside a savepoint of its storing transaction, before the 202
+goes out, so an entering fix's incident and outbox row commit with the fix
+(FEED_EVALUATE_IN_REQUEST; see geofence.feeds.services.queue_evaluation); a
+failure rolls back the savepoint only. Then, or when the setting is off,
+`geofence.tasks.evaluate_fixes` runs it in a worker after the commit (retried
+with backoff; a lost task is covered by the next batch of the device, which
+also picks up stored fixes after `evaluated_until`).
+
+Most fixes of a typical batch are far from every zone: a device whose tracks
+stay plain skips the tracker and only moves `evaluated_until` (_loud_devices).
 """
 
 import json
@@ -22,9 +25,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
-from geofence.db import lock_devices, update_from_values
+from geofence.db import any_of, array_literal, bulk_cursor, lock_devices, update_from_values
 from geofence.engine.constants import SUPPORTED_LAT_RANGE, SUPPORTED_LON_RANGE
 from geofence.engine.evaluate import FixBatch, PointFix, evaluate
 from geofence.engine.tracker import Observation, Phase, TrackState, Transition, advance
@@ -62,15 +65,14 @@ def evaluate_device_ranges(ranges: list[list]) -> int:
     """Evaluate the stored fixes of each [device pk, first ts, last ts]; return how many fixes went through."""
     catalogue = current_catalogue()
     with transaction.atomic():
-        device_ids = [int(r[0]) for r in ranges]
-        lock_devices(device_ids)
-        evaluated = dict(
-            DeviceStatus.objects.filter(device_id__in=device_ids).values_list("device_id", "evaluated_until")
-        )
+        status = lock_devices(int(r[0]) for r in ranges)
+        evaluated = {device_id: row[0] for device_id, row in status.items()}
         fixes = _load_fixes(ranges, evaluated)
         if not fixes.id:
             return 0
-        device_incidents.close_recovered(set(fixes.device), at=_dt(max(fixes.t)), gps=True)
+        # Only devices marked silent or without GPS have such incidents to close; the rest skip three queries.
+        recovering = {d for d, (_e, silent, gps_lost) in status.items() if silent is not None or gps_lost is not None}
+        device_incidents.close_recovered(recovering & set(fixes.device), at=_dt(max(fixes.t)), gps=True)
         _track(catalogue, fixes, evaluated)
         _mark_evaluated(fixes)
     return len(fixes.id)
@@ -81,23 +83,15 @@ def _load_fixes(ranges: list[list], evaluated: dict) -> _Fixes:
     for device_id, lo, hi in ranges:
         lo, hi = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
         done = evaluated.get(int(device_id))
-        # Include stored fixes after the last evaluated one that a concurrent batch brought in.
-        bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo, done is not None, hi)
-    low = min(b[0] for b in bounds.values())
-    high = max(b[2] for b in bounds.values())
-    rows = (
-        Fix.objects.filter(device_id__in=bounds, ts__gte=low, ts__lte=high)
-        .order_by("ts", "id")
-        .values_list("id", "device_id", "ts", "lat", "lon", "accuracy_m")
-    )
+        # Include stored fixes after the last evaluated one that a concurrent batch or a failed run left
+        # (a device never evaluated has all of its recent fixes unevaluated).
+        bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo - LOOKBACK, done is not None, hi)
     fixes = _Fixes()
-    for fix_id, device_id, ts, lat, lon, accuracy in rows:
-        start, exclusive, end = bounds[device_id]
-        if ts > end or ts < start or (exclusive and ts == start):
-            continue
+    rows = _pg_fix_rows(bounds) if connection.vendor == "postgresql" else _fix_rows(bounds)
+    for fix_id, device_id, t, lat, lon, accuracy in rows:
         fixes.id.append(fix_id)
         fixes.device.append(device_id)
-        fixes.t.append(ts.timestamp())
+        fixes.t.append(t)
         fixes.lat.append(lat)
         fixes.lon.append(lon)
         fixes.accuracy.append(accuracy)
@@ -105,16 +99,67 @@ def _load_fixes(ranges: list[list], evaluated: dict) -> _Fixes:
     return fixes
 
 
+def _fix_rows(bounds: dict):
+    """Yield (id, device, unix t, lat, lon, accuracy) of the stored fixes within each device's bounds."""
+    low = min(b[0] for b in bounds.values())
+    high = max(b[2] for b in bounds.values())
+    rows = (
+        Fix.objects.filter(device_id__in=bounds, ts__gte=low, ts__lte=high)
+        .order_by("ts", "id")
+        .values_list("id", "device_id", "ts", "lat", "lon", "accuracy_m")
+    )
+    for fix_id, device_id, ts, lat, lon, accuracy in rows:
+        start, exclusive, end = bounds[device_id]
+        if not (ts > end or ts < start or (exclusive and ts == start)):
+            yield fix_id, device_id, ts.timestamp(), lat, lon, accuracy
+
+
+def _pg_fix_rows(bounds: dict) -> list[tuple]:
+    # One probe of the (device, ts) index per device, bounds as arrays, times as epoch seconds (no datetime parsing).
+    devices = sorted(bounds)
+    with bulk_cursor() as cursor:
+        cursor.execute(
+            "SELECT f.id, f.device_id, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "
+            "FROM unnest(%s::text::bigint[], %s::text::float8[], %s::text::boolean[], %s::text::float8[]) "
+            "AS b(device, lo, excl, hi) "
+            "JOIN geofence_fix f ON f.device_id = b.device AND f.ts >= to_timestamp(b.lo) "
+            "AND f.ts <= to_timestamp(b.hi) AND NOT (b.excl AND f.ts = to_timestamp(b.lo)) ORDER BY f.ts, f.id",
+            [
+                array_literal(devices, int),
+                array_literal([bounds[d][0].timestamp() for d in devices]),
+                array_literal([bounds[d][1] for d in devices], bool),
+                array_literal([bounds[d][2].timestamp() for d in devices]),
+            ],
+        )
+        return cursor.fetchall()
+
+
 def _subjects(fixes: _Fixes) -> list[int]:
     """Return the person wearing the device at each fix's time, or -1 (unassigned or a victim's device)."""
     spans = defaultdict(list)
-    rows = DeviceAssignment.objects.filter(device_id__in=set(fixes.device), person__isnull=False)
-    for device_id, person_id, start, end in rows.values_list("device_id", "person_id", "valid_from", "valid_until"):
-        spans[device_id].append((start.timestamp(), end.timestamp() if end else math.inf, person_id))
+    for device_id, person_id, start, end in _assignment_rows(set(fixes.device)):
+        spans[device_id].append((start, math.inf if end is None else end, person_id))
     found = []
     for device_id, t in zip(fixes.device, fixes.t, strict=True):
         found.append(next((p for start, end, p in spans.get(device_id, ()) if start <= t < end), -1))
     return found
+
+
+def _assignment_rows(devices: set[int]):
+    """Yield (device, person, unix valid_from, unix valid_until or None) of the subjects' device assignments."""
+    if connection.vendor == "postgresql":
+        with bulk_cursor() as cursor:
+            cursor.execute(
+                "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
+                "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
+                "WHERE device_id = ANY(%s) AND person_id IS NOT NULL",
+                [sorted(devices)],
+            )
+            yield from cursor.fetchall()
+        return
+    rows = DeviceAssignment.objects.filter(device_id__in=devices, person__isnull=False)
+    for device_id, person_id, start, end in rows.values_list("device_id", "person_id", "valid_from", "valid_until"):
+        yield device_id, person_id, start.timestamp(), end.timestamp() if end else None
 
 
 def _mark_evaluated(fixes: _Fixes) -> None:
@@ -153,8 +198,38 @@ def _track(catalogue: Catalogue, fixes: _Fixes, evaluated: dict) -> None:
     in_force = (t >= catalogue.valid_from[zone_id]) & (t < catalogue.valid_until[zone_id])
     if not in_force.any():
         return
-    tracker = _Tracker(catalogue, fixes, evaluated, idx)
-    tracker.run(result, np.flatnonzero(in_force))
+    pairs = np.flatnonzero(in_force)
+    pair_device = np.asarray(fixes.device, dtype=np.int64)[idx[result.fix_index[pairs]]]
+    rows = _track_rows(np.unique(pair_device))
+    loud = _loud_devices(result, pairs, pair_device, rows)
+    pairs = pairs[np.isin(pair_device, loud)]
+    if not len(pairs):
+        return
+    tracker = _Tracker(catalogue, fixes, evaluated, idx, rows, set(loud.tolist()))
+    tracker.run(result, pairs)
+
+
+def _loud_devices(result, pairs: np.ndarray, pair_device: np.ndarray, rows: dict) -> np.ndarray:
+    """Return the devices whose fixes can change a track: all others stay in the plain state.
+
+    A plain track (clear, no approach level, no streak) fed a clear verdict below
+    every approach distance stays plain, only its time moves on; that time is
+    DeviceStatus.evaluated_until, written for every device. A stored plain
+    track keeps an older time, which is harmless: fixes at or before
+    evaluated_until are never loaded again (_load_fixes). Skipping those
+    devices spares the tracker about 95 % of the fixes of a typical batch.
+    """
+    plain_pair = (result.verdict[pairs] == Verdict.CLEAR) & (result.approach_level[pairs] == 0)
+    loud = set(np.unique(pair_device[~plain_pair]).tolist())
+    loud.update(device_id for (_b, device_id, _z), row in rows.items() if not _plain(TrackState.from_dict(row.state)))
+    return np.fromiter(loud, dtype=np.int64, count=len(loud))
+
+
+def _track_rows(devices: np.ndarray) -> dict[tuple, ZoneTrack]:
+    """Return the stored tracks of these devices (their device rows are locked by the caller)."""
+    field, params = any_of("device_id", devices.tolist())
+    tracks = ZoneTrack.objects.raw(f"SELECT * FROM geofence_zonetrack WHERE {field}", params)  # noqa: S608
+    return {(z.ban_id, z.device_id, z.zone_key): z for z in tracks}
 
 
 def _evaluable(catalogue: Catalogue, fixes: _Fixes) -> np.ndarray:
@@ -183,26 +258,28 @@ def _protected_fixes(catalogue: Catalogue) -> dict[int, PointFix]:
     return found
 
 
+_RUNNING_FIGURES = ("fix_count", "last_fix_id", "closest_distance_m", "deepest_intrusion_m", "eta_min")
+
+
 class _Tracker:
     """Feed (fix, zone) pairs to the engine's tracker in event-time order and act on transitions."""
 
-    def __init__(self, catalogue: Catalogue, fixes: _Fixes, evaluated: dict, idx: np.ndarray) -> None:
+    def __init__(
+        self, catalogue: Catalogue, fixes: _Fixes, evaluated: dict, idx: np.ndarray, rows: dict, devices: set[int]
+    ) -> None:
         self.catalogue = catalogue
         self.fixes = fixes
         self.evaluated = evaluated
         self.idx = idx  # batch position -> position in `fixes`
-        devices = {fixes.device[i] for i in idx}
-        self.rows = {
-            (z.ban_id, z.device_id, z.zone_key): z
-            for z in ZoneTrack.objects.select_for_update().filter(device_id__in=devices)
-        }
+        self.rows = rows
         self.states = {key: TrackState.from_dict(row.state) for key, row in self.rows.items()}
         self.changed: set[tuple] = set()
         self.incidents = {
             (i.ban_id, i.device_id): i
             for i in Incident.objects.active()
             .filter(device_id__in=devices, type__in=[IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION])
-            .select_related("ban__decision", "person", "device__vendor", "last_fix")
+            # Running figures only: state changes reload the row locked and complete (services.change_state).
+            .only("id", "state", "ban_id", "device_id", "definite", *_RUNNING_FIGURES)
         }
         self.stats: dict[int, dict] = {}
 

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connections
 from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -58,16 +59,47 @@ _cache: dict = {"generation": 0}
 
 
 def current_catalogue() -> Catalogue:
-    """Return the zones of all active bans, rebuilding when the registry changed."""
+    """Return the zones of all active bans, rebuilding when the registry changed.
+
+    A change the fingerprint sees is rebuilt at once, in the caller. The
+    periodic rebuild of an unchanged registry (CACHE_TTL_S) runs in a
+    background thread while callers keep the current catalogue: with 10,000
+    bans a build takes seconds of CPU (30,000 model instances), and done in
+    a request it held that request and every batch waiting on its devices.
+    """
     key = (_cache["generation"], _recent_fingerprint())
     with _lock:
         cached = _cache.get("entry")
-        if cached and cached[0] == key and time.monotonic() - cached[1] < CACHE_TTL_S:
+        if cached and cached[0] == key:
+            if time.monotonic() - cached[1] >= CACHE_TTL_S:
+                _refresh_in_background(key)
             return cached[2]
     catalogue = build_catalogue()
     with _lock:
         _cache["entry"] = (key, time.monotonic(), catalogue)
     return catalogue
+
+
+def _refresh_in_background(key: tuple) -> None:
+    # Called with _lock held.
+    if _cache.get("refreshing"):
+        return
+    _cache["refreshing"] = True
+    threading.Thread(target=_refresh, args=(key,), name="zone-catalogue", daemon=True).start()
+
+
+def _refresh(key: tuple) -> None:
+    try:
+        catalogue = build_catalogue()
+        with _lock:
+            entry = _cache.get("entry")
+            if entry is not None and entry[0] == key:  # nothing newer was built meanwhile
+                _cache["entry"] = (key, time.monotonic(), catalogue)
+    except Exception:
+        log.exception("background rebuild of the zone catalogue failed; the current one stays in use")
+    finally:
+        _cache["refreshing"] = False
+        connections.close_all()  # this thread's own connection
 
 
 def invalidate(**_kwargs) -> None:

@@ -1,0 +1,69 @@
+"""The bulk SQL helpers store exactly what they are given: microsecond times, floats, NULLs, big batches."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from geofence.db import any_of, array_literal, insert_ignore_returning, lock_devices
+from geofence.models import Fix
+from geofence.testing import make_device, make_vendor
+
+
+def test_array_literal_writes_numbers_booleans_and_nulls():
+    assert array_literal([1, np.int64(2), None], int) == "{1,2,NULL}"
+    assert array_literal([0.1, np.float64(2.5), 80, None]) == "{0.1,2.5,80.0,NULL}"
+    assert array_literal([True, np.bool_(False), None], bool) == "{t,f,NULL}"
+    assert array_literal([float("nan"), float("inf")]) == "{nan,inf}"
+
+
+@pytest.mark.django_db
+def test_inserted_fixes_keep_microseconds_and_values():
+    vendor, _key = make_vendor("bulk")
+    device = make_device(vendor)
+    rng = random.Random(5)
+    start = datetime(2026, 3, 1, 21, 15, tzinfo=UTC)
+    rows = [
+        (
+            device.pk,
+            start + timedelta(seconds=i, microseconds=rng.randrange(1_000_000)),
+            rng.uniform(50, 54),
+            rng.uniform(3, 7),
+            rng.uniform(0, 50),
+            None if i % 2 else rng.uniform(0, 30),
+            None,
+            80.0,
+            start,
+        )
+        for i in range(500)
+    ]
+    columns = ("device_id", "ts", "lat", "lon", "accuracy_m", "speed_mps", "heading", "battery_pct", "received_at")
+    inserted = insert_ignore_returning(Fix._meta.db_table, columns, rows, ("device_id", "ts"), ("id",))
+    again = insert_ignore_returning(Fix._meta.db_table, columns, rows[:10], ("device_id", "ts"), ("id",))
+
+    assert len(inserted) == 500 and again == []
+    stored = list(Fix.objects.filter(device=device).order_by("ts").values_list("ts", "lat", "lon", "speed_mps"))
+    assert stored == [(r[1], r[2], r[3], r[5]) for r in rows]
+
+
+@pytest.mark.django_db
+def test_lock_devices_returns_each_devices_status():
+    vendor, _key = make_vendor("locks")
+    devices = [make_device(vendor) for _ in range(3)]
+
+    found = lock_devices(d.pk for d in devices)
+
+    assert set(found) == {d.pk for d in devices}
+    assert all(row == (None, None, None) for row in found.values())
+
+
+@pytest.mark.django_db
+def test_any_of_matches_the_listed_values_only():
+    vendor, _key = make_vendor("anyof")
+    devices = [make_device(vendor) for _ in range(3)]
+    condition, params = any_of("id", [devices[0].pk, devices[2].pk])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM geofence_device WHERE {condition} ORDER BY id", params)  # noqa: S608
+        assert [r[0] for r in cursor.fetchall()] == [devices[0].pk, devices[2].pk]
