@@ -128,6 +128,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # NaN, Infinity, 1e999, NUL, lone surrogates and deep nesting: a field-level 400, not a 500 later.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "lookup": env_str("LOOKUP_THROTTLE_RATE", "120/min"),
