@@ -50,10 +50,10 @@ def read_batch(request, key: str) -> list:
 
 _ERRORS = {
     400: OpenApiResponse(FeedErrorSchema, description="Body is not JSON or lacks the item list (code malformed)."),
+    415: OpenApiResponse(FeedErrorSchema, description="Body not sent as application/json."),
     401: OpenApiResponse(FeedErrorSchema, description="API key missing, invalid or revoked."),
     411: OpenApiResponse(FeedErrorSchema, description="Chunked body without Content-Length (code length_required)."),
     413: OpenApiResponse(FeedErrorSchema, description="Body over the size limit, or more than 10,000 items."),
-    415: OpenApiResponse(FeedErrorSchema, description="Body not sent as application/json."),
 }
 
 _ANSWER_EXAMPLE = OpenApiExample(

@@ -1,6 +1,5 @@
 """Fixtures of the input-limit tests: a registrar's raw-body client, one decision, a vendor's device."""
 
-import json
 from datetime import date
 
 import pytest
@@ -62,7 +61,3 @@ def ban_body(decision):
 @pytest.fixture
 def device(feed):
     return make_device(feed.vendor, "EB-990001")
-
-
-def as_json(value) -> str:
-    return json.dumps(value, ensure_ascii=True)
