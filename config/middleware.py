@@ -30,13 +30,13 @@ def _refusal(request) -> HttpResponse | None:
     try:
         length = int(declared or 0)
     except ValueError:
-        return _json_error(400, "Content-Length is not a number.", "malformed")
+        return _json_error(400, "Content-Length is not a number.")
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and length > limit:
-        return _json_error(413, f"Request body too large: {length} bytes, limit {limit} bytes.", "too_large")
+        return _json_error(413, f"Request body too large: {length} bytes, limit {limit} bytes.")
     return None
 
 
-def _json_error(status: int, detail: str, code: str) -> HttpResponse:
-    body = json.dumps({"detail": detail, "code": code})
+def _json_error(status: int, detail: str, code: str = "") -> HttpResponse:
+    body = json.dumps({"detail": detail, "code": code} if code else {"detail": detail})
     return HttpResponse(body, status=status, content_type="application/json")
