@@ -9,6 +9,7 @@ from .api.fields import safe_name
 from .api.serializers import (
     BanFieldsSerializer,
     DecisionFieldsSerializer,
+    HistoryWriteSerializer,
     PersonSerializer,
     ProtectedPersonSerializer,
     choice_field,
@@ -40,6 +41,7 @@ class LocalInstantField(serializers.Field):
 
 
 class ImportPersonSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = HistoryWriteSerializer.serializer_field_mapping
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=300, validators=[safe_name]), required=False, max_length=50
     )
@@ -59,6 +61,8 @@ class ImportPersonSerializer(serializers.ModelSerializer):
 
 
 class ImportProtectedPersonSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = HistoryWriteSerializer.serializer_field_mapping
+
     class Meta:
         model = ProtectedPerson
         fields = list(PROTECTED_FIELDS)

@@ -9,6 +9,7 @@ import json
 import pytest
 from rest_framework import serializers
 
+from registry.admin_forms import BanAdminForm
 from registry.api.serializers import (
     BanSerializer,
     DecisionSerializer,
@@ -118,3 +119,13 @@ def test_nul_inside_a_json_field_is_400_naming_the_field(post_raw, ban_body):
     response = post_raw("/api/v1/bans/", as_json(body))
     assert response.status_code == 400
     assert "contact_modes" in response.json()
+
+
+@pytest.mark.parametrize(
+    "text", ['{"type": "Polygon", "x": "\\u0000"}', '{"type": "Polygon", "x": "\\ud800"}', "[NaN]"]
+)
+def test_unstorable_json_in_the_admin_ban_form_is_a_field_error(db, text):
+    form = BanAdminForm(data={"zone_geojson": text, "time_windows": "[]", "contact_modes": "[]"})
+    assert not form.is_valid()
+    assert "zone_geojson" in form.errors
+    assert any(word in str(form.errors["zone_geojson"]) for word in ("NUL", "surrogate", "finite"))
