@@ -1,7 +1,9 @@
 """Refuse oversized request bodies before any view reads them.
 
 DRF parses the request stream itself, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE
-alone does not protect the JSON API.
+alone does not protect the JSON API. A chunked body has no Content-Length to
+check, and Django's WSGI request reads it as empty, so a view would see a
+silently missing body: it is refused with 411 on every route instead.
 """
 
 import json
@@ -15,15 +17,26 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return _json_error(400, "Content-Length is not a number.")
-        if limit is not None and length > limit:
-            return _json_error(413, f"Request body too large: {length} bytes, limit {limit} bytes.")
-        return self.get_response(request)
+        refusal = _refusal(request)
+        return refusal if refusal is not None else self.get_response(request)
 
 
-def _json_error(status: int, detail: str) -> HttpResponse:
-    return HttpResponse(json.dumps({"detail": detail}), status=status, content_type="application/json")
+def _refusal(request) -> HttpResponse | None:
+    declared = request.META.get("CONTENT_LENGTH")
+    if not declared and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return _json_error(
+            411, "Send the body with a Content-Length; chunked uploads are not accepted.", "length_required"
+        )
+    try:
+        length = int(declared or 0)
+    except ValueError:
+        return _json_error(400, "Content-Length is not a number.")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and length > limit:
+        return _json_error(413, f"Request body too large: {length} bytes, limit {limit} bytes.")
+    return None
+
+
+def _json_error(status: int, detail: str, code: str = "") -> HttpResponse:
+    body = json.dumps({"detail": detail, "code": code} if code else {"detail": detail})
+    return HttpResponse(body, status=status, content_type="application/json")

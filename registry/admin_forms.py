@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.jsonsafety import value_problem
+
 from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
 from .lifecycle import FINAL_STATUSES, TRANSITIONS
 from .models import Ban, BanStatus, Decision, Person, ProtectedPerson
@@ -26,6 +28,14 @@ LIFECYCLE_CHOICES = [
     ("revoke", _("intrekken (revoke)")),
     ("end", _("beëindigen (end)")),
 ]
+
+
+def storable_json(value) -> None:
+    """Refuse NUL, lone surrogates and deep nesting in a JSON field: PostgreSQL's jsonb would fail on save."""
+    problem = value_problem(value)
+    if problem is not None:
+        path, reason = problem
+        raise ValidationError(f"{path or 'JSON'}: {reason}", code="unstorable")
 
 
 class ReasonForm(forms.ModelForm):
@@ -110,6 +120,9 @@ class BanAdminForm(ReasonForm):
         for name, validator in extra.items():
             if name in self.fields:
                 self.fields[name].validators.append(validator)
+        for name in ("zone_geojson", "time_windows", "contact_modes"):
+            if name in self.fields:
+                self.fields[name].validators.insert(0, storable_json)
 
     def clean(self):
         cleaned = super().clean()

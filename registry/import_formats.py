@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from config.jsonsafety import value_problem
+
 from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
 
 CSV_COLUMNS = (
@@ -73,10 +75,18 @@ def parse_file(content: bytes, file_format: str) -> list[ImportRow]:
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise FileError(line, "encoding", _("het bestand is geen UTF-8")) from exc
-    if file_format == "csv":
-        return parse_csv(text)
-    if file_format == "json":
-        return parse_json(text)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileError(line, "encoding", _("het bestand bevat NUL-tekens: is het een tekstbestand?"))
+    try:
+        if file_format == "csv":
+            return parse_csv(text)
+        if file_format == "json":
+            return parse_json(text)
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        raise FileError(0, "invalid_csv", _("ongeldige CSV: %(reason)s") % {"reason": exc}) from exc
+    except RecursionError as exc:
+        raise FileError(0, "invalid_json", _("ongeldige JSON: te diep genest")) from exc
     raise FileError(0, "format", _("onbekend formaat %(format)s: kies json of csv") % {"format": repr(file_format)})
 
 
@@ -129,6 +139,10 @@ def _json_row(raw: str, line: int, load) -> ImportRow:
         return row
     if not isinstance(data, dict):
         row.errors.append(RowError(line, "", "invalid_row", _("een beslissing moet een JSON-object zijn")))
+        return row
+    problem = value_problem(data, max_depth=8)
+    if problem is not None:
+        row.errors.append(RowError(line, problem[0], "invalid_json", f"ongeldige JSON: {problem[1]}"))
         return row
     row.data = data
     bans = data.get("bans")

@@ -5,7 +5,15 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .api.serializers import BanFieldsSerializer, DecisionFieldsSerializer, ProtectedPersonSerializer, choice_field
+from .api.fields import safe_name
+from .api.serializers import (
+    BanFieldsSerializer,
+    DecisionFieldsSerializer,
+    HistoryWriteSerializer,
+    PersonSerializer,
+    ProtectedPersonSerializer,
+    choice_field,
+)
 from .field_names import PERSON_FIELDS, PROTECTED_FIELDS
 from .localtime import parse_instant
 from .models import BanStatus, Person, ProtectedPerson
@@ -33,11 +41,15 @@ class LocalInstantField(serializers.Field):
 
 
 class ImportPersonSerializer(serializers.ModelSerializer):
-    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=50)
+    serializer_field_mapping = HistoryWriteSerializer.serializer_field_mapping
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=300, validators=[safe_name]), required=False, max_length=50
+    )
 
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS)
+        extra_kwargs = PersonSerializer.Meta.extra_kwargs
 
     def validate(self, attrs):
         if not any(attrs.get(f) for f in ("strafrechtketennummer", "bsn", "date_of_birth")):
@@ -49,6 +61,8 @@ class ImportPersonSerializer(serializers.ModelSerializer):
 
 
 class ImportProtectedPersonSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = HistoryWriteSerializer.serializer_field_mapping
+
     class Meta:
         model = ProtectedPerson
         fields = list(PROTECTED_FIELDS)

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from config.jsonsafety import storable
+
 from . import services
 from .import_formats import FileError, ImportRow, RowError, guess_format, parse_file
 from .import_serializers import ImportDecisionSerializer, flatten_errors
@@ -76,7 +78,7 @@ def _reject_file(batch: ImportBatch, content: bytes, exc: FileError) -> None:
     with transaction.atomic():
         batch.rows_rejected = 1
         batch.save()
-        raw = content[:100_000].decode("utf-8", errors="replace")
+        raw = storable(content[:100_000].decode("utf-8", errors="replace"))
         error = RowError(exc.line, "file", exc.code, exc.message)
         RejectedRow.objects.create(batch=batch, line=exc.line, raw=raw, errors=[error.as_dict()])
 
@@ -96,7 +98,8 @@ def _import_row(batch: ImportBatch, row: ImportRow, user, seen: dict) -> str:
         except ValidationError as exc:
             errors = [RowError(row.line, f, "invalid", m) for f, ms in _message_dict(exc).items() for m in ms]
     errors.sort(key=lambda e: e.line)
-    RejectedRow.objects.create(batch=batch, line=errors[0].line, raw=row.raw, errors=[e.as_dict() for e in errors])
+    errors_json = storable([e.as_dict() for e in errors])
+    RejectedRow.objects.create(batch=batch, line=errors[0].line, raw=storable(row.raw), errors=errors_json)
     return "rejected"
 
 

@@ -8,6 +8,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from geofence.engine.constants import LOCAL_TIMEZONE
 
 LOCAL = ZoneInfo(LOCAL_TIMEZONE)
+# Dates a registry entry can plausibly carry; year 1 or 9999 is a typo and overflows once moved to UTC.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def local_midnight(day: date) -> datetime:
@@ -24,9 +26,11 @@ def parse_instant(text: str, *, through_end_of_day: bool = False) -> datetime:
     """
     text = (text or "").strip()
     day = parse_date(text) if len(text) == 10 else None
+    moment = parse_datetime(text) if day is None else None
+    if day is None and moment is None:
+        raise ValueError(f"{text!r} is geen datum (JJJJ-MM-DD) of tijdstip (JJJJ-MM-DDTHH:MM)")
+    if not EARLIEST_YEAR <= (day or moment).year <= LATEST_YEAR:
+        raise ValueError(f"{text!r}: jaartal buiten {EARLIEST_YEAR}–{LATEST_YEAR}")
     if day is not None:
         return local_midnight(day + timedelta(days=1) if through_end_of_day else day)
-    moment = parse_datetime(text)
-    if moment is None:
-        raise ValueError(f"{text!r} is geen datum (JJJJ-MM-DD) of tijdstip (JJJJ-MM-DDTHH:MM)")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL)

@@ -24,6 +24,8 @@ MIN_CLOSING_SPEED_MPS = 0.5
 # Where the engine's error bounds are proven; anything else is refused.
 SUPPORTED_LAT_RANGE = (34.0, 72.0)
 SUPPORTED_LON_RANGE = (-25.0, 45.0)
+# A municipality's outline needs a few thousand vertices; more only slows every fix's test.
+MAX_ZONE_VERTICES = 10_000
 
 # Time windows are weekly, in Dutch local time.
 LOCAL_TIMEZONE = "Europe/Amsterdam"

@@ -16,6 +16,7 @@ from .constants import (
     DEFAULT_AREA_BAN_RADIUS_M,
     DEFAULT_EXIT_MARGIN_M,
     DEFAULT_PROTECTED_FIX_MAX_AGE_S,
+    MAX_ZONE_VERTICES,
     SUPPORTED_LAT_RANGE,
     SUPPORTED_LON_RANGE,
 )
@@ -148,6 +149,9 @@ def _check_rings(geometry: Mapping[str, Any]) -> None:
         polygons = [polygons]
     if not isinstance(polygons, list) or not polygons or not all(isinstance(p, list) and p for p in polygons):
         raise InvalidZone("polygon is empty: coordinates must hold at least one ring")
+    vertices = sum(len(ring) for polygon in polygons for ring in polygon if isinstance(ring, list))
+    if vertices > MAX_ZONE_VERTICES:
+        raise InvalidZone(f"too many vertices: {vertices}, at most {MAX_ZONE_VERTICES}")
     for i, polygon in enumerate(polygons):
         for j, ring in enumerate(polygon):
             where = f"ring {j} of polygon {i}" if len(polygons) > 1 else f"ring {j}"
@@ -155,6 +159,13 @@ def _check_rings(geometry: Mapping[str, Any]) -> None:
                 raise InvalidZone(f"{where} is malformed: a ring needs at least 4 positions")
             if ring[0] != ring[-1]:
                 raise InvalidZone(f"{where} is malformed: not closed (first and last positions differ)")
+            if not all(_is_position(p) for p in ring):
+                raise InvalidZone(f"{where} is malformed: each position must be [lon, lat] as numbers")
+
+
+def _is_position(position: Any) -> bool:
+    # shapely would read ["5", "52"] as numbers; GeoJSON positions are numbers, and bool is not one.
+    return isinstance(position, list) and all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
 
 
 def _check_shape(shape: BaseGeometry) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from config.jsonsafety import storable, value_problem
 from geofence.models import EventType, QuarantineReason
 
 # Fixes before this are a device clock that was never set, not history.
@@ -74,8 +75,7 @@ def validate_fixes(items: list, now: datetime, max_ahead: timedelta) -> tuple[li
 
 
 def _parse_fix(index: int, item: Any, latest: datetime) -> ParsedFix:
-    if not isinstance(item, dict):
-        raise ItemError(QuarantineReason.MALFORMED, f"item must be an object, got {type(item).__name__}")
+    _require_storable_object(item)
     return ParsedFix(
         index=index,
         device_ref=_device_ref(item),
@@ -102,8 +102,7 @@ def validate_events(items: list, now: datetime, max_ahead: timedelta) -> tuple[l
 
 
 def _parse_event(index: int, item: Any, latest: datetime) -> ParsedEvent:
-    if not isinstance(item, dict):
-        raise ItemError(QuarantineReason.MALFORMED, f"item must be an object, got {type(item).__name__}")
+    _require_storable_object(item)
     kind = item.get("type")
     if kind not in EVENT_TYPES:
         raise ItemError(QuarantineReason.UNKNOWN_TYPE, f"type: {kind!r} is not one of {', '.join(sorted(EVENT_TYPES))}")
@@ -112,6 +111,15 @@ def _parse_event(index: int, item: Any, latest: datetime) -> ParsedEvent:
     if "battery_pct" in payload:
         payload["battery_pct"] = _number(item, "battery_pct", 0.0, 100.0)
     return ParsedEvent(index, device_ref, ts, kind, sanitize(payload))
+
+
+def _require_storable_object(item: Any) -> None:
+    if not isinstance(item, dict):
+        raise ItemError(QuarantineReason.MALFORMED, f"item must be an object, got {type(item).__name__}")
+    # NUL and lone surrogates: PostgreSQL and the UTF-8 encoder would fail on them after the item was accepted.
+    problem = value_problem(item, numbers=False)
+    if problem is not None:
+        raise ItemError(QuarantineReason.MALFORMED, f"{problem[0]}: {problem[1]}")
 
 
 def _device_ref(item: dict) -> str:
@@ -126,7 +134,7 @@ def _device_ref(item: dict) -> str:
 
 def _device_ref_of(item: Any) -> str:
     value = item.get("device") if isinstance(item, dict) else None
-    return str(value)[:200] if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    return storable(str(value)[:200]) if isinstance(value, str | int) and not isinstance(value, bool) else ""
 
 
 def _timestamp(item: dict, latest: datetime) -> datetime:
@@ -147,7 +155,10 @@ def _parse_ts(value: Any) -> datetime:
             raise ItemError(QuarantineReason.MALFORMED, f"ts: {value!r} is not an ISO 8601 time") from None
         if ts.tzinfo is None:
             raise ItemError(QuarantineReason.MALFORMED, f"ts: {value!r} needs a UTC offset, e.g. Z")
-        return ts.astimezone(UTC)
+        try:
+            return ts.astimezone(UTC)
+        except OverflowError:  # year 1 or 9999 with an offset that crosses the calendar's edge
+            raise ItemError(QuarantineReason.OUT_OF_RANGE, f"ts: {value!r} is not a possible time") from None
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not math.isfinite(value):
             raise ItemError(QuarantineReason.NAN_OR_INFINITE, f"ts: {value!r}")
@@ -174,14 +185,8 @@ def _number(item: dict, name: str, low: float, high: float, required: bool = Tru
 
 
 def sanitize(value: Any) -> Any:
-    """Return the value with NaN and infinities as strings, so it fits a JSON column."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if isinstance(value, dict):
-        return {str(k): sanitize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [sanitize(v) for v in value]
-    return value
+    """Return the value with NaN, infinities, NUL and lone surrogates as text, so it fits a JSON column."""
+    return storable(value)
 
 
 # --- Schema only -------------------------------------------------------------------------------------------

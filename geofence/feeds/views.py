@@ -26,15 +26,19 @@ class FeedError(APIException):
 
 def read_batch(request, key: str) -> list:
     """Return the batch's item list, or raise FeedError with a status and code a vendor can act on."""
-    body = request.body
-    if not body and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+    if request.content_type != "application/json":
         raise FeedError(
-            "Send the body with a Content-Length; chunked uploads are not accepted.", "length_required", 411
+            f"Send the batch as application/json, not {request.content_type or 'no content type'}.",
+            "unsupported_media_type",
+            415,
         )
+    body = request.body  # chunked bodies never get here: config.middleware answers them 411
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FeedError(f"Body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise FeedError("Body is nested too deeply to be a feed batch.") from None
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise FeedError(f'Body must be an object with a list "{key}".')
@@ -46,6 +50,7 @@ def read_batch(request, key: str) -> list:
 
 _ERRORS = {
     400: OpenApiResponse(FeedErrorSchema, description="Body is not JSON or lacks the item list (code malformed)."),
+    415: OpenApiResponse(FeedErrorSchema, description="Body not sent as application/json."),
     401: OpenApiResponse(FeedErrorSchema, description="API key missing, invalid or revoked."),
     411: OpenApiResponse(FeedErrorSchema, description="Chunked body without Content-Length (code length_required)."),
     413: OpenApiResponse(FeedErrorSchema, description="Body over the size limit, or more than 10,000 items."),

@@ -11,6 +11,8 @@ from registry.localtime import parse_instant
 from registry.models import Authority, Ban, BanKind, BanStatus, Decision, LegalBasis, Person, ProtectedPerson
 from registry.names import fold, surname_key
 
+from .fields import IdFilter
+
 
 class InstantField(forms.Field):
     """A date (local midnight, Europe/Amsterdam) or a datetime (local when it has no offset)."""
@@ -32,14 +34,14 @@ class InstantFilter(filters.Filter):
 
 
 class BanFilter(filters.FilterSet):
-    person = filters.NumberFilter(field_name="person_id")
-    decision = filters.NumberFilter(field_name="decision_id")
+    person = IdFilter(field_name="person_id")
+    decision = IdFilter(field_name="decision_id")
     kind = filters.ChoiceFilter(choices=BanKind.choices)
     status = filters.ChoiceFilter(choices=BanStatus.choices)
     in_force_at = InstantFilter(method="filter_in_force_at", label=_("van kracht op"))
     authority = filters.ChoiceFilter(field_name="decision__authority", choices=Authority.choices)
     legal_basis = filters.ChoiceFilter(field_name="decision__legal_basis", choices=LegalBasis.choices)
-    protected_person = filters.NumberFilter(field_name="protected_persons")
+    protected_person = IdFilter(field_name="protected_persons")
 
     class Meta:
         model = Ban
@@ -50,7 +52,7 @@ class BanFilter(filters.FilterSet):
 
 
 class DecisionFilter(filters.FilterSet):
-    person = filters.NumberFilter(field_name="person_id")
+    person = IdFilter(field_name="person_id")
     authority = filters.ChoiceFilter(choices=Authority.choices)
     legal_basis = filters.ChoiceFilter(choices=LegalBasis.choices)
     reference = filters.CharFilter()

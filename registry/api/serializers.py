@@ -1,5 +1,6 @@
 """Serializers of the registrar API. Writes go through registry.services, so history is kept."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -29,6 +30,10 @@ from registry.validators import (
     validate_zone_geojson_field,
 )
 
+from .fields import PlausibleDateTimeField, SafeCharField, not_in_future, plausible_year, safe_name, safe_text
+
+# Names are matched by the police lookup and shown on phones: no invisible or stacked characters.
+NAME_KWARGS = {name: {"validators": [safe_name]} for name in ("given_names", "tussenvoegsel", "surname")}
 REASON_HELP = _("Waarom deze wijziging? Verplicht bij wijzigen; komt in de historie.")
 
 
@@ -43,11 +48,22 @@ class HistoryWriteSerializer(serializers.ModelSerializer):
     """Create and update through the service functions, passing who and why."""
 
     reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=2000, help_text=REASON_HELP
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        validators=[safe_text],
+        help_text=REASON_HELP,
     )
 
     create_service = None
     update_service = None
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: PlausibleDateTimeField,
+        models.CharField: SafeCharField,
+        models.TextField: SafeCharField,
+    }
 
     def validate(self, attrs):
         if self.instance is not None and not (attrs.get("reason") or "").strip():
@@ -79,7 +95,10 @@ class AliasesField(serializers.ListField):
 
 class PersonSerializer(HistoryWriteSerializer):
     aliases = AliasesField(
-        child=serializers.CharField(max_length=300), required=False, max_length=50, help_text=_("Andere namen.")
+        child=serializers.CharField(max_length=300, validators=[safe_name]),
+        required=False,
+        max_length=50,
+        help_text=_("Andere namen."),
     )
     create_service = staticmethod(services.create_person)
     update_service = staticmethod(services.update_person)
@@ -87,6 +106,7 @@ class PersonSerializer(HistoryWriteSerializer):
     class Meta:
         model = Person
         fields = ["id", *PERSON_FIELDS, "created_at", "updated_at", "reason"]
+        extra_kwargs = {"date_of_birth": {"validators": [plausible_year, not_in_future]}, **NAME_KWARGS}
 
 
 class ProtectedPersonSerializer(HistoryWriteSerializer):
@@ -99,6 +119,8 @@ class ProtectedPersonSerializer(HistoryWriteSerializer):
         extra_kwargs = {
             "home_lat": {"validators": [validate_latitude]},
             "home_lon": {"validators": [validate_longitude]},
+            "date_of_birth": {"validators": [plausible_year, not_in_future]},
+            **NAME_KWARGS,
         }
 
 
@@ -112,6 +134,7 @@ class DecisionFieldsSerializer(HistoryWriteSerializer):
     class Meta:
         model = Decision
         fields = list(DECISION_COLUMNS)
+        extra_kwargs = {"decision_date": {"validators": [plausible_year]}}
 
 
 class DecisionSerializer(DecisionFieldsSerializer):
@@ -225,7 +248,7 @@ class BanSerializer(BanFieldsSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text=REASON_HELP)
+    reason = serializers.CharField(max_length=2000, validators=[safe_text], help_text=REASON_HELP)
 
 
 class HistoryEntrySerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registry.api.fields import PlausibleDateTimeField
 from registry.models import AuditEntry, Ban
 from registry.permissions import IsSupervisor, role_permission
 from registry.roles import ROLES_SEEING_PROTECTED_PERSONS, may_see_protected_persons
@@ -59,10 +60,11 @@ class BanProtectedPersonsView(APIView):
 
 class AuditParamsSerializer(serializers.Serializer):
     officer = serializers.CharField(required=False, max_length=150)
-    person = serializers.IntegerField(required=False, min_value=1)
+    # Bounded: the database cannot bind a larger number (SQLite raised OverflowError, a 500).
+    person = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     action = serializers.CharField(required=False, max_length=60)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
+    since = PlausibleDateTimeField(required=False)
+    until = PlausibleDateTimeField(required=False)
 
 
 @extend_schema_view(get=extend_schema(parameters=[AuditParamsSerializer]))
