@@ -72,6 +72,7 @@ def _pg_insert_ignore_returning(table, columns, rows, conflict, returning, epoch
             f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING "
             f"RETURNING {wanted}",
             params,
+            binary=True,  # numbers load without text parsing
         )
         return cursor.fetchall()
 
@@ -183,8 +184,9 @@ def lock_devices(device_ids) -> dict[int, DeviceState]:
         cursor.execute(
             "SELECT device_id, extract(epoch FROM evaluated_until)::float8, extract(epoch FROM silent_since)::float8, "
             "extract(epoch FROM gps_lost_at)::float8, extract(epoch FROM last_fix_at)::float8 "
-            "FROM geofence_devicestatus WHERE device_id = ANY(%s) ORDER BY device_id FOR NO KEY UPDATE",
+            "FROM geofence_devicestatus WHERE device_id = ANY(%b) ORDER BY device_id FOR NO KEY UPDATE",
             [ids],
+            binary=True,
         )
         found = {row[0]: DeviceState(*map(_from_epoch, row[1:])) for row in cursor.fetchall()}
         missing = [i for i in ids if i not in found]
@@ -213,16 +215,19 @@ def _status_rows(ids: list[int]) -> dict[int, DeviceState]:
 DEVICE_LOCK_SPACE = 47_110
 
 
-def any_of(column: str, values) -> tuple[str, list]:
+def any_of(column: str, values, binary: bool = False) -> tuple[str, list]:
     """Return (SQL condition, params) for `column` in `values`.
 
     PostgreSQL gets one array parameter (`= ANY(%s)`): Django's `__in` sends
     one parameter per value, which psycopg binds on the client one by one, a
     measurable cost for a thousand device ids. SQLite gets the plain IN list.
+    With `binary` (only on a bulk_cursor) the array travels in binary form:
+    psycopg's text form quotes each element after a regular-expression test,
+    four times slower for a thousand device names.
     """
     values = list(values)
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
+        return f"{column} = ANY({'%b' if binary else '%s'})", [values]
     if not values:
         return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values

@@ -97,7 +97,7 @@ def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) ->
 
 
 def _devices_named(refs: set[str]) -> list[tuple]:
-    condition, params = any_of("device_id", sorted(refs))
+    condition, params = any_of("device_id", sorted(refs), binary=True)
     with bulk_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(f"SELECT id, device_id, vendor_id FROM {Device._meta.db_table} WHERE {condition}", params)  # noqa: S608
         return cursor.fetchall()

@@ -122,7 +122,8 @@ def _evaluate(catalogue: Catalogue, fixes: _Fixes, status: dict[int, DeviceState
     evaluated = {device_id: row.evaluated_until for device_id, row in status.items()}
     # Only devices marked silent or without GPS have such incidents to close; the rest skip three queries.
     recovering = {d for d, row in status.items() if row.silent_since is not None or row.gps_lost_at is not None}
-    device_incidents.close_recovered(recovering & set(fixes.device), at=_dt(max(fixes.t)), gps=True)
+    if recovering := recovering & set(fixes.device):
+        device_incidents.close_recovered(recovering, at=_dt(max(fixes.t)), gps=True)
     _track(catalogue, fixes, evaluated)
 
 
@@ -199,7 +200,7 @@ def _assignment_rows(devices: set[int]):
             cursor.execute(
                 "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
                 "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
-                "WHERE device_id = ANY(%s) AND person_id IS NOT NULL",
+                "WHERE device_id = ANY(%b) AND person_id IS NOT NULL",
                 [sorted(devices)],
             )
             yield from cursor.fetchall()
