@@ -253,25 +253,40 @@ def _figures(requests: int, size: int, latencies: list, failures: list, cpu: dic
 
 
 class _CpuMeter:
-    """CPU used during a measurement, as shares of the machine's cores: this load generator, gunicorn, everyone."""
+    """CPU used during a measurement, as shares of the machine's cores: this load generator, gunicorn, everyone.
+
+    PostgreSQL backends come and go (Django reconnects after DB_CONN_MAX_AGE), so they are sampled every
+    half second: a backend's CPU counts from the start, or from its birth if it was born during the run.
+    """
 
     def __init__(self, server: subprocess.Popen | None) -> None:
         self.workers = _children(server.pid) if server else []
-        self.backends = _pg_backends()
+        self.backends = {pid: [_cpu_of([pid])] * 2 for pid in _pg_backends()}
+        self.done = threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
         self.load = os.getloadavg()[0]
-        self.wall, self.own, self.gunicorn, self.postgres, self.machine = (
+        self.wall, self.own, self.gunicorn, self.machine = (
             time.perf_counter(),
             time.process_time(),
             _cpu_of(self.workers),
-            _cpu_of(self.backends),
             _machine_busy(),
         )
 
+    def _sample(self) -> None:
+        while not self.done.wait(0.5):
+            for pid in _pg_backends():
+                cpu = _cpu_of([pid])
+                self.backends.setdefault(pid, [0.0, cpu])[1] = max(cpu, self.backends[pid][1])
+
     def stop(self, requests: int) -> dict:
         wall = time.perf_counter() - self.wall
+        self.done.set()
+        self.sampler.join()
         capacity = wall * os.cpu_count()
         busy, total = (a - b for a, b in zip(_machine_busy(), self.machine, strict=True))
-        gunicorn, postgres = _cpu_of(self.workers) - self.gunicorn, _cpu_of(self.backends) - self.postgres
+        gunicorn = _cpu_of(self.workers) - self.gunicorn
+        postgres = sum(last - first for first, last in self.backends.values())
         return {
             "wall_s": wall,
             # Load-independent: CPU per request of the web workers and of their PostgreSQL backends.
@@ -286,9 +301,17 @@ class _CpuMeter:
 
 def _pg_backends() -> list[int]:
     """Return the pids of the PostgreSQL backends connected to the bench database (same machine)."""
-    sql = f"SELECT pid FROM pg_stat_activity WHERE datname = '{DB_NAME}' AND pid <> pg_backend_pid()"  # noqa: S608
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", sql], capture_output=True, text=True)
-    return [int(line) for line in out.stdout.split()]
+    import psycopg
+
+    if "conn" not in _PG:
+        _PG["conn"] = psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True)
+    rows = _PG["conn"].execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
+    )
+    return [pid for (pid,) in rows.fetchall()]
+
+
+_PG: dict = {}
 
 
 def _children(pid: int) -> list[int]:
