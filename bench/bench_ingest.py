@@ -276,8 +276,8 @@ class _CpuMeter:
     def _sample(self) -> None:
         while not self.done.wait(0.5):
             for pid in _pg_backends():
-                cpu = _cpu_of([pid])
-                self.backends.setdefault(pid, [0.0, cpu])[1] = max(cpu, self.backends[pid][1])
+                first_last = self.backends.setdefault(pid, [0.0, 0.0])  # born during the run: counts from 0
+                first_last[1] = max(first_last[1], _cpu_of([pid]))
 
     def stop(self, requests: int) -> dict:
         wall = time.perf_counter() - self.wall
