@@ -4,8 +4,20 @@ Prints fixes/s, p50/p99 latency per batch and the workers' peak memory, then the
 request. Evaluation runs inside each request (Celery eager, the embedded default), so the figures
 include storing, the engine and the incident bookkeeping.
 
-    /work/venv/bin/python bench/bench_ingest.py            # full run
-    /work/venv/bin/python bench/bench_ingest.py --quick    # under a minute, for CI
+Two ways to load the server:
+- closed loop (default): `--clients` threads each post their next batch when the previous one is
+  answered; fixes/s is the throughput, but the latency includes the batches waiting for each other
+  (Little's law: 4 batches in flight at 10 batches/s wait 400 ms on average).
+- open loop (`--rate F`): batches leave on a fixed schedule, F fixes per second whatever the server
+  does, and each latency counts from the batch's scheduled send time, so a server that falls behind
+  shows it in p99 (no coordinated omission). `--connections` keep-alive connections carry them.
+
+The load generator shares the machine's cores: bodies are built before measuring and posted with
+http.client; its own CPU share and the gunicorn workers' are printed with each run, with the load average.
+
+    .venv/bin/python bench/bench_ingest.py                       # full run, closed loop
+    .venv/bin/python bench/bench_ingest.py --rate 10000          # full run, open loop at 10,000 fixes/s
+    .venv/bin/python bench/bench_ingest.py --quick               # under a minute, for CI
 """
 
 import argparse
@@ -35,6 +47,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rate", type=float, help="open loop: offered fixes per second (batches on a schedule)")
+    parser.add_argument("--connections", type=int, default=8, help="open loop: keep-alive connections")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     args = parser.parse_args()
     devices = args.devices or (2000 if args.quick else 10_000)
     batches = args.batches or (40 if args.quick else 300)
@@ -42,12 +57,15 @@ def main() -> None:
 
     env = _server_env()
     fleet = _prepare_database(env, devices)
-    server = _start_gunicorn(env, args.workers, args.threads)
+    server = _start_gunicorn(env, args.workers, args.threads, args.worker_class)
     try:
         _warm_up(fleet)
-        batch = _measure(fleet, batches, 1000, args.clients, "batches of 1,000 fixes")
+        if args.rate:
+            batch = _measure_open(fleet, batches, 1000, args.rate, args.connections, server)
+        else:
+            batch = _measure(fleet, batches, 1000, args.clients, "batches of 1,000 fixes", server)
         memory = _peak_memory_mb(server)
-        single = _measure(fleet, singles, 1, args.clients, "one fix per request")
+        single = _measure(fleet, singles, 1, args.clients, "one fix per request", server)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -57,7 +75,9 @@ def main() -> None:
                 "devices": devices,
                 "workers": args.workers,
                 "threads": args.threads,
-                "clients": args.clients,
+                "worker_class": args.worker_class,
+                "mode": f"open loop, {args.rate:g} fixes/s offered" if args.rate else "closed loop",
+                "clients": args.connections if args.rate else args.clients,
                 "batch": batch,
                 "single": single,
                 "peak_worker_rss_mb": memory,
@@ -94,7 +114,7 @@ def _prepare_database(env: dict, devices: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _start_gunicorn(env: dict, workers: int, threads: int) -> subprocess.Popen:
+def _start_gunicorn(env: dict, workers: int, threads: int, worker_class: str) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
@@ -107,6 +127,8 @@ def _start_gunicorn(env: dict, workers: int, threads: int) -> subprocess.Popen:
             str(workers),
             "--threads",
             str(threads),
+            "--worker-class",
+            worker_class,
             "--log-level",
             "warning",
             "--timeout",
@@ -131,11 +153,19 @@ def _warm_up(fleet: dict) -> None:
     _measure(fleet, 8, 1000, 4, None)
 
 
-def _measure(fleet: dict, requests: int, size: int, clients: int, label: str | None) -> dict:
-    from seeds.loadgen import FixStream, Poster
+def _bodies(fleet: dict, requests: int, size: int) -> list[bytes]:
+    from seeds.loadgen import FixStream
 
     stream = FixStream(fleet["members"], 0.05, seed=requests * 7 + size)
-    bodies = [json.dumps({"fixes": stream.batch(size)}).encode() for _ in range(requests)]
+    return [json.dumps({"fixes": stream.batch(size)}).encode() for _ in range(requests)]
+
+
+def _measure(
+    fleet: dict, requests: int, size: int, clients: int, label: str | None, server: subprocess.Popen | None = None
+) -> dict:
+    from seeds.loadgen import Poster
+
+    bodies = _bodies(fleet, requests, size)
     latencies, failures, lock = [], [], threading.Lock()
 
     def client(mine: list[bytes]) -> None:
@@ -150,34 +180,166 @@ def _measure(fleet: dict, requests: int, size: int, clients: int, label: str | N
                     failures.append((status, answer[:200]))
 
     threads = [threading.Thread(target=client, args=(bodies[i::clients],)) for i in range(clients)]
-    started = time.perf_counter()
+    cpu = _CpuMeter(server)
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - started
+    figures = _figures(requests, size, latencies, failures, cpu.stop(requests))
+    if label:
+        print(f"{label}: {figures}", file=sys.stderr)
+    return figures
+
+
+def _measure_open(fleet: dict, requests: int, size: int, rate: float, connections: int, server) -> dict:
+    """Send batches on a fixed schedule; time each from its scheduled send, not from when a connection was free."""
+    from seeds.loadgen import Poster
+
+    bodies = _bodies(fleet, requests, size)
+    interval = size / rate
+    latencies, failures, lock, late = [], [], threading.Lock(), []
+    next_batch = iter(range(requests))
+    start = time.perf_counter() + 0.2
+
+    def sender() -> None:
+        poster = Poster(f"http://127.0.0.1:{PORT}", fleet["key"])
+        while True:
+            with lock:
+                k = next(next_batch, None)
+            if k is None:
+                return
+            due = start + k * interval
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            else:
+                late.append(-wait)  # every connection was busy: the wait counts in the latency
+            status, answer = poster.post("/api/v1/feeds/positions", bodies[k])
+            elapsed = time.perf_counter() - due
+            with lock:
+                latencies.append(elapsed)
+                if status != 202 or json.loads(answer)["accepted"] != size:
+                    failures.append((status, answer[:200]))
+
+    threads = [threading.Thread(target=sender) for _ in range(connections)]
+    cpu = _CpuMeter(server)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    figures = _figures(requests, size, latencies, failures, cpu.stop(requests))
+    figures["offered_fixes_per_s"] = rate
+    figures["sent_behind_schedule"] = len(late)
+    print(f"open loop at {rate:g} fixes/s, batches of {size:,}: {figures}", file=sys.stderr)
+    return figures
+
+
+def _figures(requests: int, size: int, latencies: list, failures: list, cpu: dict) -> dict:
     if failures:
         print(f"{len(failures)} failed requests, first: {failures[0]}", file=sys.stderr)
     ordered = sorted(latencies)
-    figures = {
+    wall = cpu.pop("wall_s")
+    return {
         "requests": requests,
         "fixes_per_request": size,
         "fixes_per_s": round(requests * size / wall),
         "requests_per_s": round(requests / wall, 1),
         "p50_ms": round(statistics.median(ordered) * 1000, 1),
         "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
         "failures": len(failures),
+        **cpu,
     }
-    if label:
-        print(f"{label}: {figures}", file=sys.stderr)
-    return figures
+
+
+class _CpuMeter:
+    """CPU used during a measurement, as shares of the machine's cores: this load generator, gunicorn, everyone.
+
+    PostgreSQL backends come and go (Django reconnects after DB_CONN_MAX_AGE), so they are sampled every
+    half second: a backend's CPU counts from the start, or from its birth if it was born during the run.
+    """
+
+    def __init__(self, server: subprocess.Popen | None) -> None:
+        self.workers = _children(server.pid) if server else []
+        self.backends = {pid: [_cpu_of([pid])] * 2 for pid in _pg_backends()}
+        self.done = threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+        self.load = os.getloadavg()[0]
+        self.wall, self.own, self.gunicorn, self.machine = (
+            time.perf_counter(),
+            time.process_time(),
+            _cpu_of(self.workers),
+            _machine_busy(),
+        )
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.5):
+            for pid in _pg_backends():
+                first_last = self.backends.setdefault(pid, [0.0, 0.0])  # born during the run: counts from 0
+                first_last[1] = max(first_last[1], _cpu_of([pid]))
+
+    def stop(self, requests: int) -> dict:
+        wall = time.perf_counter() - self.wall
+        self.done.set()
+        self.sampler.join()
+        capacity = wall * os.cpu_count()
+        busy, total = (a - b for a, b in zip(_machine_busy(), self.machine, strict=True))
+        gunicorn = _cpu_of(self.workers) - self.gunicorn
+        postgres = sum(last - first for first, last in self.backends.values())
+        return {
+            "wall_s": wall,
+            # Load-independent: CPU per request of the web workers and of their PostgreSQL backends.
+            "gunicorn_cpu_ms_per_request": round(1000 * gunicorn / requests, 1),
+            "postgres_cpu_ms_per_request": round(1000 * postgres / requests, 1),
+            "client_cpu_share": round((time.process_time() - self.own) / capacity, 3),
+            "gunicorn_cpu_share": round(gunicorn / capacity, 3),
+            "machine_busy_share": round(busy / total, 3) if total else None,
+            "load_average": f"{self.load:.1f} -> {os.getloadavg()[0]:.1f}",
+        }
+
+
+def _pg_backends() -> list[int]:
+    """Return the pids of the PostgreSQL backends connected to the bench database (same machine)."""
+    import psycopg
+
+    if "conn" not in _PG:
+        _PG["conn"] = psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True)
+    rows = _PG["conn"].execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
+    )
+    return [pid for (pid,) in rows.fetchall()]
+
+
+_PG: dict = {}
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _cpu_of(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine_busy() -> tuple[int, int]:
+    """Return (busy, total) jiffies of all cores since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def _peak_memory_mb(server: subprocess.Popen) -> float:
     """Return the largest peak RSS (VmHWM) among the gunicorn workers."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in _children(server.pid):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)

@@ -1,7 +1,7 @@
 """Cost of the dashboard's 1-second poll: board and incident JSON, full answers and 304s.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/banwatch_dashboard \
-     /work/venv/bin/python bench/monitor_poll.py [--incidents 200] [--requests 300]
+     .venv/bin/python bench/monitor_poll.py [--incidents 200] [--requests 300]
 
 Builds a throw-away test database, opens N incidents through the real feed
 service path's models, then times requests through Django's full stack

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from rest_framework import serializers
 
 from config.jsonsafety import storable, value_problem
@@ -63,15 +64,105 @@ class ParsedEvent:
 
 
 def validate_fixes(items: list, now: datetime, max_ahead: timedelta) -> tuple[list[ParsedFix], list[Rejection]]:
-    """Split the items into valid fixes and rejections; the device is checked later, in bulk."""
+    """Split the items into valid fixes and rejections; the device is checked later, in bulk.
+
+    The numbers of all items are checked at once, column by column (_plain_fixes);
+    an item that fails any check there goes through the item-by-item parser,
+    which alone words the reason, so rejections read the same either way.
+    """
     valid, rejected = [], []
     latest = now + max_ahead
+    plain = _plain_fixes(items, latest)
     for index, item in enumerate(items):
+        parsed = plain[index]
+        if parsed is not None:
+            valid.append(parsed)
+            continue
         try:
             valid.append(_parse_fix(index, item, latest))
         except ItemError as exc:
             rejected.append(Rejection(index, exc.reason, exc.detail, item, _device_ref_of(item)))
     return valid, rejected
+
+
+# (name, low, high, required) of the numbers of a fix, in ParsedFix order.
+_FIX_NUMBERS = (
+    ("lat", -90.0, 90.0, True),
+    ("lon", -180.0, 180.0, True),
+    ("accuracy_m", 0.0, MAX_ACCURACY_M, True),
+    ("speed_mps", 0.0, 200.0, False),
+    ("heading", 0.0, 360.0, False),
+    ("battery_pct", 0.0, 100.0, False),
+)
+_NUMBER_TYPES = frozenset({int, float})
+
+
+def _plain_fixes(items: list, latest: datetime) -> list[ParsedFix | None]:
+    """Return a ParsedFix for each item that passes every check, None where the item parser must look.
+
+    A thousand items cost a few dict lookups each and one numpy pass per
+    number column, instead of six checks per number in Python.
+    """
+    n = len(items)
+    dicts = [item if type(item) is dict else {} for item in items]
+    ok = np.fromiter((type(item) is dict for item in items), dtype=bool, count=n)
+    columns = []
+    for name, low, high, required in _FIX_NUMBERS:
+        raw = [item.get(name) for item in dicts]
+        passed = _number_column(raw, low, high, required)
+        if passed is None:
+            return [None] * n
+        ok &= passed
+        columns.append(raw)
+    refs = [_plain_device_ref(item.get("device")) for item in dicts]
+    stamps = [_plain_timestamp(item.get("ts"), latest) for item in dicts]
+    return [
+        _plain_fix(index, refs[index], stamps[index], [column[index] for column in columns])
+        if ok[index] and refs[index] is not None and stamps[index] is not None
+        else None
+        for index in range(n)
+    ]
+
+
+def _plain_fix(index: int, device_ref: str, ts: datetime, numbers: list) -> ParsedFix:
+    return ParsedFix(index, device_ref, ts, *(None if v is None else float(v) for v in numbers))
+
+
+def _number_column(raw: list, low: float, high: float, required: bool) -> np.ndarray | None:
+    """Return which values are numbers within [low, high] (or absent, when optional); None if numpy can't hold them."""
+    kinds = [type(v) for v in raw]
+    number = np.fromiter((k in _NUMBER_TYPES for k in kinds), dtype=bool, count=len(raw))
+    if not number.all():
+        raw = [v if k in _NUMBER_TYPES else math.nan for v, k in zip(raw, kinds, strict=True)]
+    try:
+        values = np.array(raw, dtype=np.float64)
+    except OverflowError:  # an integer beyond a double: the item parser rejects it
+        return None
+    with np.errstate(invalid="ignore"):
+        passed = number & (values >= low) & (values <= high)  # NaN and infinities fail: the item parser names them
+    if not required:
+        passed |= np.fromiter((k is type(None) for k in kinds), dtype=bool, count=len(raw))
+    return passed
+
+
+def _plain_device_ref(value: Any) -> str | None:
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    return value if 0 < len(value) <= MAX_DEVICE_REF_LENGTH else None
+
+
+def _plain_timestamp(value: Any, latest: datetime) -> datetime | None:
+    if type(value) is not str:
+        return None
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if ts.tzinfo is None:
+        return None
+    ts = ts.astimezone(UTC)
+    return ts if EARLIEST_TS <= ts <= latest else None
 
 
 def _parse_fix(index: int, item: Any, latest: datetime) -> ParsedFix:
@@ -160,6 +251,8 @@ def _parse_ts(value: Any) -> datetime:
         except OverflowError:  # year 1 or 9999 with an offset that crosses the calendar's edge
             raise ItemError(QuarantineReason.OUT_OF_RANGE, f"ts: {value!r} is not a possible time") from None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if _too_large(value):
+            raise ItemError(QuarantineReason.OUT_OF_RANGE, f"ts: {_digits(value)} is not a possible time")
         if not math.isfinite(value):
             raise ItemError(QuarantineReason.NAN_OR_INFINITE, f"ts: {value!r}")
         try:
@@ -177,11 +270,25 @@ def _number(item: dict, name: str, low: float, high: float, required: bool = Tru
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ItemError(QuarantineReason.MALFORMED, f"{name}: must be a number, got {value!r}")
+    if _too_large(value):
+        raise ItemError(QuarantineReason.OUT_OF_RANGE, f"{name}: {_digits(value)} is outside {low:g}..{high:g}")
     if not math.isfinite(value):
         raise ItemError(QuarantineReason.NAN_OR_INFINITE, f"{name}: {value!r}")
     if not low <= value <= high:
         raise ItemError(QuarantineReason.OUT_OF_RANGE, f"{name}: {value} is outside {low:g}..{high:g}")
     return float(value)
+
+
+def _too_large(value: int | float) -> bool:
+    """Tell whether an integer is beyond a double (JSON allows any length); math.isfinite would overflow."""
+    return isinstance(value, int) and abs(value) > _LARGEST_DOUBLE
+
+
+_LARGEST_DOUBLE = int(1.7976931348623157e308)
+
+
+def _digits(value: int) -> str:
+    return f"an integer of {len(str(abs(value)))} digits"
 
 
 def sanitize(value: Any) -> Any:

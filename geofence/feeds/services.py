@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -37,7 +38,7 @@ def max_ahead() -> timedelta:
 
 
 def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> FeedResult:
-    """Store the valid fixes once each, quarantine the rest, and queue their evaluation on commit."""
+    """Store the valid fixes once each, quarantine the rest, and evaluate them before the commit."""
     now = now or timezone.now()
     valid, rejected = validate_fixes(items, now, max_ahead())
     devices, refused = resolve_devices(vendor, valid)
@@ -55,14 +56,30 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
         current_catalogue()
     with transaction.atomic():
         # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a cycle.
-        lock_devices(devices.values())
-        inserted = insert_ignore_returning(
-            Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), ("id", "device_id", "ts", "battery_pct")
-        )
+        status = lock_devices(devices.values())
+        inserted = insert_fixes(rows)
         quarantine(vendor, QuarantinedItem.Kind.FIX, rejected, now)
-        record_fixes_on_status(inserted)
-        queue_evaluation(inserted)
+        record_and_evaluate(inserted, status)
     return FeedResult(accepted=len(inserted), duplicates=len(rows) - len(inserted), rejected=rejected)
+
+
+class StoredFix(NamedTuple):
+    """A fix as the INSERT returned it; `ts` in Unix seconds."""
+
+    id: int
+    device_id: int
+    ts: float
+    lat: float
+    lon: float
+    accuracy_m: float
+    battery_pct: float | None
+
+
+def insert_fixes(rows: list[tuple]) -> list[StoredFix]:
+    """Insert rows of FIX_COLUMNS, skipping (device, ts) already stored; return the new ones."""
+    returning = ("id", "device_id", "ts", "lat", "lon", "accuracy_m", "battery_pct")
+    found = insert_ignore_returning(Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), returning, ("ts",))
+    return [StoredFix._make(row) for row in found]
 
 
 def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) -> tuple[dict[str, int], list]:
@@ -80,7 +97,7 @@ def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) ->
 
 
 def _devices_named(refs: set[str]) -> list[tuple]:
-    condition, params = any_of("device_id", sorted(refs))
+    condition, params = any_of("device_id", sorted(refs), binary=True)
     with bulk_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(f"SELECT id, device_id, vendor_id FROM {Device._meta.db_table} WHERE {condition}", params)  # noqa: S608
         return cursor.fetchall()
@@ -123,29 +140,43 @@ def quarantine(vendor: Vendor, kind: str, rejected: list[Rejection], now: dateti
     )
 
 
-def record_fixes_on_status(inserted: list[tuple]) -> None:
-    """Move each device's last fix and last contact forward (never back: late fixes arrive too)."""
-    newest: dict[int, tuple] = {}
-    for fix_id, device_id, ts, battery in inserted:
-        ts = _aware(ts)
-        if device_id not in newest or ts > newest[device_id][2]:
-            newest[device_id] = (device_id, fix_id, ts, battery, ts)
-    rows = sorted(newest.values())
-    update_from_values(
-        DeviceStatus._meta.db_table,
-        "device_id",
-        ("last_fix_id", "last_fix_at", "battery_pct", "last_contact_at"),
-        rows,
-        where="t.last_fix_at IS NULL OR t.last_fix_at < v.last_fix_at",
-        expressions={"last_contact_at": _LATEST_CONTACT},
-    )
+def record_fixes_on_status(inserted: list[StoredFix], evaluated: bool = False) -> None:
+    """Move each device's last fix and last contact forward (never back: late fixes arrive too).
+
+    With `evaluated`, move `evaluated_until` to the newest new fix as well, in
+    the same UPDATE: the caller evaluates every new fix after it (the newest
+    one is never late).
+    """
+    newest: dict[int, StoredFix] = {}
+    for fix in inserted:
+        if fix.device_id not in newest or fix.ts > newest[fix.device_id].ts:
+            newest[fix.device_id] = fix
+    columns = ["last_fix_id", "last_fix_at", "battery_pct", "last_contact_at"]
+    rows = []
+    for device_id in sorted(newest):
+        fix = newest[device_id]
+        at = _dt(fix.ts)
+        rows.append((device_id, fix.id, at, fix.battery_pct, at) + ((at,) if evaluated else ()))
+    where, expressions = _NEWER_FIX, dict(_FIX_EXPRESSIONS)
+    if evaluated:
+        columns.append("evaluated_until")
+        where = f"{_NEWER_FIX} OR {_NEWER_EVALUATION}"
+        expressions["evaluated_until"] = _LATEST_EVALUATION
+    update_from_values(DeviceStatus._meta.db_table, "device_id", columns, rows, where=where, expressions=expressions)
 
 
+_NEWER_FIX = "(t.last_fix_at IS NULL OR t.last_fix_at < v.last_fix_at)"
+_NEWER_EVALUATION = "(t.evaluated_until IS NULL OR t.evaluated_until < v.evaluated_until)"
+_LATEST_EVALUATION = f"CASE WHEN {_NEWER_EVALUATION} THEN v.evaluated_until ELSE t.evaluated_until END"
 # Contact time never moves back (a heartbeat may be newer than the newest fix).
 _LATEST_CONTACT = (
     "CASE WHEN t.last_contact_at IS NULL OR t.last_contact_at < v.last_contact_at "
     "THEN v.last_contact_at ELSE t.last_contact_at END"
 )
+_FIX_EXPRESSIONS = {
+    **{c: f"CASE WHEN {_NEWER_FIX} THEN v.{c} ELSE t.{c} END" for c in ("last_fix_id", "last_fix_at", "battery_pct")},
+    "last_contact_at": _LATEST_CONTACT,
+}
 
 
 def record_contact(rows: list[tuple[int, datetime]]) -> None:
@@ -158,36 +189,46 @@ def record_contact(rows: list[tuple[int, datetime]]) -> None:
     )
 
 
-def queue_evaluation(inserted: list[tuple]) -> None:
-    """Evaluate the new fixes in this transaction, or have a worker do it after the commit.
+def record_and_evaluate(inserted: list[StoredFix], status: dict) -> None:
+    """Record the new fixes on the device board and evaluate them in this transaction, or have a worker do it.
 
     By default (FEED_EVALUATE_IN_REQUEST) the request evaluates them itself,
     inside a savepoint of the storing transaction, before it answers: an
     entering fix then has its incident and outbox row committed together with
     the fix when the vendor gets the 202, instead of waiting behind other
-    batches on the `ingest` queue, and the batch costs one commit. The engine
-    judges a 1,000-fix batch in milliseconds and quiet devices skip the
-    tracker. A failing evaluation rolls back to the savepoint only: the fixes
-    still commit, the request answers 202 and a worker retries the evaluation.
-    A rollback of the whole transaction evaluates and queues nothing.
+    batches on the `ingest` queue, and the batch costs one commit. The fixes
+    are evaluated from memory (evaluation.evaluate_stored) and one status
+    UPDATE moves last fix and evaluated time together. A failing evaluation
+    rolls back to the savepoint only: the fixes still commit with their last
+    fix recorded, the request answers 202 and a worker retries the
+    evaluation. A rollback of the whole transaction evaluates and queues
+    nothing. `status` is the device rows as read under their locks.
     """
-    ranges: dict[int, list[datetime]] = {}
-    for _fix_id, device_id, ts, _battery in inserted:
-        ts = _aware(ts)
-        low_high = ranges.setdefault(device_id, [ts, ts])
-        low_high[0], low_high[1] = min(low_high[0], ts), max(low_high[1], ts)
-    if not ranges:
+    if not inserted:
         return
-    payload = [[device_id, lo.isoformat(), hi.isoformat()] for device_id, (lo, hi) in sorted(ranges.items())]
     if settings.FEED_EVALUATE_IN_REQUEST:
-        from geofence.incidents.evaluation import evaluate_device_ranges
+        from geofence.incidents.evaluation import evaluate_stored
 
         try:
-            evaluate_device_ranges(payload)  # its atomic block is a savepoint here
+            with transaction.atomic():  # a savepoint
+                # First: an alert raised by the evaluation shows the device's battery and contact of this batch.
+                record_fixes_on_status(inserted, evaluated=True)
+                evaluate_stored(inserted, status)
             return
         except Exception:
-            log.exception("evaluation of %d devices failed in the request; queued for a worker", len(payload))
+            log.exception("evaluation of %d fixes failed in the request; queued for a worker", len(inserted))
+    record_fixes_on_status(inserted)
+    payload = _ranges(inserted)
     transaction.on_commit(lambda: _enqueue_evaluation(payload))
+
+
+def _ranges(inserted: list[StoredFix]) -> list[list]:
+    """Return [device pk, first ts, last ts] per device, the payload of the evaluation task."""
+    ranges: dict[int, list[float]] = {}
+    for fix in inserted:
+        low_high = ranges.setdefault(fix.device_id, [fix.ts, fix.ts])
+        low_high[0], low_high[1] = min(low_high[0], fix.ts), max(low_high[1], fix.ts)
+    return [[device_id, _dt(lo).isoformat(), _dt(hi).isoformat()] for device_id, (lo, hi) in sorted(ranges.items())]
 
 
 def _enqueue_evaluation(payload: list) -> None:
@@ -198,6 +239,10 @@ def _enqueue_evaluation(payload: list) -> None:
     except Exception:
         # The fixes are stored: the device's next batch evaluates them too (see evaluation.LOOKBACK).
         log.exception("could not queue the evaluation of %d devices", len(payload))
+
+
+def _dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
 
 
 def _aware(ts) -> datetime:
@@ -264,14 +309,12 @@ def attribute_quarantined_fixes(device: Device, now: datetime | None = None) -> 
         for item, f in parsed
     )
     with transaction.atomic():
-        inserted = insert_ignore_returning(
-            Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), ("id", "device_id", "ts", "battery_pct")
-        )
-        by_ts = {_aware(ts): pk for pk, _d, ts, _b in inserted}
+        status = lock_devices([device.pk])
+        inserted = insert_fixes(rows)
+        by_ts = {fix.ts: fix.id for fix in inserted}
         for item, f in parsed:
-            item.attributed_fix_id = by_ts.get(f.ts) or Fix.objects.get(device=device, ts=f.ts).pk
+            item.attributed_fix_id = by_ts.get(f.ts.timestamp()) or Fix.objects.get(device=device, ts=f.ts).pk
             item.attributed_at = now
         QuarantinedItem.objects.bulk_update([i for i, _ in parsed], ["attributed_fix", "attributed_at"])
-        record_fixes_on_status(inserted)
-        queue_evaluation(inserted)
+        record_and_evaluate(inserted, status)
     return len(inserted)

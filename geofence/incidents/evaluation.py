@@ -21,13 +21,14 @@ stay plain skips the tracker and only moves `evaluated_until` (_loud_devices).
 import json
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
 
-from geofence.db import any_of, array_literal, bulk_cursor, lock_devices, update_from_values
+from geofence.db import DeviceState, any_of, array_literal, bulk_cursor, lock_devices, update_from_values
 from geofence.engine.constants import SUPPORTED_LAT_RANGE, SUPPORTED_LON_RANGE
 from geofence.engine.evaluate import FixBatch, PointFix, evaluate
 from geofence.engine.tracker import Observation, Phase, TrackState, Transition, advance
@@ -60,25 +61,74 @@ class _Fixes:
     accuracy: list[float] = field(default_factory=list)
     subject: list[int] = field(default_factory=list)
 
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple]) -> "_Fixes":
+        """Build from (id, device, unix ts, lat, lon, accuracy) rows in evaluation order."""
+        fixes = cls(*(list(column) for column in zip(*rows, strict=True))) if rows else cls()
+        fixes.subject = _subjects(fixes)
+        return fixes
+
 
 def evaluate_device_ranges(ranges: list[list]) -> int:
     """Evaluate the stored fixes of each [device pk, first ts, last ts]; return how many fixes went through."""
     catalogue = current_catalogue()
     with transaction.atomic():
         status = lock_devices(int(r[0]) for r in ranges)
-        evaluated = {device_id: row[0] for device_id, row in status.items()}
-        fixes = _load_fixes(ranges, evaluated)
-        if not fixes.id:
-            return 0
-        # Only devices marked silent or without GPS have such incidents to close; the rest skip three queries.
-        recovering = {d for d, (_e, silent, gps_lost) in status.items() if silent is not None or gps_lost is not None}
-        device_incidents.close_recovered(recovering & set(fixes.device), at=_dt(max(fixes.t)), gps=True)
-        _track(catalogue, fixes, evaluated)
+        evaluated = {device_id: row.evaluated_until for device_id, row in status.items()}
+        fixes = _Fixes.from_rows(_load_rows(ranges, evaluated))
+        _evaluate(catalogue, fixes, status)
         _mark_evaluated(fixes)
     return len(fixes.id)
 
 
-def _load_fixes(ranges: list[list], evaluated: dict) -> _Fixes:
+def evaluate_stored(inserted: Sequence[Sequence], status: dict[int, DeviceState]) -> int:
+    """Evaluate fixes this transaction just stored, from memory; return how many fixes went through.
+
+    `inserted` holds (id, device pk, unix ts, lat, lon, accuracy_m, ...) of the
+    new fixes, `status` the device rows as read when the caller locked them.
+    A device whose last stored fix was already evaluated has no other
+    unevaluated fixes, so its new fixes after `evaluated_until` are exactly
+    what evaluate_device_ranges would read back; later ones are late and left
+    alone, as there. Only the other devices (an evaluation that failed or was
+    left to a worker) are read back from the table. The caller moves
+    `evaluated_until` (in its status update), not this function.
+    """
+    catalogue = current_catalogue()
+    done = {d: _ts(row.evaluated_until) for d, row in status.items() if not _behind(row)}
+    rows, ranges = [], {}
+    for fix_id, device_id, t, lat, lon, accuracy, *_rest in inserted:
+        if device_id not in done:
+            low_high = ranges.setdefault(device_id, [t, t])
+            low_high[0], low_high[1] = min(low_high[0], t), max(low_high[1], t)
+        elif done[device_id] is None or t > done[device_id]:
+            rows.append((fix_id, device_id, t, lat, lon, accuracy))
+    if ranges:
+        evaluated = {d: status[d].evaluated_until if d in status else None for d in ranges}
+        payload = [[d, _dt(lo).isoformat(), _dt(hi).isoformat()] for d, (lo, hi) in sorted(ranges.items())]
+        rows.extend(_load_rows(payload, evaluated))
+    fixes = _Fixes.from_rows(sorted(rows, key=lambda r: (r[2], r[0])))  # event time, then arrival: as read back
+    _evaluate(catalogue, fixes, status)
+    return len(fixes.id)
+
+
+def _behind(row: DeviceState) -> bool:
+    """Tell whether the device has stored fixes that were never evaluated."""
+    return row.last_fix_at is not None and (row.evaluated_until is None or row.last_fix_at > row.evaluated_until)
+
+
+def _evaluate(catalogue: Catalogue, fixes: _Fixes, status: dict[int, DeviceState]) -> None:
+    if not fixes.id:
+        return
+    evaluated = {device_id: row.evaluated_until for device_id, row in status.items()}
+    # Only devices marked silent or without GPS have such incidents to close; the rest skip three queries.
+    recovering = {d for d, row in status.items() if row.silent_since is not None or row.gps_lost_at is not None}
+    if recovering := recovering & set(fixes.device):
+        device_incidents.close_recovered(recovering, at=_dt(max(fixes.t)), gps=True)
+    _track(catalogue, fixes, evaluated)
+
+
+def _load_rows(ranges: list[list], evaluated: dict) -> list[tuple]:
+    """Return (id, device, unix ts, lat, lon, accuracy) of the stored, unevaluated fixes in the ranges."""
     bounds = {}
     for device_id, lo, hi in ranges:
         lo, hi = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
@@ -86,17 +136,7 @@ def _load_fixes(ranges: list[list], evaluated: dict) -> _Fixes:
         # Include stored fixes after the last evaluated one that a concurrent batch or a failed run left
         # (a device never evaluated has all of its recent fixes unevaluated).
         bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo - LOOKBACK, done is not None, hi)
-    fixes = _Fixes()
-    rows = _pg_fix_rows(bounds) if connection.vendor == "postgresql" else _fix_rows(bounds)
-    for fix_id, device_id, t, lat, lon, accuracy in rows:
-        fixes.id.append(fix_id)
-        fixes.device.append(device_id)
-        fixes.t.append(t)
-        fixes.lat.append(lat)
-        fixes.lon.append(lon)
-        fixes.accuracy.append(accuracy)
-    fixes.subject = _subjects(fixes)
-    return fixes
+    return _pg_fix_rows(bounds) if connection.vendor == "postgresql" else list(_fix_rows(bounds))
 
 
 def _fix_rows(bounds: dict):
@@ -136,12 +176,20 @@ def _pg_fix_rows(bounds: dict) -> list[tuple]:
 
 def _subjects(fixes: _Fixes) -> list[int]:
     """Return the person wearing the device at each fix's time, or -1 (unassigned or a victim's device)."""
+    if not fixes.device:
+        return []
     spans = defaultdict(list)
     for device_id, person_id, start, end in _assignment_rows(set(fixes.device)):
         spans[device_id].append((start, math.inf if end is None else end, person_id))
+    # Most devices have had one wearer: one comparison instead of a search.
+    single = {device_id: found[0] for device_id, found in spans.items() if len(found) == 1}
     found = []
     for device_id, t in zip(fixes.device, fixes.t, strict=True):
-        found.append(next((p for start, end, p in spans.get(device_id, ()) if start <= t < end), -1))
+        span = single.get(device_id)
+        if span is not None:
+            found.append(span[2] if span[0] <= t < span[1] else -1)
+        else:
+            found.append(next((p for start, end, p in spans.get(device_id, ()) if start <= t < end), -1))
     return found
 
 
@@ -152,7 +200,7 @@ def _assignment_rows(devices: set[int]):
             cursor.execute(
                 "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
                 "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
-                "WHERE device_id = ANY(%s) AND person_id IS NOT NULL",
+                "WHERE device_id = ANY(%b) AND person_id IS NOT NULL",
                 [sorted(devices)],
             )
             yield from cursor.fetchall()
@@ -346,10 +394,10 @@ class _Tracker:
             self.stats.pop(closed.pk, None)
 
     def _open(self, meta, device_id: int, i: int, pair: dict, definite: bool) -> None:
-        from registry.models import BanKind
+        from registry.models import Ban, BanKind
 
         kind = IncidentType.PRESENCE_VIOLATION if meta.ban_kind == BanKind.PRESENCE else IncidentType.ZONE_VIOLATION
-        ban = self.catalogue.bans[meta.ban_id]
+        ban = Ban.objects.select_related("decision", "person").get(pk=meta.ban_id)
         incident = open_incident(
             type=kind,
             at=_dt(self.fixes.t[i]),

@@ -5,6 +5,8 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from django.db import connections
@@ -47,9 +49,8 @@ class Catalogue:
     valid_from: np.ndarray  # unix seconds, by zone id
     valid_until: np.ndarray  # unix seconds (inf: open-ended), by zone id
     victim_devices: dict[int, list[int]] = field(default_factory=dict)  # protected id -> device pks
-    bans: dict[int, Ban] = field(default_factory=dict)  # with decision and person, for incidents and alerts
 
-    @property
+    @cached_property
     def has_moving_zones(self) -> bool:
         return any(m.protected_id is not None for m in self.meta)
 
@@ -132,26 +133,83 @@ def _fingerprint() -> tuple:
 def build_catalogue() -> Catalogue:
     """Build the engine index for every active ban that has a zone or a protected person's device."""
     victim_devices = _victim_devices()
-    zones, meta, spans, bans = [], [], [], {}
+    # No model instances are kept: 10,000 bans with decision, person and prefetch cache were 220,000 objects in
+    # reference cycles, which made every full pass of the garbage collector cost a third of a second.
+    zones, meta, spans = [], [], []
     for ban in _zone_bans():
-        bans[ban.pk] = ban
         for zone_key, protected_id, make in _zones_of(ban, victim_devices):
             try:
                 zones.append(make(len(meta)))
             except InvalidZone as exc:
                 log.warning("Ban %s zone %s skipped: %s", ban.pk, zone_key, exc)
                 continue
-            meta.append(ZoneMeta(ban.pk, zone_key, ban.person_id, ban.kind, ban.decision.sash_risk, protected_id))
+            meta.append(ZoneMeta(ban.pk, zone_key, ban.person_id, ban.kind, ban.sash_risk, protected_id))
             spans.append((ban.valid_from.timestamp(), ban.valid_until.timestamp() if ban.valid_until else math.inf))
     valid = np.array(spans, dtype=np.float64).reshape(-1, 2)
-    return Catalogue(ZoneIndex(zones), meta, valid[:, 0], valid[:, 1], victim_devices, bans)
+    return Catalogue(ZoneIndex(zones), meta, valid[:, 0], valid[:, 1], victim_devices)
 
 
-def _zone_bans():
+@dataclass
+class _BanRow:
+    """The fields of a ban the catalogue needs, read as plain values: the rebuild runs every minute in each worker."""
+
+    pk: int
+    person_id: int
+    kind: str
+    time_windows: list | None
+    zone_shape: str
+    zone_geojson: dict | None
+    centre_lat: float | None
+    centre_lon: float | None
+    radius_m: float | None
+    valid_from: datetime
+    valid_until: datetime | None
+    sash_risk: str
+    protected: list = field(default_factory=list)
+
+    # The model's own rules, so they stay defined once.
+    has_zone = property(Ban.has_zone.fget)
+    effective_radius_m = property(Ban.effective_radius_m.fget)
+
+
+@dataclass(frozen=True)
+class _Protected:
+    pk: int
+    home_lat: float | None
+    home_lon: float | None
+
+
+_BAN_FIELDS = (
+    "id",
+    "person_id",
+    "kind",
+    "time_windows",
+    "zone_shape",
+    "zone_geojson",
+    "centre_lat",
+    "centre_lon",
+    "radius_m",
+    "valid_from",
+    "valid_until",
+    "decision__sash_risk",
+)
+
+
+def _zone_bans() -> list[_BanRow]:
+    """Return the bans that can have zones, with their protected persons; 10,000 rows in two queries."""
     recent = timezone.now() - timezone.timedelta(days=1)
     bans = Ban.objects.filter(status=BanStatus.ACTIVE, kind__in=[BanKind.AREA, BanKind.PRESENCE, BanKind.CONTACT])
     bans = bans.exclude(valid_until__lt=recent)
-    return bans.select_related("decision", "person").prefetch_related("protected_persons").order_by("id")
+    rows = {row[0]: _BanRow(*row) for row in bans.order_by("id").values_list(*_BAN_FIELDS)}
+    links = Ban.protected_persons.through.objects.filter(ban_id__in=bans.values("id"))
+    # In the protected persons' own order, as the prefetch gave them (the first home is a polygon's reference).
+    links = links.order_by("protectedperson__surname", "protectedperson__given_names", "protectedperson_id")
+    for ban_id, pk, lat, lon in links.values_list(
+        "ban_id", "protectedperson_id", "protectedperson__home_lat", "protectedperson__home_lon"
+    ):
+        if ban_id in rows:
+            rows[ban_id].protected.append(_Protected(pk, lat, lon))
+    return list(rows.values())
 
 
 def _victim_devices() -> dict[int, list[int]]:
@@ -164,14 +222,14 @@ def _victim_devices() -> dict[int, list[int]]:
     return found
 
 
-def _zones_of(ban: Ban, victim_devices: dict[int, list[int]]):
+def _zones_of(ban: _BanRow, victim_devices: dict[int, list[int]]):
     """Yield (zone key, protected id, factory(zone_id) -> engine zone) for one ban."""
     common = {
         "subject_id": ban.person_id,
         "mode": Mode.INCLUSION if ban.kind == BanKind.PRESENCE else Mode.EXCLUSION,
         "windows": windows_from_json(ban.time_windows or []),
     }
-    protected = [p for p in ban.protected_persons.all()]
+    protected = ban.protected
     homes = [p for p in protected if p.home_lat is not None and p.home_lon is not None]
     if ban.has_zone:
         yield from _static_zones(ban, homes, common)
@@ -187,7 +245,7 @@ def _zones_of(ban: Ban, victim_devices: dict[int, list[int]]):
                 )
 
 
-def _static_zones(ban: Ban, homes: list, common: dict):
+def _static_zones(ban: _BanRow, homes: list, common: dict):
     if ban.zone_shape == ZoneShape.POLYGON and ban.zone_geojson:
         home = homes[0] if homes else None
         yield (

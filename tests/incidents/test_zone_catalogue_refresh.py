@@ -26,3 +26,29 @@ def test_changed_registry_rebuilds_before_answering(db):
     after = zones.current_catalogue()
 
     assert len(after.meta) == len(before.meta) + 1
+
+
+def test_catalogue_is_built_from_plain_rows_with_each_kind_of_zone(db):
+    from django.db.models import Model
+
+    from geofence.engine.zones import CircleZone, MovingZone
+    from geofence.testing import HOME, make_device, make_protected, make_vendor, offset
+    from registry.models import BanKind
+
+    far_home = offset(*HOME, 40_000)
+    anna, bert = make_protected(far_home), make_protected(HOME)
+    circle = make_ban(radius_m=3000, risk="medium")
+    homes = make_ban(centre=None, kind=BanKind.CONTACT, protected=[anna, bert])
+    vendor, _key = make_vendor()
+    make_device(vendor, protected_person=bert)
+    zones.invalidate()
+
+    catalogue = zones.current_catalogue()
+
+    by_key = {(m.ban_id, m.zone_key): (m, catalogue.index.zones[z]) for z, m in enumerate(catalogue.meta)}
+    meta, zone = by_key[(circle.pk, "zone")]
+    assert (meta.risk, meta.person_id, type(zone), zone.radius_m) == ("medium", circle.person_id, CircleZone, 3000)
+    assert not any(key[0] == homes.pk and key[1] == "zone" for key in by_key)  # a contact ban has no zone of its own
+    assert isinstance(by_key[(homes.pk, f"pp:{bert.pk}")][1], MovingZone)  # bert carries a victim unit
+    assert (homes.pk, f"pp:{anna.pk}") not in by_key
+    assert not any(isinstance(value, Model) for value in vars(catalogue).values())

@@ -63,6 +63,18 @@ def test_nan_and_infinity_are_refused(feed, device):
     assert QuarantinedItem.objects.get().raw["lat"] == "nan"
 
 
+@pytest.mark.parametrize("name", ["lat", "accuracy_m", "battery_pct", "ts"])
+def test_integer_beyond_a_double_is_out_of_range_not_a_server_error(feed, device, name):
+    item = {**fix(device, timezone.now(), 52.0, 5.0), name: 10**400}
+    body = json.dumps({"fixes": [item]})
+    with feed.capture(execute=True):
+        answer = feed.client.post("/api/v1/feeds/positions", body, content_type="application/json")
+
+    assert answer.status_code == 202
+    assert [(r["index"], r["reason"]) for r in answer.json()["rejected"]] == [(0, "out_of_range")]
+    assert QuarantinedItem.objects.get().reason == "out_of_range"
+
+
 def test_item_that_is_not_an_object_is_malformed(feed, device):
     answer = feed.positions([42, "x"])
     assert [r["reason"] for r in answer.json()["rejected"]] == ["malformed", "malformed"]
