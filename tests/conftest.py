@@ -79,6 +79,8 @@ class Feed:
 
     def _post(self, url, body, **kwargs):
         with self.capture(execute=True):
+            if isinstance(body, str):  # already JSON text
+                return self.client.post(url, body, **kwargs)
             return self.client.post(url, body, format="json", **kwargs)
 
 

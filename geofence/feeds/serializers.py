@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from rest_framework import serializers
 
-from config.jsonsafety import storable, value_problem
+from config.jsonsafety import storable, text_problem, value_problem
 from geofence.models import EventType, QuarantineReason
 
 # Fixes before this are a device clock that was never set, not history.
@@ -118,10 +118,19 @@ def _plain_fixes(items: list, latest: datetime) -> list[ParsedFix | None]:
     stamps = [_plain_timestamp(item.get("ts"), latest) for item in dicts]
     return [
         _plain_fix(index, refs[index], stamps[index], [column[index] for column in columns])
-        if ok[index] and refs[index] is not None and stamps[index] is not None
+        if ok[index] and refs[index] is not None and stamps[index] is not None and _plain_extras(dicts[index])
         else None
         for index in range(n)
     ]
+
+
+_FIX_KEYS = frozenset({"device", "ts"} | {name for name, *_ in _FIX_NUMBERS})
+
+
+def _plain_extras(item: dict) -> bool:
+    """Return whether the keys a fix does not use hold only storable text (the item parser refuses the rest)."""
+    extras = item.keys() - _FIX_KEYS
+    return not extras or value_problem({key: item[key] for key in extras}, numbers=False) is None
 
 
 def _plain_fix(index: int, device_ref: str, ts: datetime, numbers: list) -> ParsedFix:
@@ -146,7 +155,7 @@ def _number_column(raw: list, low: float, high: float, required: bool) -> np.nda
 
 
 def _plain_device_ref(value: Any) -> str | None:
-    if type(value) is not str:
+    if type(value) is not str or text_problem(value) is not None:
         return None
     value = value.strip()
     return value if 0 < len(value) <= MAX_DEVICE_REF_LENGTH else None
@@ -161,7 +170,10 @@ def _plain_timestamp(value: Any, latest: datetime) -> datetime | None:
         return None
     if ts.tzinfo is None:
         return None
-    ts = ts.astimezone(UTC)
+    try:
+        ts = ts.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset across the calendar's edge: the item parser words it
+        return None
     return ts if EARLIEST_TS <= ts <= latest else None
 
 
