@@ -3,7 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from registry.enforcement import enforcement
@@ -35,6 +35,8 @@ class LookupParamsSerializer(serializers.Serializer):
         return attrs
 
 
+# Named apart from the registry API's ProtectedPerson in the schema: a shared name made one replace the other.
+@extend_schema_serializer(component_name="LookupProtectedPerson")
 class ProtectedPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProtectedPerson
@@ -46,6 +48,8 @@ class EnforcementSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+# Named apart from the registry API's Ban in the schema: a shared name made one replace the other.
+@extend_schema_serializer(component_name="LookupBan")
 class BanSerializer(serializers.Serializer):
     """One shown ban: the instance is a windows.ShownBan."""
 
@@ -149,6 +153,8 @@ class MatchSerializer(serializers.Serializer):
     alias = serializers.CharField()
 
 
+# Named apart from the registry API's Person in the schema: a shared name made one replace the other.
+@extend_schema_serializer(component_name="LookupPerson")
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()

@@ -1,0 +1,14 @@
+"""API errors are JSON: a path under /api/ that matches no route answers 404 with a `detail`, not an HTML page."""
+
+
+def test_unknown_api_path_is_a_json_404(world):
+    response = world.client("registrar").get("/api/v1/alerts/geen-uuid/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_unknown_page_is_still_html(world):
+    response = world.client("registrar").get("/geen-pagina/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
