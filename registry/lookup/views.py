@@ -59,7 +59,8 @@ class BanProtectedPersonsView(APIView):
 
 class AuditParamsSerializer(serializers.Serializer):
     officer = serializers.CharField(required=False, max_length=150)
-    person = serializers.IntegerField(required=False, min_value=1)
+    # Bounded: the database cannot bind a larger number (SQLite raised OverflowError, a 500).
+    person = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     action = serializers.CharField(required=False, max_length=60)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)

@@ -12,3 +12,10 @@ def test_unknown_page_is_still_html(world):
     response = world.client("registrar").get("/geen-pagina/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_audit_filter_by_a_person_id_beyond_64_bits_is_a_400(world):
+    # Found by the fuzzer: SQLite cannot bind the number, which was a 500.
+    response = world.client("supervisor").get("/api/v1/audit", {"person": str(2**64)})
+    assert response.status_code == 400
+    assert "person" in response.json()
