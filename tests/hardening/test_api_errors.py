@@ -19,3 +19,16 @@ def test_audit_filter_by_a_person_id_beyond_64_bits_is_a_400(world):
     response = world.client("supervisor").get("/api/v1/audit", {"person": str(2**64)})
     assert response.status_code == 400
     assert "person" in response.json()
+
+
+def test_served_schema_documents_the_error_answers_of_every_operation(world):
+    schema = world.client("registrar").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    missing = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            wanted = {"400", "401", "403", "404", "405", "429"}
+            if "requestBody" in operation:
+                wanted |= {"413", "415"}
+            missing += [f"{method.upper()} {path} {code}" for code in sorted(wanted - set(operation["responses"]))]
+    assert not missing, missing
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
