@@ -27,6 +27,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=1000, help="cases per operation, shared by its allowed roles")
     parser.add_argument("--refused-cases", type=int, default=20, help="cases per operation per refused role")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--part", default="1/1", help="k/n: every n-th operation from the k-th (run n processes)")
     return parser.parse_args()
 
 
@@ -54,15 +55,18 @@ def set_up(database_url: str | None) -> None:
     call_command("migrate", verbosity=0)
 
 
+def print_operation(rows) -> None:
+    """Print one operation's line as soon as it is done: cases, 5xx, cases per role."""
+    roles = " ".join(f"{o.role}{'*' if o.allowed else ''}={o.cases}" for o in rows)
+    line = f"{rows[0].operation:<52} {sum(o.cases for o in rows):>6} {sum(o.server_errors for o in rows):>4}  {roles}"
+    print(line, flush=True)
+
+
 def print_table(outcomes, seconds: float) -> int:
-    """Print one line per operation and the failures; return the number of failed operation x role runs."""
+    """Print the failures and the totals; return the number of failed operation x role runs."""
     by_operation: dict[str, list] = {}
     for outcome in outcomes:
         by_operation.setdefault(outcome.operation, []).append(outcome)
-    print(f"{'operation':<52} {'cases':>6} {'5xx':>4}  cases per role (* allowed)")
-    for operation, rows in by_operation.items():
-        roles = " ".join(f"{o.role}{'*' if o.allowed else ''}={o.cases}" for o in rows)
-        print(f"{operation:<52} {sum(o.cases for o in rows):>6} {sum(o.server_errors for o in rows):>4}  {roles}")
     failed = [o for o in outcomes if o.failures]
     for outcome in failed:
         for title, detail in outcome.failures.items():
@@ -85,7 +89,9 @@ def main() -> None:
 
     world = build_world()
     started = time.monotonic()
-    outcomes = fuzz_all(world, cases=args.cases, refused_cases=args.refused_cases)
+    part = tuple(int(x) for x in args.part.split("/"))
+    print(f"{'operation':<52} {'cases':>6} {'5xx':>4}  cases per role (* allowed)", flush=True)
+    outcomes = fuzz_all(world, args.cases, args.refused_cases, part, done=print_operation)
     sys.exit(1 if print_table(outcomes, time.monotonic() - started) else 0)
 
 
