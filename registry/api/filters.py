@@ -31,15 +31,27 @@ class InstantFilter(filters.Filter):
     field_class = InstantField
 
 
+MAX_ID = 2**63 - 1  # the largest number the databases bind; a larger one was a 500 on SQLite
+
+
+class IdFilter(filters.NumberFilter):
+    """A row id: a whole number within the database's range, else a 400 naming the filter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
+
+
 class BanFilter(filters.FilterSet):
-    person = filters.NumberFilter(field_name="person_id")
-    decision = filters.NumberFilter(field_name="decision_id")
+    person = IdFilter(field_name="person_id")
+    decision = IdFilter(field_name="decision_id")
     kind = filters.ChoiceFilter(choices=BanKind.choices)
     status = filters.ChoiceFilter(choices=BanStatus.choices)
     in_force_at = InstantFilter(method="filter_in_force_at", label=_("van kracht op"))
     authority = filters.ChoiceFilter(field_name="decision__authority", choices=Authority.choices)
     legal_basis = filters.ChoiceFilter(field_name="decision__legal_basis", choices=LegalBasis.choices)
-    protected_person = filters.NumberFilter(field_name="protected_persons")
+    protected_person = IdFilter(field_name="protected_persons")
 
     class Meta:
         model = Ban
@@ -50,7 +62,7 @@ class BanFilter(filters.FilterSet):
 
 
 class DecisionFilter(filters.FilterSet):
-    person = filters.NumberFilter(field_name="person_id")
+    person = IdFilter(field_name="person_id")
     authority = filters.ChoiceFilter(choices=Authority.choices)
     legal_basis = filters.ChoiceFilter(choices=LegalBasis.choices)
     reference = filters.CharFilter()

@@ -141,15 +141,20 @@ def fuzz(operation, role: str, world: World, cases: int) -> Outcome:
     return outcome
 
 
-def fuzz_all(world: World, cases: int, refused_cases: int, part: tuple[int, int] = (1, 1), done=None) -> list[Outcome]:
+def fuzz_all(
+    world: World, cases: int, refused_cases: int, part: tuple[int, int] = (1, 1), done=None, only=()
+) -> list[Outcome]:
     """Fuzz every operation as every role: `cases` in all for the allowed roles, `refused_cases` per other role.
 
     `part` (k, n) takes every n-th operation from the k-th on, to share a long run between processes;
-    `done` is called with each operation's outcomes as soon as they are in.
+    `done` is called with each operation's outcomes as soon as they are in; `only` limits the run to
+    the operations with these labels (e.g. "GET /api/v1/bans/").
     """
     outcomes = []
     k, n = part
     for operation in operations(load_schema(world))[k - 1 :: n]:
+        if only and operation.label not in only:
+            continue
         allowed = [role for role in ROLES if role in allowed_roles(operation)]
         share = -(-cases // max(len(allowed), 1))
         rows = [fuzz(operation, role, world, share if role in allowed else refused_cases) for role in ROLES]

@@ -65,7 +65,8 @@ def test_no_answer_shows_a_protected_person(role, world):
 @pytest.mark.parametrize("role", sorted(SEES_PROTECTED))
 def test_the_search_finds_what_a_permitted_role_sees(role, world):
     # Without this, a search that can never match would pass the test above.
-    assert leaks(world, role)
+    answers = [body_text(world.client(role).get(path)) for path in extra_paths(world)]
+    assert [secret for secret in SECRET_STRINGS if any(secret in text for text in answers)]
 
 
 def test_alert_messages_on_the_police_queue_name_no_protected_person(world):
