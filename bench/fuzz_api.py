@@ -57,21 +57,21 @@ def set_up(database_url: str | None) -> None:
 
 
 def print_operation(rows) -> None:
-    """Print one operation's line as soon as it is done: cases, 5xx, cases per role."""
+    """Print one operation's line as soon as it is done: cases, 5xx, cases per role; then its failures."""
     roles = " ".join(f"{o.role}{'*' if o.allowed else ''}={o.cases}" for o in rows)
     line = f"{rows[0].operation:<52} {sum(o.cases for o in rows):>6} {sum(o.server_errors for o in rows):>4}  {roles}"
     print(line, flush=True)
+    for outcome in rows:
+        for title, detail in outcome.failures.items():
+            print(f"FAIL {outcome.operation} as {outcome.role}: {title}\n    {detail}", flush=True)
 
 
 def print_table(outcomes, seconds: float) -> int:
-    """Print the failures and the totals; return the number of failed operation x role runs."""
+    """Print the totals; return the number of failed operation x role runs."""
     by_operation: dict[str, list] = {}
     for outcome in outcomes:
         by_operation.setdefault(outcome.operation, []).append(outcome)
     failed = [o for o in outcomes if o.failures]
-    for outcome in failed:
-        for title, detail in outcome.failures.items():
-            print(f"FAIL {outcome.operation} as {outcome.role}: {title}\n    {detail}")
     total = sum(o.cases for o in outcomes)
     allowed = min(sum(o.cases for o in rows if o.allowed) for rows in by_operation.values())
     print(
