@@ -44,3 +44,11 @@ def test_list_filter_by_an_id_beyond_64_bits_is_a_400(world):
         response = world.client("registrar").get(path, {name: "1e30"})
         assert response.status_code == 400, (path, name, response.status_code)
         assert name in response.json()
+
+
+def test_schema_of_letter_generation_is_the_answer_it_gives(world):
+    # Found by the fuzzer: the schema said a paginated list, the answer is {"generated": [...]}.
+    schema = world.client("registrar").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    answer = schema["paths"]["/api/v1/letters/generate/"]["post"]["responses"]["200"]["content"]["application/json"]
+    ref = answer["schema"]["$ref"].rsplit("/", 1)[1]
+    assert list(schema["components"]["schemas"][ref]["properties"]) == ["generated"]
