@@ -26,3 +26,5 @@ urlpatterns = [
     path("politie/", lookup_page, name="lookup-page"),
     path("registratie/", registrar_desk, name="registrar-desk"),
 ]
+
+handler404 = "config.errors.not_found"

@@ -16,6 +16,9 @@ from .models import AlertOutbox, AlertStatus, PoliceOutcome
 
 
 class AlertSerializer(serializers.ModelSerializer):
+    # Blank until the police answer; a read-only model field would lose the blank choice in the schema.
+    police_outcome = serializers.ChoiceField(choices=PoliceOutcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = AlertOutbox
         fields = [

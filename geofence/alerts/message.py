@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from registry.enforcement import basis_enforcement
+from registry.lookup.serializers import zone_description
 
 from .schema import SCHEMA_VERSION
 
@@ -89,7 +90,9 @@ def _ban(ban) -> dict | None:
         "id": ban.pk,
         "kind": ban.kind,
         "kind_label": str(ban.get_kind_display()),
-        "summary": f"{ban.get_kind_display()}: {ban.zone_description or _('zie beslissing')}",
+        # The generated text, never the registrar's: free text may name the victim's street, and the
+        # police queue's readers may not see protected persons (docs/need-to-know.md).
+        "summary": f"{ban.get_kind_display()}: {zone_description(ban, full=False) or _('zie beslissing')}",
         "legal_basis": decision.legal_basis,
         "legal_basis_label": str(decision.get_legal_basis_display()),
         "authority": decision.authority,

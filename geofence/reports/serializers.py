@@ -11,6 +11,9 @@ class ViolationReportSerializer(serializers.ModelSerializer):
     reference = serializers.SerializerMethodField()
     days_since_sent = serializers.SerializerMethodField()
 
+    # Blank until the OM assesses; a read-only model field would lose the blank choice in the schema.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = ViolationReport
         fields = [

@@ -6,7 +6,7 @@ Police officers never see victim letters: the letter is for the protected person
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -38,7 +38,10 @@ class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         page = self.paginate_queryset(notices)
         return self.get_paginated_response(OverdueNoticeSerializer(page, many=True).data)
 
-    @extend_schema(request=GenerateSerializer, responses=VictimNoticeSerializer(many=True))
+    @extend_schema(
+        request=GenerateSerializer,
+        responses=inline_serializer("GeneratedLetters", {"generated": VictimNoticeSerializer(many=True)}),
+    )
     @action(detail=False, methods=["post"], url_path="generate")
     def generate(self, request):
         """Render the letters of one ban (due and unsent ones), or every due letter."""

@@ -14,6 +14,8 @@ class VictimNoticeSerializer(serializers.ModelSerializer):
     ban_kind = serializers.CharField(source="ban.kind", read_only=True)
     protected_person_name = serializers.CharField(source="protected_person.full_name", read_only=True)
     has_pdf = serializers.SerializerMethodField()
+    # Blank until sent; a read-only model field would lose the blank choice in the schema.
+    channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = VictimNotice
