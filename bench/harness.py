@@ -101,6 +101,26 @@ class Stack:
         return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
+def first_contact(fleet: Fleet, url: str, batch_size: int = 500) -> None:
+    """Have every device report once before the workers start, as a fleet in service would have.
+
+    A freshly seeded device has never reported: the first silent-device check would open an incident for
+    each. This also loads each gunicorn worker's zone catalogue before anything is measured.
+    """
+    rate = batch_size * 20  # as fast as the server answers
+    load = Load(fleet, url, rate, batch_size, clients=2)
+    load.start()
+    while len(load.batches) * batch_size < len(fleet.devices):
+        time.sleep(0.05)
+    load.stop()
+
+
+def purge_police_queue(stack: Stack) -> None:
+    """Empty the police queue of what earlier runs left on it."""
+    code = "import django; django.setup(); from geofence.alerts.police_queue import PoliceQueue; PoliceQueue().purge()"
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, env=stack.environment(), check=True)
+
+
 class Processes:
     """The stack's processes, started in their own process groups so a kill takes a whole process tree."""
 
@@ -110,7 +130,8 @@ class Processes:
         self.commands: dict[str, list[str]] = {}
 
     def spawn(self, name: str, command: list[str]) -> subprocess.Popen:
-        log = open(self.stack.logdir / f"{name}.log", "a")  # noqa: SIM115 - lives as long as the process
+        mode = "a" if name in self.commands else "w"  # a restart appends to the log of the same run
+        log = open(self.stack.logdir / f"{name}.log", mode)  # noqa: SIM115 - lives as long as the process
         process = subprocess.Popen(
             command,
             cwd=REPO,
@@ -261,6 +282,7 @@ class Load:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._answers: dict[str, tuple[float, float, float]] = {}
 
     def start(self) -> None:
         self.started = time.time()
@@ -293,6 +315,7 @@ class Load:
         body = self.fleet.body(batch)
         headers = {"Authorization": f"Api-Key {self.fleet.key}", "Content-Type": "application/json"}
         while True:
+            reused = conn is not None
             conn = conn or http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=30)
             began = time.time()
             batch.attempts += 1
@@ -307,11 +330,28 @@ class Load:
                 status, wait, conn = "timeout", 1.0, _closed(conn)
             except (OSError, http.client.HTTPException):
                 status, wait, conn = "refused", 1.0, _closed(conn)
+                if reused:
+                    continue  # the server closed an idle keep-alive connection: a fresh one, at once
             batch.statuses[status] += 1
             batch.status, batch.answered_at, batch.latency = status, time.time(), time.time() - began
+            self._note(str(status), began, batch.latency)
             if status == 202 or time.time() - batch.sent_at > self.give_up_s:
                 return conn
             time.sleep(min(wait, 5.0))
+
+    def _note(self, status: str, began: float, latency: float) -> None:
+        with self._lock:
+            first, last, slowest = self._answers.get(status, (began, began, 0.0))
+            self._answers[status] = (min(first, began), max(last, began), max(slowest, latency))
+
+    def answers(self) -> dict[str, dict]:
+        """Per kind of answer: seconds from the start of the load to the first and last one, the slowest."""
+        with self._lock:
+            return {
+                status: {"first_s": round(first - self.started, 1), "last_s": round(last - self.started, 1)}
+                | {"slowest_s": round(slowest, 2)}
+                for status, (first, last, slowest) in sorted(self._answers.items())
+            }
 
     def summary(self, batches: list[Batch] | None = None) -> dict:
         batches = self.batches if batches is None else batches

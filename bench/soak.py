@@ -69,13 +69,15 @@ def make_stack(args: argparse.Namespace) -> harness.Stack:
     )
 
 
-def start(processes: harness.Processes, consumed: Path) -> None:
+def start(processes: harness.Processes, fleet: harness.Fleet, consumed: Path) -> None:
+    harness.purge_police_queue(processes.stack)
     processes.gunicorn(workers=2, threads=2)
+    harness.wait_http(processes.stack.base_url)
+    harness.first_contact(fleet, processes.stack.base_url)
     processes.worker("delivery", "delivery", 2)
     processes.worker("work", "default,ingest", 1)
     processes.beat()
     processes.consumer(consumed)
-    harness.wait_http(processes.stack.base_url)
 
 
 def run(args: argparse.Namespace, stack: harness.Stack, fleet: harness.Fleet, processes, consumed: Path) -> dict:
@@ -151,7 +153,7 @@ def main() -> None:
     consumed.unlink(missing_ok=True)
     processes = harness.Processes(stack)
     try:
-        start(processes, consumed)
+        start(processes, fleet, consumed)
         result = run(args, stack, fleet, processes, consumed)
         undelivered = harness.wait_delivered(stack.db_url, consumed, timeout=180)
         alive = {name: processes.alive(name) for name in processes.running}

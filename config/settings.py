@@ -231,6 +231,7 @@ CELERY_BEAT_SCHEDULE = (
     }
 )
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker keeps reconnecting, never exits on a broker outage
 # With late acks a task cut off by a lost connection is redelivered; stop running the orphan copy.
