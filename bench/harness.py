@@ -456,12 +456,29 @@ def latency_ms(values: list[float]) -> dict:
     }
 
 
-def alert_latencies(seen: list[dict]) -> list[tuple[float, float]]:
-    """Return (arrival, arrival - time of the fix that caused it) per first arrival of an alert."""
+# Alerts whose message's last fix is the fix that caused them; a "closed" alert carries the last fix inside.
+CAUSED_BY_LAST_FIX = ("opened", "escalated")
+
+
+def alert_latencies(seen: list[dict]) -> dict[str, list[tuple[float, float]]]:
+    """Return (arrival, latency) pairs per first arrival of each alert, two ways.
+
+    "entering": from the time of the entering fix (taken just before its batch was sent) to the police
+    queue, for opened and escalated alerts; "delivery": from the message's creation in the request's
+    transaction to the police queue, for every alert.
+    """
     first: dict[str, dict] = {}
     for record in seen:
         first.setdefault(record["alert_id"], record)
-    return [(r["arrived"], r["arrived"] - r["fix_time"]) for r in first.values() if r.get("fix_time")]
+    records = first.values()
+    return {
+        "entering": [
+            (r["arrived"], r["arrived"] - r["fix_time"])
+            for r in records
+            if r.get("fix_time") and r["change"] in CAUSED_BY_LAST_FIX
+        ],
+        "delivery": [(r["arrived"], r["arrived"] - r["created"]) for r in records if r.get("created")],
+    }
 
 
 def _status_kb(pid: int) -> dict[str, int]:
@@ -522,9 +539,11 @@ def _record(alert) -> dict:
     fix = alert.body.get("last_fix") or {}
     fix_time = datetime.fromisoformat(fix["time"]).timestamp() if fix.get("time") else None
     incident = alert.body.get("incident") or {}
+    created = alert.body.get("created_at")
     return {
         "alert_id": alert.alert_id,
         "arrived": time.time(),
+        "created": datetime.fromisoformat(created).timestamp() if created else None,
         "fix_time": fix_time,
         "incident": incident.get("id"),
         "change": incident.get("change"),

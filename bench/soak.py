@@ -5,7 +5,8 @@ one on `default,ingest`, Celery beat (sweeper, canaries, silent devices), Postgr
 broker, the police queue on Redis or RabbitMQ, and a consumer reading it. The load posts `--rate` fixes/s
 from `--devices` devices; `--movers` of them cross their zone boundary every `--cycle` seconds, so
 incidents open and close all along. Prints, per window: fixes/s accepted, p50/p99 batch latency, p50/p99
-alert latency (fix time -> arrival on the police queue) and the load average; per process: RSS after
+alert latency (entering fix taken -> arrival on the police queue, for opened and escalated alerts), p50/p99
+delivery latency (message created in the request -> arrival, every alert) and the load average; per process: RSS after
 warm-up, at the end and the growth; and the counts: fixes sent/accepted/stored, alerts produced/delivered/
 duplicated/lost.
 
@@ -111,7 +112,11 @@ def run(args: argparse.Namespace, stack: harness.Stack, fleet: harness.Fleet, pr
 
 def windows(args, load: harness.Load, samples: list[dict], seen: list[dict]) -> list[dict]:
     size = args.window_minutes * 60
-    alerts = harness.alert_latencies(seen)
+    # Alerts of the devices' first contact (before the load, while no worker ran yet) are not measured.
+    alerts = {
+        kind: [(at, lat) for at, lat in pairs if at - lat >= load.started]
+        for kind, pairs in harness.alert_latencies(seen).items()
+    }
     rows = []
     for n in range(max(1, round(args.minutes * 60 / size))):
         lo, hi = load.started + n * size, load.started + (n + 1) * size
@@ -122,7 +127,8 @@ def windows(args, load: harness.Load, samples: list[dict], seen: list[dict]) -> 
                 "window_min": f"{n * size / 60:g}-{(n + 1) * size / 60:g}",
                 "fixes_per_s": round(sum(b.size for b in done) / size),
                 "batch_latency": harness.latency_ms([b.latency for b in done]),
-                "alert_latency": harness.latency_ms([lat for arrived, lat in alerts if lo <= arrived < hi]),
+                "alert_latency": harness.latency_ms([lat for at, lat in alerts["entering"] if lo <= at < hi]),
+                "delivery_latency": harness.latency_ms([lat for at, lat in alerts["delivery"] if lo <= at < hi]),
                 "load_avg": round(sum(loads) / len(loads), 1) if loads else None,
             }
         )
@@ -170,6 +176,7 @@ def main() -> None:
         "movers": len(fleet.movers),
         "queue": args.queue,
         "fixes": load.summary() | {"fixes_accepted_stored": accepted - missing, "fixes_accepted_missing": missing},
+        "answer_times": load.answers(),
         "alerts": harness.alert_counts(set(harness.outbox_rows(stack.db_url)), seen),
         "undelivered_at_end": len(undelivered),
         "processes_alive_at_end": alive,
@@ -180,6 +187,11 @@ def main() -> None:
     (args.out / "soak-result.json").write_text(json.dumps(report, indent=2))
     (args.out / "soak-samples.json").write_text(json.dumps(samples, indent=1))
     print(json.dumps(report, indent=2))
+    lost = report["alerts"]["alerts_lost"] + missing + len(undelivered)
+    print(
+        f"{'FAILED' if lost else 'OK'}: {missing} accepted fixes missing, {report['alerts']['alerts_lost']} alerts lost"
+    )
+    sys.exit(1 if lost or not all(alive.values()) else 0)
 
 
 if __name__ == "__main__":
