@@ -21,7 +21,7 @@ when a fix answered 202 is missing, an alert is lost, a 500 was answered or a pr
 
 Needs root (or the postgres user) for its own PostgreSQL cluster: `pg_createcluster 15 faults --port 5433`
 with trust authentication, created when missing and dropped afterwards unless it existed (--keep-cluster
-keeps it). Starts its own redis-server (append-only, a free port in 16380-16399) and uses the RabbitMQ vhost
+keeps it). Starts its own redis-server (append-only, port 6390 or --redis-port) and uses the RabbitMQ vhost
 banwatch_soak (created with rabbitmqctl when missing). The shared services are never stopped.
 """
 
@@ -36,7 +36,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402 - bench/ is not a package
+import feedload  # noqa: E402 - bench/ is not a package
+import harness  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 from tests.alerts.faults import PrivateRedis, port_open, wait_for  # noqa: E402
@@ -100,6 +101,11 @@ class Drill:
         self.postgres = PrivatePostgres(args.cluster, args.pg_port)
         (workdir / "redis").mkdir(parents=True, exist_ok=True)
         self.redis = PrivateRedis(workdir / "redis")
+        # A fixed port of its own: the test suite's private servers pick free ports in 16380-16399, and two
+        # runs picking "the first free one" at once would share a server.
+        self.redis.port = args.redis_port
+        if port_open(args.redis_port):
+            raise SystemExit(f"port {args.redis_port} is taken; choose another with --redis-port")
         self.consumed = args.out / "consumed.jsonl"
 
     def setup(self) -> None:
@@ -113,13 +119,13 @@ class Drill:
             logdir=self.args.out,
             extra_env=FAST_DELIVERY,
         )
-        self.fleet = harness.Fleet(self.stack.prepare(self.size["devices"]), 0.05, 60)
+        self.fleet = feedload.Fleet(self.stack.prepare(self.size["devices"]), 0.05, 60)
         self.consumed.unlink(missing_ok=True)
         harness.purge_police_queue(self.stack)
         self.processes = harness.Processes(self.stack)
         self.processes.gunicorn(workers=2, threads=2)
         harness.wait_http(self.stack.base_url)
-        harness.first_contact(self.fleet, self.stack.base_url)
+        feedload.first_contact(self.fleet, self.stack.base_url)
         self.processes.worker("delivery", "delivery", 2)
         self.processes.worker("work", "default,ingest", 1)
         self.processes.beat()
@@ -138,7 +144,7 @@ class Drill:
         before = set(harness.outbox_rows(self.stack.db_url))
         lost_broker = self.log_lines(BROKER_LOST)
         pids = {n: p.pid for n, p in self.processes.running.items()}
-        load = harness.Load(self.fleet, self.stack.base_url, self.size["rate"], 100, clients=4)
+        load = feedload.Load(self.fleet, self.stack.base_url, self.size["rate"], 100, clients=4)
         load.start()
         time.sleep(self.size["lead"])
         began = time.time()
@@ -238,6 +244,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--cluster", default="faults", help="own PostgreSQL cluster name")
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("FAULTS_PG_PORT", "5433")))
     parser.add_argument("--db", default=os.environ.get("FAULTS_DB", "banwatch_soak_faults"))
+    parser.add_argument("--redis-port", type=int, default=int(os.environ.get("FAULTS_REDIS_PORT", "6390")))
     parser.add_argument("--amqp-vhost", default=os.environ.get("FAULTS_AMQP_VHOST", "banwatch_soak"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("FAULTS_PORT", "8141")))
     parser.add_argument("--drain-timeout", type=float, default=None, help="seconds to wait for every alert")

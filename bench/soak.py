@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402 - bench/ is not a package
+import feedload  # noqa: E402 - bench/ is not a package
+import harness  # noqa: E402
 
 
 def parse() -> argparse.Namespace:
@@ -70,20 +71,20 @@ def make_stack(args: argparse.Namespace) -> harness.Stack:
     )
 
 
-def start(processes: harness.Processes, fleet: harness.Fleet, consumed: Path) -> None:
+def start(processes: harness.Processes, fleet: feedload.Fleet, consumed: Path) -> None:
     harness.purge_police_queue(processes.stack)
     processes.gunicorn(workers=2, threads=2)
     harness.wait_http(processes.stack.base_url)
-    harness.first_contact(fleet, processes.stack.base_url)
+    feedload.first_contact(fleet, processes.stack.base_url)
     processes.worker("delivery", "delivery", 2)
     processes.worker("work", "default,ingest", 1)
     processes.beat()
     processes.consumer(consumed)
 
 
-def run(args: argparse.Namespace, stack: harness.Stack, fleet: harness.Fleet, processes, consumed: Path) -> dict:
+def run(args: argparse.Namespace, stack: harness.Stack, fleet: feedload.Fleet, processes, consumed: Path) -> dict:
     """Run the load for the whole duration while sampling memory; return the samples and the load."""
-    load = harness.Load(fleet, stack.base_url, args.rate, args.batch, args.clients)
+    load = feedload.Load(fleet, stack.base_url, args.rate, args.batch, args.clients)
     samples = []
     load.start()
     end = load.started + args.minutes * 60
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace, stack: harness.Stack, fleet: harness.Fleet, pr
     return {"load": load, "samples": samples}
 
 
-def windows(args, load: harness.Load, samples: list[dict], seen: list[dict]) -> list[dict]:
+def windows(args, load: feedload.Load, samples: list[dict], seen: list[dict]) -> list[dict]:
     size = args.window_minutes * 60
     # Alerts of the devices' first contact (before the load, while no worker ran yet) are not measured.
     alerts = {
@@ -135,7 +136,7 @@ def windows(args, load: harness.Load, samples: list[dict], seen: list[dict]) -> 
     return rows
 
 
-def memory(args, load: harness.Load, samples: list[dict]) -> dict:
+def memory(args, load: feedload.Load, samples: list[dict]) -> dict:
     """Per process: RSS at the end of warm-up, at the end, the growth and the peak (MB)."""
     baseline_at = load.started + args.warmup_minutes * 60
     after = [s for s in samples if s["t"] >= baseline_at] or samples[-1:]
@@ -154,7 +155,7 @@ def main() -> None:
     args = parse()
     stack = make_stack(args)
     started = time.time()
-    fleet = harness.Fleet(stack.prepare(args.devices), args.movers, args.cycle)
+    fleet = feedload.Fleet(stack.prepare(args.devices), args.movers, args.cycle)
     consumed = args.out / "consumed.jsonl"
     consumed.unlink(missing_ok=True)
     processes = harness.Processes(stack)
