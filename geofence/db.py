@@ -88,7 +88,8 @@ def bulk_cursor():
     import psycopg
 
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    # Django's error wrapper: callers see django.db errors, and a lost connection is flagged for closing.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         yield cursor
 
 

@@ -54,6 +54,10 @@ _ERRORS = {
     401: OpenApiResponse(FeedErrorSchema, description="API key missing, invalid or revoked."),
     411: OpenApiResponse(FeedErrorSchema, description="Chunked body without Content-Length (code length_required)."),
     413: OpenApiResponse(FeedErrorSchema, description="Body over the size limit, or more than 10,000 items."),
+    503: OpenApiResponse(
+        FeedErrorSchema,
+        description="Database unreachable (code database_unavailable): nothing stored; resend after Retry-After.",
+    ),
 }
 
 _ANSWER_EXAMPLE = OpenApiExample(

@@ -60,6 +60,9 @@ def test_every_alert_arrives_after_a_broker_outage(private_redis, celery_broker,
         everything_published = lambda: not AlertOutbox.objects.exclude(status=AlertStatus.PUBLISHED).exists()  # noqa: E731
         wait_for(everything_published, 90, interval=0.5, what="every alert published")
         received = PoliceQueue(queue_url).drain(timeout=1.0)
+        # The same worker process lost the broker and reconnected: it did not exit (and get restarted).
+        assert worker.process.poll() is None, worker.log()[-5000:]
+        assert "Connection to broker lost" in worker.log()
     finally:
         worker.stop()
 

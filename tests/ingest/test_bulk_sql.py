@@ -67,3 +67,18 @@ def test_any_of_matches_the_listed_values_only():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM geofence_device WHERE {condition} ORDER BY id", params)  # noqa: S608
         assert [r[0] for r in cursor.fetchall()] == [devices[0].pk, devices[2].pk]
+
+
+@pytest.mark.django_db
+def test_bulk_cursor_raises_djangos_errors_and_flags_the_connection():
+    # Django's error types are what callers (and the 503 for a lost database) recognise; the flag lets
+    # Django drop a broken connection at the end of the request.
+    from django.db import ProgrammingError
+
+    from geofence.db import bulk_cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk_cursor is the PostgreSQL path")
+    with pytest.raises(ProgrammingError), bulk_cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM geofence_fix")
+    assert connection.errors_occurred
