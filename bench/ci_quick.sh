@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The short versions of the benchmarks, as CI runs them. They print figures;
-# the full runs (by hand) and their recorded figures are in docs/BENCHMARKS.md.
+# The short versions of the benchmarks, the fault drill and the soak, as CI runs them. They print
+# figures; the full runs (by hand) and their recorded figures are in docs/BENCHMARKS.md and
+# docs/RELIABILITY.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
@@ -14,6 +15,9 @@ run() {
 
 run bench/bench_geofence.py --quick
 run bench/bench_lookup.py --quick
-run bench/bench_ingest.py --quick
+run bench/bench_ingest.py --quick --rate 10000
 run bench/bench_alert_latency.py --quick --queue redis
 run bench/bench_alert_latency.py --quick --queue amqp
+# Reliability (docs/RELIABILITY.md): both exit 1 when anything accepted was lost.
+run bench/faults.py --quick
+run bench/soak.py --minutes 2
