@@ -172,6 +172,10 @@ def main() -> None:
     args = parser.parse_args()
     samples = args.samples or (20 if args.quick else 200)
     queue_url = QUEUES[args.queue]
+    if args.queue == "amqp" and "BENCH_AMQP_URL" not in os.environ:
+        from harness import ensure_vhost  # a fresh machine has only RabbitMQ's default vhost
+
+        queue_url = ensure_vhost("banwatch_bench")
     env = environment(queue_url)
     os.environ.update(env)
     prepare_database(env)
