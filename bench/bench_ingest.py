@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, help="open loop: offered fixes per second (batches on a schedule)")
     parser.add_argument("--connections", type=int, default=8, help="open loop: keep-alive connections")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument(
+        "--onset",
+        type=int,
+        help="open loop: batches sent at the offered rate before measuring, reported apart (default 100; quick 30)",
+    )
     args = parser.parse_args()
     devices = args.devices or (2000 if args.quick else 10_000)
     batches = args.batches or (40 if args.quick else 300)
@@ -61,7 +67,10 @@ def main() -> None:
     try:
         _warm_up(fleet)
         if args.rate:
-            batch = _measure_open(fleet, batches, 1000, args.rate, args.connections, server)
+            onset = args.onset if args.onset is not None else (30 if args.quick else 100)
+            if onset:
+                _measure_open(fleet, onset, 1000, args.rate, args.connections, server, "onset", hours_back=3)
+            batch = _measure_open(fleet, batches, 1000, args.rate, args.connections, server, "sustained")
         else:
             batch = _measure(fleet, batches, 1000, args.clients, "batches of 1,000 fixes", server)
         memory = _peak_memory_mb(server)
@@ -153,10 +162,12 @@ def _warm_up(fleet: dict) -> None:
     _measure(fleet, 8, 1000, 4, None)
 
 
-def _bodies(fleet: dict, requests: int, size: int) -> list[bytes]:
+def _bodies(fleet: dict, requests: int, size: int, hours_back: int = 2) -> list[bytes]:
     from seeds.loadgen import FixStream
 
-    stream = FixStream(fleet["members"], 0.05, seed=requests * 7 + size)
+    # Timestamps rise a second per batch from hours_back ago: separate phases use separate hours, never duplicates.
+    start = datetime.now(UTC) - timedelta(hours=hours_back)
+    stream = FixStream(fleet["members"], 0.05, seed=requests * 7 + size, start=start)
     return [json.dumps({"fixes": stream.batch(size)}).encode() for _ in range(requests)]
 
 
@@ -191,11 +202,17 @@ def _measure(
     return figures
 
 
-def _measure_open(fleet: dict, requests: int, size: int, rate: float, connections: int, server) -> dict:
-    """Send batches on a fixed schedule; time each from its scheduled send, not from when a connection was free."""
+def _measure_open(
+    fleet: dict, requests: int, size: int, rate: float, connections: int, server, phase: str, hours_back: int = 2
+) -> dict:
+    """Send batches on a fixed schedule; time each from its scheduled send, not from when a connection was free.
+
+    The onset phase (the first seconds of load at the offered rate) is reported apart from the sustained one:
+    on a freshly seeded database its first seconds were up to ten times slower (docs/BENCHMARKS.md).
+    """
     from seeds.loadgen import Poster
 
-    bodies = _bodies(fleet, requests, size)
+    bodies = _bodies(fleet, requests, size, hours_back)
     interval = size / rate
     latencies, failures, lock, late = [], [], threading.Lock(), []
     next_batch = iter(range(requests))
@@ -230,7 +247,7 @@ def _measure_open(fleet: dict, requests: int, size: int, rate: float, connection
     figures = _figures(requests, size, latencies, failures, cpu.stop(requests))
     figures["offered_fixes_per_s"] = rate
     figures["sent_behind_schedule"] = len(late)
-    print(f"open loop at {rate:g} fixes/s, batches of {size:,}: {figures}", file=sys.stderr)
+    print(f"open loop at {rate:g} fixes/s, batches of {size:,}, {phase}: {figures}", file=sys.stderr)
     return figures
 
 
