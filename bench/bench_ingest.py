@@ -184,19 +184,11 @@ def _measure(
         for body in mine:
             started = time.perf_counter()
             status, answer = poster.post("/api/v1/feeds/positions", body)
-            elapsed = time.perf_counter() - started
             with lock:
-                latencies.append(elapsed)
-                if status != 202 or json.loads(answer)["accepted"] != size:
-                    failures.append((status, answer[:200]))
+                _record(latencies, failures, size, time.perf_counter() - started, status, answer)
 
     threads = [threading.Thread(target=client, args=(bodies[i::clients],)) for i in range(clients)]
-    cpu = _CpuMeter(server)
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    figures = _figures(requests, size, latencies, failures, cpu.stop(requests))
+    figures = _figures(requests, size, latencies, failures, _run(threads, server, requests))
     if label:
         print(f"{label}: {figures}", file=sys.stderr)
     return figures
@@ -232,23 +224,32 @@ def _measure_open(
             else:
                 late.append(-wait)  # every connection was busy: the wait counts in the latency
             status, answer = poster.post("/api/v1/feeds/positions", bodies[k])
-            elapsed = time.perf_counter() - due
             with lock:
-                latencies.append(elapsed)
-                if status != 202 or json.loads(answer)["accepted"] != size:
-                    failures.append((status, answer[:200]))
+                _record(latencies, failures, size, time.perf_counter() - due, status, answer)
 
     threads = [threading.Thread(target=sender) for _ in range(connections)]
+    figures = _figures(requests, size, latencies, failures, _run(threads, server, requests))
+    figures["offered_fixes_per_s"] = rate
+    figures["sent_behind_schedule"] = len(late)
+    print(f"open loop at {rate:g} fixes/s, batches of {size:,}, {phase}: {figures}", file=sys.stderr)
+    return figures
+
+
+def _record(latencies: list, failures: list, size: int, elapsed: float, status: int, answer: bytes) -> None:
+    """Note one answer's latency, and the answer itself unless all its fixes were accepted."""
+    latencies.append(elapsed)
+    if status != 202 or json.loads(answer)["accepted"] != size:
+        failures.append((status, answer[:200]))
+
+
+def _run(threads: list[threading.Thread], server, requests: int) -> dict:
+    """Run the client threads to the end; return the CPU they and the server used."""
     cpu = _CpuMeter(server)
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    figures = _figures(requests, size, latencies, failures, cpu.stop(requests))
-    figures["offered_fixes_per_s"] = rate
-    figures["sent_behind_schedule"] = len(late)
-    print(f"open loop at {rate:g} fixes/s, batches of {size:,}, {phase}: {figures}", file=sys.stderr)
-    return figures
+    return cpu.stop(requests)
 
 
 def _figures(requests: int, size: int, latencies: list, failures: list, cpu: dict) -> dict:
