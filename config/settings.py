@@ -195,10 +195,37 @@ GEOFENCE_BATTERY_CRITICAL_PCT = env_int("BATTERY_CRITICAL_PCT", 10)
 GEOFENCE_MASS_OUTAGE_MIN_DEVICES = env_int("MASS_OUTAGE_MIN_DEVICES", 20)
 GEOFENCE_MASS_OUTAGE_MIN_SHARE = env_int("MASS_OUTAGE_MIN_PERCENT", 30) / 100
 GEOFENCE_MASS_OUTAGE_WINDOW_MINUTES = env_int("MASS_OUTAGE_WINDOW_MINUTES", 10)
+# Detection (docs/engine.md, "What detection promises").
+# A fix stamped more than this ahead of the server is stored at once and judged when its time comes.
+FEED_EVALUATE_AHEAD_SECONDS = env_int("FEED_EVALUATE_AHEAD_SECONDS", 2)
+FEED_DUE_CHECK_SECONDS = env_int("FEED_DUE_CHECK_SECONDS", 10)
+# A device whose newest fix lies this far ahead of (or behind) the server in this many batches in a row
+# opens a clock incident.
+DEVICE_CLOCK_AHEAD_SECONDS = env_int("DEVICE_CLOCK_AHEAD_SECONDS", 60)
+DEVICE_CLOCK_BEHIND_SECONDS = env_int("DEVICE_CLOCK_BEHIND_SECONDS", 1800)
+DEVICE_CLOCK_BATCHES = env_int("DEVICE_CLOCK_BATCHES", 3)
+# A subject still inside after an operator closed the violation opens a new one after this many seconds.
+INCIDENT_REOPEN_GRACE_SECONDS = env_int("INCIDENT_REOPEN_GRACE_SECONDS", 60)
+# A late inside fix this shortly before a violation belongs to it (its opening moves back); earlier, and
+# outside every violation, it opens one of its own, marked late.
+INCIDENT_LATE_JOIN_SECONDS = env_int("INCIDENT_LATE_JOIN_SECONDS", 600)
+# When a ban or device assignment starts or changes, the subject's stored fixes of this many seconds back
+# are judged again against it (in chunks of this many subjects per task).
+ZONE_RETROACTIVE_SECONDS = env_int("ZONE_RETROACTIVE_SECONDS", 600)
+ZONE_RETROACTIVE_CHUNK = 500
+# Approach pre-alerts: distances outside the zone (largest first) and whether the police queue hears of them
+# (default: the monitoring centre only).
+APPROACH_DISTANCES_M = tuple(float(d) for d in env_list("APPROACH_DISTANCES_M", ["2000", "1000"]))
+APPROACH_ALERTS_TO_POLICE = env_bool("APPROACH_ALERTS_TO_POLICE", False)
 CELERY_BEAT_SCHEDULE = {
     "check-silent-devices": {
         "task": "geofence.tasks.check_silent_devices",
         "schedule": float(GEOFENCE_SILENT_CHECK_SECONDS),
+    },
+    "evaluate-due-fixes": {
+        "task": "geofence.tasks.evaluate_due_fixes",
+        "schedule": float(FEED_DUE_CHECK_SECONDS),
+        "options": {"expires": float(FEED_DUE_CHECK_SECONDS)},
     },
 }
 

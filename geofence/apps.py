@@ -8,6 +8,7 @@ class GeofenceConfig(AppConfig):
     verbose_name = _("Enkelbanden en incidenten")
 
     def ready(self) -> None:
+        from . import tasks
         from .incidents import zones
 
-        zones.connect_cache_signals()
+        zones.connect_cache_signals(on_change=tasks.judge_recent_fixes)

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from geofence.models import Device, DeviceAssignment, DeviceStatus, Fix
+
 # Stay well under SQLite's and PostgreSQL's limits on parameters per statement.
 MAX_PARAMS = 30_000
 
@@ -204,8 +206,6 @@ def _from_epoch(seconds: float | None) -> datetime | None:
 
 
 def _status_rows(ids: list[int]) -> dict[int, DeviceState]:
-    from geofence.models import DeviceStatus
-
     rows = DeviceStatus.objects.filter(device_id__in=ids).values_list(
         "device_id", "evaluated_until", "silent_since", "gps_lost_at", "last_fix_at"
     )
@@ -286,3 +286,71 @@ def _pg_types(cursor, table: str, names: Sequence[str]) -> list[str]:
         for name, data_type in cursor.fetchall():
             _PG_TYPES[(table, name)] = data_type
     return [_PG_TYPES[(table, n)] for n in names]
+
+
+def stored_fix_rows(bounds: dict) -> list[tuple]:
+    """Return (id, device, unix ts, lat, lon, accuracy) of stored fixes within each device's bounds, in time order.
+
+    `bounds` maps a device pk to (low, low is exclusive, high) datetimes.
+    """
+    if connection.vendor == "postgresql":
+        return _pg_fix_rows(bounds)
+    low = min(b[0] for b in bounds.values())
+    high = max(b[2] for b in bounds.values())
+    rows = (
+        Fix.objects.filter(device_id__in=bounds, ts__gte=low, ts__lte=high)
+        .order_by("ts", "id")
+        .values_list("id", "device_id", "ts", "lat", "lon", "accuracy_m")
+    )
+    found = []
+    for fix_id, device_id, ts, lat, lon, accuracy in rows:
+        start, exclusive, end = bounds[device_id]
+        if not (ts > end or ts < start or (exclusive and ts == start)):
+            found.append((fix_id, device_id, ts.timestamp(), lat, lon, accuracy))
+    return found
+
+
+def _pg_fix_rows(bounds: dict) -> list[tuple]:
+    # One probe of the (device, ts) index per device, bounds as arrays, times as epoch seconds (no datetime parsing).
+    devices = sorted(bounds)
+    with bulk_cursor() as cursor:
+        cursor.execute(
+            "SELECT f.id, f.device_id, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "
+            "FROM unnest(%s::text::bigint[], %s::text::float8[], %s::text::boolean[], %s::text::float8[]) "
+            "AS b(device, lo, excl, hi) "
+            "JOIN geofence_fix f ON f.device_id = b.device AND f.ts >= to_timestamp(b.lo) "
+            "AND f.ts <= to_timestamp(b.hi) AND NOT (b.excl AND f.ts = to_timestamp(b.lo)) ORDER BY f.ts, f.id",
+            [
+                array_literal(devices, int),
+                array_literal([bounds[d][0].timestamp() for d in devices]),
+                array_literal([bounds[d][1] for d in devices], bool),
+                array_literal([bounds[d][2].timestamp() for d in devices]),
+            ],
+        )
+        return cursor.fetchall()
+
+
+def subject_assignment_rows(devices: set[int]) -> list[tuple]:
+    """Return (device, person, unix valid_from, unix valid_until or None) of the devices' subject assignments."""
+    if connection.vendor == "postgresql":
+        with bulk_cursor() as cursor:
+            cursor.execute(
+                "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
+                "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
+                "WHERE device_id = ANY(%b) AND person_id IS NOT NULL",
+                [sorted(devices)],
+            )
+            return cursor.fetchall()
+    rows = DeviceAssignment.objects.filter(device_id__in=devices, person__isnull=False)
+    return [
+        (device_id, person_id, start.timestamp(), end.timestamp() if end else None)
+        for device_id, person_id, start, end in rows.values_list("device_id", "person_id", "valid_from", "valid_until")
+    ]
+
+
+def devices_named(refs: set[str]) -> list[tuple]:
+    """Return (pk, device id, vendor pk) of the devices with these device ids."""
+    condition, params = any_of("device_id", sorted(refs), binary=True)
+    with bulk_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, device_id, vendor_id FROM {Device._meta.db_table} WHERE {condition}", params)  # noqa: S608
+        return cursor.fetchall()

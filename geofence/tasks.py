@@ -1,8 +1,11 @@
 """Celery tasks of the geofence app. They take ids and time ranges, never objects, and are idempotent."""
 
+import logging
 from datetime import datetime
 
 from celery import shared_task
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
@@ -27,3 +30,28 @@ def check_silent_devices(now: str | None = None) -> dict:
     from geofence.incidents.devices import check_silent_devices as check
 
     return check(datetime.fromisoformat(now) if now else None)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
+def evaluate_recent_fixes(person_ids: list[int]) -> int:
+    """Judge the subjects' last minutes of fixes again after a ban or assignment of theirs changed."""
+    from geofence.incidents.evaluation import evaluate_recent_fixes as evaluate
+
+    return evaluate(person_ids)
+
+
+@shared_task(acks_late=True, expires=30)
+def evaluate_due_fixes() -> int:
+    """Judge stored fixes whose time has come but that no batch has judged; run by Celery beat."""
+    from geofence.incidents.evaluation import evaluate_due_fixes as evaluate
+
+    return evaluate()
+
+
+def judge_recent_fixes(person_ids: list[int]) -> None:
+    """Queue evaluate_recent_fixes; when the broker cannot take it, run it here rather than lose it."""
+    try:
+        evaluate_recent_fixes.delay(person_ids)
+    except Exception:
+        log.exception("could not queue the re-evaluation of %d subjects; running it in this process", len(person_ids))
+        evaluate_recent_fixes.run(person_ids)

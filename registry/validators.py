@@ -164,7 +164,8 @@ def _check_contact_ban(attrs: dict[str, Any], add) -> None:
         add("protected_persons", _("Een contactverbod noemt minstens één beschermd persoon."), "required")
     if not attrs.get("contact_modes"):
         attrs["contact_modes"] = list(ContactMode.values)
-    for field in ("zone_shape", "centre_lat", "centre_lon", "radius_m", "zone_geojson"):
+    # radius_m stays allowed: the distance to keep from a protected person who carries a victim unit.
+    for field in ("zone_shape", "centre_lat", "centre_lon", "zone_geojson"):
         if attrs.get(field) not in (None, ""):
             add(field, _("Een contactverbod heeft geen zone."), "not_allowed")
     if attrs.get("time_windows"):

@@ -5,6 +5,12 @@ Each observation is first reduced to a Signal (`classify`), then the pair
 the state, not in the table: a subject in violation leaves only after
 `exit_fixes` consecutive fixes beyond the exit margin (signal GONE), and an
 approach level drops only after that many consecutive fixes below it.
+
+A suspect fix (an impossible jump) counts at most as a possible violation:
+on its own it can open a track in POSSIBLE, never make it DEFINITE, so a
+plausible fix must confirm it. Whether a moving zone has data (a recent
+position of the protected person) is tracked beside the phase: losing and
+regaining it are reported in `Step.protection`.
 """
 
 from __future__ import annotations
@@ -12,8 +18,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
-
-import numpy as np
 
 from .constants import DEFAULT_EXIT_FIXES
 from .verdicts import InactiveReason, Verdict
@@ -46,6 +50,8 @@ class Transition(StrEnum):
     ENTER = "enter"
     ESCALATE = "escalate"  # possible -> definite
     EXIT = "exit"
+    INTERRUPTED = "interrupted"  # moving zone: no recent position of the protected person
+    RESTORED = "restored"  # moving zone: a recent position of the protected person again
 
 
 _C, _P, _D = Phase.CLEAR, Phase.POSSIBLE, Phase.DEFINITE
@@ -96,6 +102,7 @@ class TrackState:
     approach_level: int = 0  # highest level announced and not yet left
     streak: int = 0  # consecutive fixes counting toward an exit or a lower approach level
     last_t: float | None = None  # event time of the last processed fix
+    no_data: bool = False  # moving zone judged without a recent position of the protected person
 
     def to_dict(self) -> dict[str, Any]:
         """Return a small JSON-able dict."""
@@ -109,6 +116,7 @@ class TrackState:
             approach_level=int(data["approach_level"]),
             streak=int(data["streak"]),
             last_t=None if data["last_t"] is None else float(data["last_t"]),
+            no_data=bool(data.get("no_data", False)),
         )
 
 
@@ -120,6 +128,7 @@ class Step:
     transition: Transition | None
     signal: Signal | None
     late: bool = False  # event time not after the last processed one: state unchanged
+    protection: Transition | None = None  # INTERRUPTED or RESTORED when a moving zone's data comes or goes
 
 
 def advance(state: TrackState, obs: Observation, *, exit_fixes: int = DEFAULT_EXIT_FIXES) -> Step:
@@ -133,8 +142,12 @@ def advance(state: TrackState, obs: Observation, *, exit_fixes: int = DEFAULT_EX
     signal = classify(state, obs, exit_fixes=exit_fixes)
     phase, transition = TRANSITIONS[(state.phase, signal)]
     streak, level = _counters(state, obs, signal, exit_fixes)
-    new = TrackState(phase=phase, approach_level=level, streak=streak, last_t=obs.t)
-    return Step(new, transition, signal)
+    no_data = signal is Signal.NO_DATA or (state.no_data and signal is Signal.INACTIVE)
+    protection = None
+    if no_data != state.no_data:
+        protection = Transition.INTERRUPTED if no_data else Transition.RESTORED
+    new = TrackState(phase=phase, approach_level=level, streak=streak, last_t=obs.t, no_data=no_data)
+    return Step(new, transition, signal, protection=protection)
 
 
 def classify(state: TrackState, obs: Observation, *, exit_fixes: int = DEFAULT_EXIT_FIXES) -> Signal:
@@ -144,7 +157,7 @@ def classify(state: TrackState, obs: Observation, *, exit_fixes: int = DEFAULT_E
     if obs.inactive_reason != InactiveReason.NONE:
         return Signal.NO_DATA
     if obs.verdict == Verdict.DEFINITE:
-        return Signal.DEFINITE
+        return Signal.POSSIBLE if obs.suspect else Signal.DEFINITE
     if obs.verdict == Verdict.POSSIBLE:
         return Signal.POSSIBLE
     if state.phase != Phase.CLEAR:
@@ -178,66 +191,3 @@ def _approach_counters(state: TrackState, level: int, exit_fixes: int) -> tuple[
     if streak >= exit_fixes:
         return 0, level
     return streak, state.approach_level
-
-
-@dataclass(frozen=True)
-class TrackEvent:
-    """A transition (or a late observation) of one (subject, zone) pair in a batch."""
-
-    subject_id: int
-    zone_id: int
-    fix_index: int
-    t: float
-    transition: Transition | None
-    verdict: Verdict
-    suspect: bool
-    late: bool
-
-
-def track_batch(
-    result: Any,
-    fixes: Any,
-    states: dict[tuple[int, int], TrackState],
-    *,
-    exit_fixes: int = DEFAULT_EXIT_FIXES,
-) -> list[TrackEvent]:
-    """Run the state machine over an EvaluationResult in event-time order.
-
-    `states` maps (subject_id, zone_id) to its state and is updated in place
-    (missing pairs start CLEAR). Return the transitions and the late
-    observations, in the order they were processed.
-    """
-    subject = fixes.subject_id[result.fix_index]
-    pair_t = fixes.t[result.fix_index]
-    events = []
-    for i in np.lexsort((result.zone_id, pair_t)):
-        key = (int(subject[i]), int(result.zone_id[i]))
-        step = advance(states.get(key, TrackState()), _observation(result, i, float(pair_t[i])), exit_fixes=exit_fixes)
-        states[key] = step.state
-        if step.transition is not None or step.late:
-            events.append(_event(key, result, i, float(pair_t[i]), step))
-    return events
-
-
-def _observation(result: Any, i: int, t: float) -> Observation:
-    return Observation(
-        t=t,
-        verdict=Verdict(int(result.verdict[i])),
-        approach_level=int(result.approach_level[i]),
-        beyond_exit_margin=bool(result.beyond_exit_margin[i]),
-        inactive_reason=InactiveReason(int(result.inactive_reason[i])),
-        suspect=bool(result.suspect[i]),
-    )
-
-
-def _event(key: tuple[int, int], result: Any, i: int, t: float, step: Step) -> TrackEvent:
-    return TrackEvent(
-        subject_id=key[0],
-        zone_id=key[1],
-        fix_index=int(result.fix_index[i]),
-        t=t,
-        transition=step.transition,
-        verdict=Verdict(int(result.verdict[i])),
-        suspect=bool(result.suspect[i]),
-        late=step.late,
-    )

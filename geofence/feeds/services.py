@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from geofence.db import any_of, bulk_cursor, insert_ignore_returning, lock_devices, update_from_values
+from geofence.db import devices_named, insert_ignore_returning, lock_devices, update_from_values
+from geofence.incidents import clocks
+from geofence.incidents.evaluation import due_until, evaluate_stored
 from geofence.incidents.zones import current_catalogue
 from geofence.models import Device, DeviceEvent, DeviceStatus, Fix, QuarantinedItem, QuarantineReason, Vendor
 
@@ -27,10 +29,16 @@ class FeedResult:
     accepted: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    conflicting_duplicates: int = 0
 
     def as_json(self) -> dict:
         ordered = sorted(self.rejected, key=lambda r: r.index)
-        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": [r.as_json() for r in ordered]}
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "conflicting_duplicates": self.conflicting_duplicates,
+            "rejected": [r.as_json() for r in ordered],
+        }
 
 
 def max_ahead() -> timedelta:
@@ -43,11 +51,11 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
     valid, rejected = validate_fixes(items, now, max_ahead())
     devices, refused = resolve_devices(vendor, valid)
     rejected += refused
+    mine = [f for f in valid if f.device_ref in devices]
     rows = sorted(
         (
             (devices[f.device_ref], f.ts, f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading, f.battery_pct, now)
-            for f in valid
-            if f.device_ref in devices
+            for f in mine
         ),
         key=lambda r: (r[0], r[1]),  # one insert order for all requests: no lock cycles
     )
@@ -58,9 +66,62 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
         # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a cycle.
         status = lock_devices(devices.values())
         inserted = insert_fixes(rows)
-        quarantine(vendor, QuarantinedItem.Kind.FIX, rejected, now)
-        record_and_evaluate(inserted, status)
-    return FeedResult(accepted=len(inserted), duplicates=len(rows) - len(inserted), rejected=rejected)
+        conflicts = conflicting_duplicates(mine, rows, inserted, devices) if len(inserted) < len(rows) else []
+        quarantine(vendor, QuarantinedItem.Kind.FIX, rejected + conflicts, now)
+        record_and_evaluate(inserted, status, now)
+        clocks.record_offsets(rows, status, now)
+    return FeedResult(
+        accepted=len(inserted),
+        duplicates=len(rows) - len(inserted) - len(conflicts),
+        rejected=rejected + conflicts,
+        conflicting_duplicates=len(conflicts),
+    )
+
+
+def conflicting_duplicates(parsed: list, rows: list, inserted: list, devices: dict) -> list[Rejection]:
+    """Return a rejection for each fix whose device and time are stored with another position or accuracy.
+
+    An identical resend is a plain duplicate; a different position at the
+    same time cannot both be true, so the second is kept aside for review.
+    """
+    new = {(fix.device_id, fix.ts) for fix in inserted}
+    stored = _stored_values({(r[0], r[1]) for r in rows if (r[0], r[1].timestamp()) not in new})
+    found, seen = [], set()
+    for item in parsed:
+        key = (devices[item.device_ref], item.ts.timestamp())
+        values = (item.lat, item.lon, item.accuracy_m)
+        if key in new and key not in seen:
+            seen.add(key)  # the first of the batch is the one stored
+            continue
+        kept = stored.get(key) or _first_of_batch(parsed, item, devices)
+        if kept is not None and kept != values:
+            detail = "another fix of this device at this time has a different position or accuracy"
+            reason = QuarantineReason.CONFLICTING_DUPLICATE
+            found.append(Rejection(item.index, reason, detail, _raw(item), item.device_ref))
+    return found
+
+
+def _stored_values(keys: set[tuple]) -> dict[tuple, tuple]:
+    """Return {(device pk, unix ts): (lat, lon, accuracy)} of stored fixes at these keys."""
+    if not keys:
+        return {}
+    found = {}
+    for device_id in {k[0] for k in keys}:
+        times = [ts for d, ts in keys if d == device_id]
+        for ts, lat, lon, accuracy in Fix.objects.filter(device_id=device_id, ts__in=times).values_list(
+            "ts", "lat", "lon", "accuracy_m"
+        ):
+            found[(device_id, ts.timestamp())] = (lat, lon, accuracy)
+    return found
+
+
+def _first_of_batch(parsed: list, item, devices: dict) -> tuple | None:
+    for other in parsed:
+        if other is item:
+            return None
+        if other.device_ref == item.device_ref and other.ts == item.ts:
+            return (other.lat, other.lon, other.accuracy_m)
+    return None
 
 
 class StoredFix(NamedTuple):
@@ -87,20 +148,13 @@ def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) ->
     items = list(items)
     refs = {i.device_ref for i in items}
     own, foreign = {}, set()
-    for pk, ref, vendor_id in _devices_named(refs):
+    for pk, ref, vendor_id in devices_named(refs):
         if vendor_id == vendor.pk:
             own[ref] = pk
         else:
             foreign.add(ref)
     refused = [_device_rejection(i, foreign) for i in items if i.device_ref not in own]
     return own, refused
-
-
-def _devices_named(refs: set[str]) -> list[tuple]:
-    condition, params = any_of("device_id", sorted(refs), binary=True)
-    with bulk_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, device_id, vendor_id FROM {Device._meta.db_table} WHERE {condition}", params)  # noqa: S608
-        return cursor.fetchall()
 
 
 def _device_rejection(item: ParsedFix | ParsedEvent, foreign: set[str]) -> Rejection:
@@ -140,29 +194,37 @@ def quarantine(vendor: Vendor, kind: str, rejected: list[Rejection], now: dateti
     )
 
 
-def record_fixes_on_status(inserted: list[StoredFix], evaluated: bool = False) -> None:
+def record_fixes_on_status(inserted: list[StoredFix], now: datetime, evaluated: list[StoredFix] | None = None) -> None:
     """Move each device's last fix and last contact forward (never back: late fixes arrive too).
 
-    With `evaluated`, move `evaluated_until` to the newest new fix as well, in
-    the same UPDATE: the caller evaluates every new fix after it (the newest
-    one is never late).
+    With `evaluated`, move `evaluated_until` to the newest of those fixes as
+    well, in the same UPDATE: the caller evaluates every one of them (the
+    newest is never late). Contact is the fix's time, or the arrival time
+    for a fix stamped ahead of the server.
     """
-    newest: dict[int, StoredFix] = {}
-    for fix in inserted:
-        if fix.device_id not in newest or fix.ts > newest[fix.device_id].ts:
-            newest[fix.device_id] = fix
+    newest = _newest(inserted)
+    judged = _newest(evaluated or [])
     columns = ["last_fix_id", "last_fix_at", "battery_pct", "last_contact_at"]
     rows = []
     for device_id in sorted(newest):
         fix = newest[device_id]
         at = _dt(fix.ts)
-        rows.append((device_id, fix.id, at, fix.battery_pct, at) + ((at,) if evaluated else ()))
+        done = (_dt(judged[device_id].ts) if device_id in judged else None,) if evaluated is not None else ()
+        rows.append((device_id, fix.id, at, fix.battery_pct, min(at, now)) + done)
     where, expressions = _NEWER_FIX, dict(_FIX_EXPRESSIONS)
     if evaluated:
         columns.append("evaluated_until")
         where = f"{_NEWER_FIX} OR {_NEWER_EVALUATION}"
         expressions["evaluated_until"] = _LATEST_EVALUATION
     update_from_values(DeviceStatus._meta.db_table, "device_id", columns, rows, where=where, expressions=expressions)
+
+
+def _newest(fixes: list[StoredFix]) -> dict[int, StoredFix]:
+    newest: dict[int, StoredFix] = {}
+    for fix in fixes:
+        if fix.device_id not in newest or fix.ts > newest[fix.device_id].ts:
+            newest[fix.device_id] = fix
+    return newest
 
 
 _NEWER_FIX = "(t.last_fix_at IS NULL OR t.last_fix_at < v.last_fix_at)"
@@ -189,7 +251,7 @@ def record_contact(rows: list[tuple[int, datetime]]) -> None:
     )
 
 
-def record_and_evaluate(inserted: list[StoredFix], status: dict) -> None:
+def record_and_evaluate(inserted: list[StoredFix], status: dict, now: datetime) -> None:
     """Record the new fixes on the device board and evaluate them in this transaction, or have a worker do it.
 
     By default (FEED_EVALUATE_IN_REQUEST) the request evaluates them itself,
@@ -203,21 +265,26 @@ def record_and_evaluate(inserted: list[StoredFix], status: dict) -> None:
     fix recorded, the request answers 202 and a worker retries the
     evaluation. A rollback of the whole transaction evaluates and queues
     nothing. `status` is the device rows as read under their locks.
+
+    A fix stamped ahead of the server's clock is stored but judged only when
+    its time comes (evaluation.evaluate_due_fixes, or the device's next
+    batch): judged now, its time would count as the device's evaluated time
+    and every fix before it would arrive "late".
     """
     if not inserted:
         return
     if settings.FEED_EVALUATE_IN_REQUEST:
-        from geofence.incidents.evaluation import evaluate_stored
-
+        latest = due_until(now).timestamp()
+        due = [fix for fix in inserted if fix.ts <= latest]
         try:
             with transaction.atomic():  # a savepoint
                 # First: an alert raised by the evaluation shows the device's battery and contact of this batch.
-                record_fixes_on_status(inserted, evaluated=True)
-                evaluate_stored(inserted, status)
+                record_fixes_on_status(inserted, now, evaluated=due)
+                evaluate_stored(due, status)
             return
         except Exception:
             log.exception("evaluation of %d fixes failed in the request; queued for a worker", len(inserted))
-    record_fixes_on_status(inserted)
+    record_fixes_on_status(inserted, now)
     payload = _ranges(inserted)
     transaction.on_commit(lambda: _enqueue_evaluation(payload))
 
@@ -316,5 +383,5 @@ def attribute_quarantined_fixes(device: Device, now: datetime | None = None) -> 
             item.attributed_fix_id = by_ts.get(f.ts.timestamp()) or Fix.objects.get(device=device, ts=f.ts).pk
             item.attributed_at = now
         QuarantinedItem.objects.bulk_update([i for i, _ in parsed], ["attributed_fix", "attributed_at"])
-        record_and_evaluate(inserted, status)
+        record_and_evaluate(inserted, status, now)
     return len(inserted)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from geofence.db import lock_devices
@@ -61,7 +62,18 @@ def _wearer(event: DeviceEvent) -> dict:
     assignment = DeviceAssignment.objects.at(event.ts).filter(device_id=event.device_id).first()
     if assignment is None:
         return {}
-    return {"person_id": assignment.person_id, "protected_person_id": assignment.protected_person_id}
+    if assignment.protected_person_id is None:
+        return {"person_id": assignment.person_id}
+    # A victim's unit: its incidents rank by the ban that protects them, and name the person it binds.
+    ban = protecting_ban(assignment.protected_person_id, event.ts)
+    fields = {"protected_person_id": assignment.protected_person_id}
+    return fields | ({"ban_id": ban.pk, "person_id": ban.person_id} if ban else {})
+
+
+def protecting_ban(protected_person_id: int, at: datetime) -> Ban | None:
+    """Return the ban in force that protects this person with the highest SASH risk (the newest on a tie)."""
+    bans = Ban.objects.in_force(at).filter(protected_persons=protected_person_id).select_related("decision")
+    return max(bans, key=lambda b: (_RISK_RANK.get(b.decision.sash_risk, 0), b.valid_from), default=None)
 
 
 def _open_once(event: DeviceEvent, type: str, **fields) -> Incident:
@@ -109,19 +121,7 @@ def _power(event: DeviceEvent) -> None:
 
 
 def _panic(event: DeviceEvent) -> None:
-    wearer = _wearer(event)
-    protected_id = wearer.get("protected_person_id")
-    ban = None
-    if protected_id is not None:
-        ban = Ban.objects.in_force(event.ts).filter(protected_persons=protected_id).order_by("-valid_from").first()
-    fields = {"ban_id": ban.pk, "person_id": ban.person_id} if ban else {}
-    existing = Incident.objects.active().filter(type=IncidentType.PANIC, device_id=event.device_id).first()
-    if existing is not None:
-        add_timeline_entry(existing, "repeated", at=event.ts, event=event.type)
-        return
-    open_incident(
-        type=IncidentType.PANIC, at=event.ts, device_id=event.device_id, protected_person_id=protected_id, **fields
-    )
+    _open_once(event, IncidentType.PANIC)
 
 
 def _ignore(event: DeviceEvent) -> None:
@@ -159,14 +159,25 @@ def check_silent_devices(now: datetime | None = None) -> dict:
 
 
 def _worn_devices(now: datetime) -> dict[int, dict]:
-    """Return the status of each active ankle monitor worn by a subject now, by device pk."""
-    rows = DeviceAssignment.objects.at(now).filter(
-        person__isnull=False, device__active=True, device__kind=DeviceKind.ANKLE_MONITOR
+    """Return the status of each active device worn now, by device pk.
+
+    Subjects' ankle monitors, and victims' units while a ban in force
+    protects them (a distance ban is blind without their position): a victim
+    unit carries the protecting ban and its risk.
+    """
+    rows = (
+        DeviceAssignment.objects.at(now)
+        .filter(device__active=True)
+        .filter(
+            Q(person__isnull=False, device__kind=DeviceKind.ANKLE_MONITOR)
+            | Q(protected_person__isnull=False, device__kind=DeviceKind.VICTIM_UNIT)
+        )
     )
     found = {}
     for values in rows.values(
         "device_id",
         "person_id",
+        "protected_person_id",
         "valid_from",
         "device__vendor_id",
         "device__status__last_contact_at",
@@ -181,7 +192,21 @@ def _worn_devices(now: datetime) -> dict[int, dict]:
             "last_contact_at": values["device__status__last_contact_at"] or values["valid_from"],
             "silent_since": values["device__status__silent_since"],
             "gps_lost_at": values["device__status__gps_lost_at"],
+            "protected_person_id": values["protected_person_id"],
         }
+    return _with_protecting_bans(found, now)
+
+
+def _with_protecting_bans(found: dict[int, dict], now: datetime) -> dict[int, dict]:
+    """Give each victim unit the ban that protects its wearer; drop those no ban in force protects."""
+    for device_id, worn in list(found.items()):
+        if worn["protected_person_id"] is None:
+            continue
+        ban = protecting_ban(worn["protected_person_id"], now)
+        if ban is None:
+            del found[device_id]
+            continue
+        worn |= {"person_id": ban.person_id, "ban_id": ban.pk, "risk": ban.decision.sash_risk}
     return found
 
 
@@ -199,8 +224,13 @@ def silent_after(risk: str) -> timedelta:
     return timedelta(minutes=minutes.get(risk) or minutes[""])
 
 
+def _risk(worn: dict, risks: dict) -> str:
+    """Return the SASH risk that sets the device's urgency: the protecting ban's for a victim unit."""
+    return worn.get("risk") or risks.get(worn["person_id"], "")
+
+
 def _is_silent(worn: dict, risks: dict, now: datetime) -> bool:
-    return worn["last_contact_at"] + silent_after(risks.get(worn["person_id"], "")) <= now
+    return worn["last_contact_at"] + silent_after(_risk(worn, risks)) <= now
 
 
 def _handle_newly_silent(newly: list[dict], worn: dict, risks: dict, now: datetime) -> int:
@@ -225,7 +255,7 @@ def _handle_newly_silent(newly: list[dict], worn: dict, risks: dict, now: dateti
 def _recent(devices: list[dict], risks: dict, now: datetime) -> list[dict]:
     """Return the devices that went silent within the outage window."""
     window = timedelta(minutes=settings.GEOFENCE_MASS_OUTAGE_WINDOW_MINUTES)
-    return [w for w in devices if w["last_contact_at"] + silent_after(risks.get(w["person_id"], "")) >= now - window]
+    return [w for w in devices if w["last_contact_at"] + silent_after(_risk(w, risks)) >= now - window]
 
 
 def _is_outage(vendor_id: int, devices: list[dict], worn: dict, risks: dict, now: datetime) -> bool:
@@ -283,7 +313,7 @@ def _join_outage(outage: Incident, devices: list[dict], risks: dict, now: dateti
             "device_pk": w["device_id"],
             "person_id": w["person_id"],
             "name": names.get(w["person_id"], ""),
-            "risk": risks.get(w["person_id"], ""),
+            "risk": _risk(w, risks),
             "last_contact_at": w["last_contact_at"].isoformat(),
         }
     ordered = sorted(affected.values(), key=lambda a: (-_RISK_RANK.get(a["risk"], 0), a["name"]))
@@ -301,9 +331,17 @@ def _open_silent(w: dict, risks: dict, now: datetime) -> Incident:
         type=IncidentType.DEVICE_SILENT,
         at=now,
         device_id=w["device_id"],
-        person_id=w["person_id"],
-        details={"last_contact_at": silent_since.isoformat(), "risk": risks.get(w["person_id"], "")},
+        details={"last_contact_at": silent_since.isoformat(), "risk": _risk(w, risks)},
+        **_owner(w),
     )
+
+
+def _owner(w: dict) -> dict:
+    """Return the incident fields naming whose device it is (and, for a victim unit, the protecting ban)."""
+    fields = {"person_id": w["person_id"]}
+    if w.get("protected_person_id") is not None:
+        fields |= {"protected_person_id": w["protected_person_id"], "ban_id": w["ban_id"]}
+    return fields
 
 
 def _end_outages(worn: dict, risks: dict, now: datetime) -> int:
@@ -344,8 +382,8 @@ def _check_gps(worn: dict, now: datetime) -> int:
                 type=IncidentType.NO_GPS_FIX,
                 at=now,
                 device_id=w["device_id"],
-                person_id=w["person_id"],
                 details={"gps_lost_at": w["gps_lost_at"].isoformat()},
+                **_owner(w),
             )
             opened += 1
     return opened

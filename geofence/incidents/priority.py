@@ -14,6 +14,7 @@ _DEVICE_TYPE_OFFSET = {
     IncidentType.DEVICE_SILENT: 1,
     IncidentType.NO_GPS_FIX: 2,
     IncidentType.BATTERY_CRITICAL: 2,
+    IncidentType.CLOCK_SKEW: 2,
 }
 
 # Within this distance or arrival estimate the police need to move now.

@@ -74,8 +74,11 @@ def change_state(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.state = step.to
+        if action == Action.ESCALATE:
+            locked.notify_police = True  # escalating means telling the police, whoever asks for it
         if action == Action.CLOSE:
-            locked.closed_at, locked.closed_reason = at, reason
+            # A late fix or event can carry a time before the incident opened: it never closes earlier than that.
+            locked.closed_at, locked.closed_reason = max(at, locked.opened_at), reason
         locked.version += 1
         locked.priority = priority_of(locked)
         locked.save()
@@ -110,7 +113,7 @@ def _record(incident, action, from_state, at, actor, alert: bool, note: str = ""
         note=note,
         details={"reason": reason} if reason else {},
     )
-    if alert:
+    if alert and incident.notify_police:
         enqueue_alert(
             incident_id=incident.pk,
             change=action.value,

@@ -1,4 +1,14 @@
-"""Turn the registry's bans into engine zones, cached per process until a ban or assignment changes."""
+"""Turn the registry's bans into engine zones, cached per process until a ban or assignment changes.
+
+Freshness: every save of a ban, a protected person or a device assignment
+raises `ZoneCatalogueVersion` in its own transaction. Each process reads
+that version (one primary-key read) whenever it takes the catalogue, and
+the feed takes it again after locking a batch's devices, so a change
+committed by any process is in force for the next fix every process
+evaluates. After the commit, the subject's last minutes of stored fixes are
+judged again (evaluation.evaluate_recent_fixes), which covers a fix that
+was being evaluated while the change committed.
+"""
 
 import logging
 import math
@@ -9,8 +19,8 @@ from datetime import datetime
 from functools import cached_property
 
 import numpy as np
-from django.db import connections
-from django.db.models import Count, Max
+from django.conf import settings
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -18,16 +28,14 @@ from geofence.engine.errors import InvalidZone
 from geofence.engine.index import ZoneIndex
 from geofence.engine.windows import windows_from_json
 from geofence.engine.zones import CircleZone, Mode, MovingZone, PolygonZone
-from geofence.models import DeviceAssignment, DeviceKind
+from geofence.models import DeviceAssignment, DeviceKind, ZoneCatalogueVersion
 from registry.models import Ban, BanKind, BanStatus, ProtectedPerson, ZoneShape
 
 log = logging.getLogger(__name__)
 
-# Rebuild at least this often, so a change the fingerprint misses still arrives.
+# Rebuild at least this often, in the background: bans start and end with time, and a change written
+# without the model's signals (raw SQL) still arrives.
 CACHE_TTL_S = 60.0
-# The fingerprint scans the ban and assignment tables: check it at most this often. Changes made in this
-# process invalidate at once (signals); those of other processes arrive within this many seconds.
-FINGERPRINT_EVERY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ def current_catalogue() -> Catalogue:
     bans a build takes seconds of CPU (30,000 model instances), and done in
     a request it held that request and every batch waiting on its devices.
     """
-    key = (_cache["generation"], _recent_fingerprint())
+    key = (_cache["generation"], ZoneCatalogueVersion.current())
     with _lock:
         cached = _cache.get("entry")
         if cached and cached[0] == key:
@@ -78,7 +86,14 @@ def current_catalogue() -> Catalogue:
     catalogue = build_catalogue()
     with _lock:
         _cache["entry"] = (key, time.monotonic(), catalogue)
+        _cache["built_at"] = time.monotonic()
     return catalogue
+
+
+def catalogue_age_seconds() -> float | None:
+    """Return how long ago this process built the catalogue it uses, or None before the first build."""
+    built = _cache.get("built_at")
+    return None if built is None else time.monotonic() - built
 
 
 def _refresh_in_background(key: tuple) -> None:
@@ -96,6 +111,7 @@ def _refresh(key: tuple) -> None:
             entry = _cache.get("entry")
             if entry is not None and entry[0] == key:  # nothing newer was built meanwhile
                 _cache["entry"] = (key, time.monotonic(), catalogue)
+                _cache["built_at"] = time.monotonic()
     except Exception:
         log.exception("background rebuild of the zone catalogue failed; the current one stays in use")
     finally:
@@ -107,27 +123,65 @@ def invalidate(**_kwargs) -> None:
     _cache["generation"] += 1
 
 
-def connect_cache_signals() -> None:
+_pending = threading.local()
+_on_change = None
+
+
+def connect_cache_signals(on_change=None) -> None:
+    """Keep every process's catalogue fresh; call `on_change(person_ids)` after the commit of a change."""
+    global _on_change
+    _on_change = on_change
     for model in (Ban, DeviceAssignment, ProtectedPerson):
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"zones-save-{model.__name__}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"zones-delete-{model.__name__}")
-    m2m_changed.connect(invalidate, sender=Ban.protected_persons.through, dispatch_uid="zones-m2m")
+        post_save.connect(_changed, sender=model, dispatch_uid=f"zones-save-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"zones-delete-{model.__name__}")
+    m2m_changed.connect(_changed, sender=Ban.protected_persons.through, dispatch_uid="zones-m2m")
 
 
-def _recent_fingerprint() -> tuple:
-    checked = _cache.get("fingerprint")
-    if checked and checked[0] == _cache["generation"] and time.monotonic() - checked[1] < FINGERPRINT_EVERY_S:
-        return checked[2]
-    value = _fingerprint()
-    _cache["fingerprint"] = (_cache["generation"], time.monotonic(), value)
-    return value
+def _changed(sender, instance, **kwargs) -> None:
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return
+    invalidate()
+    ZoneCatalogueVersion.bump()
+    if kwargs.get("signal") is not post_delete:
+        _judge_again_on_commit(_subjects_of(instance))
 
 
-def _fingerprint() -> tuple:
-    bans = Ban.objects.aggregate(n=Count("id"), m=Max("id"), t=Max("updated_at"))
-    assignments = DeviceAssignment.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    protected = ProtectedPerson.objects.aggregate(t=Max("updated_at"))
-    return (*bans.values(), *assignments.values(), *protected.values())
+def _subjects_of(instance) -> set[int]:
+    """Return the persons whose zones the changed row can move."""
+    if isinstance(instance, Ban):
+        return {instance.person_id}
+    if isinstance(instance, DeviceAssignment) and instance.person_id is not None:
+        return {instance.person_id}
+    protected = instance.protected_person_id if isinstance(instance, DeviceAssignment) else instance.pk
+    active = Ban.objects.filter(status=BanStatus.ACTIVE, protected_persons=protected)
+    return set(active.values_list("person_id", flat=True))
+
+
+def _judge_again_on_commit(person_ids: set[int]) -> None:
+    """Hand the changed subjects to `on_change` after the commit, once per batch of changes.
+
+    Every change registers a callback, but they share one pending set: the
+    first to run after a commit takes all subjects and the rest find none, so
+    an import of thousands of bans in one transaction makes one call. Subjects
+    of a rolled-back change are judged again with the next commit, which
+    changes nothing.
+    """
+    if _on_change is None or not person_ids:
+        return
+    _pending.__dict__.setdefault("ids", set()).update(person_ids)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    ordered, _pending.ids = sorted(getattr(_pending, "ids", ())), set()
+    chunk = settings.ZONE_RETROACTIVE_CHUNK
+    for start in range(0, len(ordered), chunk):
+        part = ordered[start : start + chunk]
+        try:
+            _on_change(part)
+        except Exception:
+            log.exception("could not judge the recent fixes of %d subjects again", len(part))
 
 
 def build_catalogue() -> Catalogue:
@@ -228,6 +282,7 @@ def _zones_of(ban: _BanRow, victim_devices: dict[int, list[int]]):
         "subject_id": ban.person_id,
         "mode": Mode.INCLUSION if ban.kind == BanKind.PRESENCE else Mode.EXCLUSION,
         "windows": windows_from_json(ban.time_windows or []),
+        "approach_distances_m": settings.APPROACH_DISTANCES_M,
     }
     protected = ban.protected
     homes = [p for p in protected if p.home_lat is not None and p.home_lon is not None]

@@ -1,8 +1,12 @@
+from .catalogue import ZoneCatalogueVersion
 from .devices import Device, DeviceAssignment, DeviceKind, DeviceStatus, GpsState, StrapState, Vendor, VendorApiKey
 from .events import DeviceEvent, EventType
 from .fixes import Fix, QuarantinedItem, QuarantineReason
 from .incidents import (
     ACTIVE_STATES,
+    BAN_WATCH_TYPES,
+    DEVICE_TYPES,
+    ZONE_TYPES,
     Incident,
     IncidentEvent,
     IncidentState,
@@ -12,6 +16,9 @@ from .incidents import (
 
 __all__ = [
     "ACTIVE_STATES",
+    "BAN_WATCH_TYPES",
+    "DEVICE_TYPES",
+    "ZONE_TYPES",
     "Device",
     "DeviceAssignment",
     "DeviceEvent",
@@ -29,5 +36,6 @@ __all__ = [
     "StrapState",
     "Vendor",
     "VendorApiKey",
+    "ZoneCatalogueVersion",
     "ZoneTrack",
 ]

@@ -199,6 +199,10 @@ class DeviceStatus(models.Model):
     gps_lost_at = models.DateTimeField(null=True, blank=True)
     silent_since = models.DateTimeField(_("stil sinds"), null=True, blank=True)
     evaluated_until = models.DateTimeField(null=True, blank=True)
+    # Seconds the newest fix of the last batch lay ahead of the server's clock (negative: behind), and for
+    # how many batches in a row it lay beyond the tolerated skew.
+    clock_offset_s = models.FloatField(_("klokafwijking (s)"), null=True, blank=True)
+    clock_off_batches = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

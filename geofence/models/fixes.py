@@ -37,6 +37,7 @@ class QuarantineReason(models.TextChoices):
     UNKNOWN_DEVICE = "unknown_device", _("onbekend apparaat")
     FOREIGN_DEVICE = "foreign_device", _("apparaat van andere leverancier")
     UNKNOWN_TYPE = "unknown_type", _("onbekend soort gebeurtenis")
+    CONFLICTING_DUPLICATE = "conflicting_duplicate", _("zelfde tijdstip, andere positie")
 
 
 class QuarantinedItem(models.Model):
@@ -55,7 +56,7 @@ class QuarantinedItem(models.Model):
     device_ref = models.CharField(_("apparaat-id"), max_length=200, blank=True)
     index = models.PositiveIntegerField(_("positie in batch"))
     raw = models.JSONField(_("ruw item"))
-    reason = models.CharField(_("reden"), max_length=20, choices=QuarantineReason.choices)
+    reason = models.CharField(_("reden"), max_length=30, choices=QuarantineReason.choices)
     message = models.TextField(_("toelichting"))
     received_at = models.DateTimeField(_("ontvangen"), db_index=True)
     attributed_fix = models.ForeignKey(Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -47,15 +47,21 @@ class IncidentType(models.TextChoices):
     NO_GPS_FIX = "no_gps_fix", _("geen GPS-fix")
     PANIC = "panic", _("paniekknop slachtoffer")
     MASS_OUTAGE = "mass_outage", _("massale storing")
+    ZONE_APPROACH = "zone_approach", _("nadert verbodsgebied")
+    PROTECTION_INTERRUPTED = "protection_interrupted", _("bescherming onderbroken")
+    CLOCK_SKEW = "clock_skew", _("klok apparaat wijkt af")
 
 
 ZONE_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
+# Incidents about one ban and one subject's device that are not violations themselves.
+BAN_WATCH_TYPES = (IncidentType.ZONE_APPROACH, IncidentType.PROTECTION_INTERRUPTED)
 DEVICE_TYPES = (
     IncidentType.DEVICE_SILENT,
     IncidentType.STRAP_TAMPER,
     IncidentType.BATTERY_CRITICAL,
     IncidentType.NO_GPS_FIX,
     IncidentType.PANIC,
+    IncidentType.CLOCK_SKEW,
 )
 
 
@@ -86,7 +92,7 @@ class Incident(models.Model):
     was based on and is refused when someone (or the system) changed it since.
     """
 
-    type = models.CharField(_("soort"), max_length=20, choices=IncidentType.choices)
+    type = models.CharField(_("soort"), max_length=30, choices=IncidentType.choices)
     state = models.CharField(_("status"), max_length=12, choices=IncidentState.choices, default=IncidentState.OPEN)
     ban = models.ForeignKey(Ban, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
@@ -105,6 +111,9 @@ class Incident(models.Model):
     fix_count = models.PositiveIntegerField(_("aantal posities"), default=0)
     last_fix = models.ForeignKey(Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     priority = models.PositiveSmallIntegerField(_("prioriteit"), default=3)
+    # False while only the monitoring centre needs to act (an approach, a suspect fix to confirm): state
+    # changes then reach the timeline and the board, not the police queue.
+    notify_police = models.BooleanField(_("politie informeren"), default=True)
     version = models.PositiveIntegerField(default=1)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -128,7 +137,7 @@ class Incident(models.Model):
             # Belt and braces under the per-device lock: one active incident per episode key.
             models.UniqueConstraint(
                 fields=["type", "ban", "device"],
-                condition=_ACTIVE & Q(type__in=[t.value for t in ZONE_TYPES]),
+                condition=_ACTIVE & Q(type__in=[t.value for t in ZONE_TYPES + BAN_WATCH_TYPES]),
                 name="incident_one_active_per_ban_device",
             ),
             models.UniqueConstraint(
@@ -140,6 +149,10 @@ class Incident(models.Model):
                 fields=["vendor"],
                 condition=_ACTIVE & Q(type=IncidentType.MASS_OUTAGE),
                 name="incident_one_active_outage_per_vendor",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("opened_at")),
+                name="incident_closed_after_opened",
             ),
         ]
 

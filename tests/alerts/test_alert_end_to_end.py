@@ -30,7 +30,7 @@ def post_entry(client, device) -> None:
     start = datetime.now(UTC) - timedelta(minutes=2)
     fixes = [
         fix(device, start, *offset(*HOME, 6000)),
-        fix(device, start + timedelta(seconds=30), *offset(*HOME, 2000)),
+        fix(device, start + timedelta(seconds=90), *offset(*HOME, 2000)),
     ]
     response = client.post("/api/v1/feeds/positions", {"fixes": fixes}, format="json")
     assert response.status_code in (200, 201, 202), response.content

@@ -16,7 +16,6 @@ from geofence.engine.tracker import (
     TrackState,
     Transition,
     advance,
-    track_batch,
 )
 from geofence.engine.verdicts import InactiveReason, Verdict
 from geofence.engine.zones import CircleZone
@@ -141,20 +140,45 @@ def test_jitter_across_boundary_opens_one_incident(seed):
     distances = 5000.0 + rng.uniform(-30.0, 30.0, 200)
     ends = np.array([place(lat0, lon0, 80.0 + rng.normal(0, 1), d) for d in distances])
     fixes = batch(7, T0 + np.arange(200) * 10.0, ends[:, 0], ends[:, 1], 8.0)
-    events = track_batch(evaluate(ZoneIndex(zones), fixes), fixes, {})
-    kinds = [e.transition for e in events]
+    result = evaluate(ZoneIndex(zones), fixes)
+    state, kinds = TrackState(), []
+    for i in range(len(result.fix_index)):
+        row = result.row(i)
+        step = advance(
+            state,
+            Observation(
+                t=float(fixes.t[row.fix_index]),
+                verdict=row.verdict,
+                approach_level=row.approach_level,
+                beyond_exit_margin=row.beyond_exit_margin,
+                suspect=row.suspect,
+            ),
+        )
+        state = step.state
+        kinds.append(step.transition)
     assert kinds.count(Transition.ENTER) == 1
     assert kinds.count(Transition.EXIT) <= 1
 
 
-def test_track_batch_resumes_from_saved_states_and_flags_late_fixes():
-    zones = [CircleZone(zone_id=1, subject_id=7, lat=52.1, lon=5.2)]
-    index, inside = ZoneIndex(zones), place(52.1, 5.2, 0.0, 1000.0)
-    states = {}
-    first = batch(7, T0 + 100.0, inside[0], inside[1], 5.0)
-    assert [e.transition for e in track_batch(evaluate(index, first), first, states)] == [Transition.ENTER]
-    saved = {k: TrackState.from_dict(v.to_dict()) for k, v in states.items()}
-    late = batch(7, T0 + 50.0, 52.5, 5.2, 5.0)
-    events = track_batch(evaluate(index, late), late, saved)
-    assert [(e.transition, e.late) for e in events] == [(None, True)]
-    assert saved[(7, 1)].phase is Phase.DEFINITE
+def test_suspect_fix_opens_at_most_a_possible_violation():
+    step = advance(
+        TrackState(), Observation(t=1.0, verdict=DEFINITE, approach_level=2, beyond_exit_margin=False, suspect=True)
+    )
+    assert (step.state.phase, step.transition) == (Phase.POSSIBLE, Transition.ENTER)
+    confirmed = advance(step.state, obs(2, DEFINITE))
+    assert (confirmed.state.phase, confirmed.transition) == (Phase.DEFINITE, Transition.ESCALATE)
+
+
+def test_moving_zone_without_data_is_interrupted_until_data_returns():
+    no_data = Observation(
+        t=1.0,
+        verdict=CLEAR,
+        approach_level=0,
+        beyond_exit_margin=True,
+        inactive_reason=InactiveReason.NO_RECENT_PROTECTED_FIX,
+    )
+    lost = advance(TrackState(), no_data)
+    assert (lost.state.no_data, lost.protection) == (True, Transition.INTERRUPTED)
+    assert advance(lost.state, Observation(**{**vars(no_data), "t": 2.0})).protection is None
+    back = advance(lost.state, obs(3))
+    assert (back.state.no_data, back.protection) == (False, Transition.RESTORED)

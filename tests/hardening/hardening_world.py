@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from geofence.alerts.models import AlertOutbox
-from geofence.models import Incident
+from geofence.models import Incident, IncidentType
 from geofence.reports.models import ReportBasis
 from geofence.reports.services import draft_report
 from geofence.testing import fix, make_ban, make_device, make_person, make_vendor, offset
@@ -111,7 +111,7 @@ def build_world(capture: Callable = contextlib.nullcontext) -> World:
     device_a = make_device(vendor_a, "HW-A-0001", person=subject, since=timezone.now() - timedelta(days=30))
     device_b = make_device(vendor_b, "HW-B-0001", person=make_person())
     _walk_into_zone(world, device_a.device_id, capture)
-    incident = Incident.objects.filter(ban=ban).order_by("pk").first()
+    incident = Incident.objects.filter(ban=ban, type=IncidentType.ZONE_VIOLATION).order_by("pk").first()
     report, _ = draft_report(incident, world.users["operator"], ReportBasis.OPERATOR_CONFIRMED, "gezien")
     generate_all_due(world.users["registrar"])
     batch = import_file(b"[]", filename="leeg.json", user=world.users["registrar"])

@@ -55,8 +55,7 @@ def test_device_left_behind_by_a_worker_is_read_back(feed, monkeypatch, settings
     settings.FEED_EVALUATE_IN_REQUEST = True
     monkeypatch.undo()
     read_back = []
-    monkeypatch.setattr(evaluation, "_pg_fix_rows", _spy(evaluation._pg_fix_rows, read_back))
-    monkeypatch.setattr(evaluation, "_fix_rows", _spy(evaluation._fix_rows, read_back))
+    monkeypatch.setattr(evaluation, "stored_fix_rows", _spy(evaluation.stored_fix_rows, read_back))
 
     feed.positions([fix(device, start + timedelta(seconds=30), *offset(*HOME, 800))])
 
@@ -70,8 +69,7 @@ def test_up_to_date_devices_are_not_read_back(feed, monkeypatch):
     start = timezone.now() - timedelta(minutes=5)
     feed.positions([fix(d, start, *offset(*HOME, 12_000)) for d in devices])
     read_back = []
-    monkeypatch.setattr(evaluation, "_pg_fix_rows", _spy(evaluation._pg_fix_rows, read_back))
-    monkeypatch.setattr(evaluation, "_fix_rows", _spy(evaluation._fix_rows, read_back))
+    monkeypatch.setattr(evaluation, "stored_fix_rows", _spy(evaluation.stored_fix_rows, read_back))
 
     feed.positions([fix(d, start + timedelta(seconds=30), *offset(*HOME, 900)) for d in devices])
 
@@ -98,7 +96,7 @@ def test_one_status_update_per_batch(feed):
 def test_alert_shows_the_battery_of_the_entering_batch(feed):
     device = make_device(feed.vendor, person=make_ban().person)
     now = timezone.now()
-    feed.positions([fix(device, now - timedelta(seconds=60), *offset(*HOME, 12_000), battery_pct=90)])
+    feed.positions([fix(device, now - timedelta(seconds=600), *offset(*HOME, 12_000), battery_pct=90)])
 
     feed.positions([fix(device, now, *offset(*HOME, 800), battery_pct=41)])
 

@@ -20,19 +20,21 @@ def test_far_fixes_leave_no_track_rows_and_move_the_evaluated_time(feed):
     assert DeviceStatus.objects.get(device=device).evaluated_until == start + timedelta(seconds=4)
 
 
-def test_late_inside_fix_after_quiet_fixes_does_not_reopen(feed):
+def test_late_inside_fix_after_quiet_fixes_opens_a_late_incident(feed):
     ban = make_ban()
     device = make_device(feed.vendor, person=ban.person)
-    start = timezone.now() - timedelta(minutes=10)
+    start = timezone.now() - timedelta(minutes=30)
     at = lambda s: start + timedelta(seconds=s)  # noqa: E731
-    feed.positions([fix(device, at(0), *offset(*HOME, 1000))])
-    feed.positions([fix(device, at(10 + i), *offset(*HOME, 12_000)) for i in range(3)])  # the exit
-    feed.positions([fix(device, at(30 + i), *offset(*HOME, 12_000)) for i in range(3)])  # quiet: tracker skipped
+    feed.positions([fix(device, at(0), *offset(*HOME, 4800))])
+    feed.positions([fix(device, at(60 + i), *offset(*HOME, 5400)) for i in range(3)])  # the exit
+    feed.positions([fix(device, at(900 + i), *offset(*HOME, 5400)) for i in range(3)])  # quiet: tracker skipped
 
-    feed.positions([fix(device, at(25), *offset(*HOME, 1000))])  # late, between the exit and the quiet fixes
+    feed.positions([fix(device, at(800), *offset(*HOME, 4800))])  # late, between the exit and the quiet fixes
 
-    assert Incident.objects.get().state == IncidentState.CLOSED
-    assert DeviceStatus.objects.get(device=device).evaluated_until == at(32)
+    first, late = Incident.objects.order_by("opened_at")
+    assert first.state == IncidentState.CLOSED
+    assert (late.state, late.opened_at, late.details["late"]) == (IncidentState.OPEN, at(800), True)
+    assert DeviceStatus.objects.get(device=device).evaluated_until == at(902)
 
 
 def test_entering_after_quiet_fixes_opens_one_incident(feed):
@@ -41,7 +43,7 @@ def test_entering_after_quiet_fixes_opens_one_incident(feed):
     start = timezone.now() - timedelta(minutes=10)
     feed.positions([fix(device, start + timedelta(seconds=i), *offset(*HOME, 12_000)) for i in range(3)])
 
-    feed.positions([fix(device, start + timedelta(seconds=10 + i), *offset(*HOME, 800)) for i in range(3)])
+    feed.positions([fix(device, start + timedelta(seconds=300 + i), *offset(*HOME, 800)) for i in range(3)])
 
     assert Incident.objects.filter(state=IncidentState.OPEN).count() == 1
     assert Incident.objects.get().fix_count == 3

@@ -58,8 +58,8 @@ def _summary(devices):
                     i.opened_at,
                     i.closed_at,
                     i.fix_count,
-                    round(i.closest_distance_m),
-                    round(i.deepest_intrusion_m),
+                    i.closest_distance_m and round(i.closest_distance_m),
+                    i.deepest_intrusion_m and round(i.deepest_intrusion_m),
                 )
             )
     changes = sorted(
@@ -91,5 +91,5 @@ def test_shuffled_double_replay_equals_ordered_replay(feed):
         assert feed.positions(rng.sample(batch, len(batch))).json()["accepted"] == 0
 
     expected = _summary(ordered)
-    assert len(expected[0]) == 8  # two episodes for each of the four devices
+    assert len(expected[0]) == 12  # one approach pre-alert and two episodes for each of the four devices
     assert _summary(shuffled) == expected

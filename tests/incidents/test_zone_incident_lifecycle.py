@@ -109,10 +109,14 @@ def test_fix_belongs_to_the_person_assigned_at_its_time(feed):
     assert Incident.objects.get().person == ban.person
 
 
-def test_approach_is_kept_on_the_track_without_an_incident(feed):
+def test_approach_opens_a_pre_alert_for_the_centre_only(feed):
+    from geofence.alerts.models import AlertOutbox
+
     ban, device = _setup(feed)
     feed.positions([fix(device, timezone.now(), *offset(*HOME, 6500))])
-    assert not Incident.objects.exists()
+    incident = Incident.objects.get()
+    assert (incident.type, incident.notify_police, incident.details["level"]) == ("zone_approach", False, 1)
+    assert not AlertOutbox.objects.exists()
     assert ZoneTrack.objects.get().state["approach_level"] == 1
 
 

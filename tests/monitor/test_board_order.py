@@ -1,5 +1,7 @@
 """The board: highest priority first, then risk, certainty, distance and ETA; filters narrow it."""
 
+from datetime import timedelta
+
 import time_machine
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +34,7 @@ def test_same_priority_orders_by_risk_then_certainty_then_distance(browser_clien
 
 def test_closed_incidents_leave_the_default_board(browser_client, make_incident):
     open_one = make_incident()
-    closed = make_incident(state="closed", closed_at=timezone.now())
+    closed = make_incident(state="closed", closed_at=timezone.now() + timedelta(seconds=1))
     client = browser_client("carol")
     assert board_ids(client) == [open_one.pk]
     assert board_ids(client, "?status=closed") == [closed.pk]

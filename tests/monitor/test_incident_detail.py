@@ -1,5 +1,7 @@
 """The incident page's data: map shapes, protected location by role, alert delivery states."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
@@ -52,5 +54,7 @@ def test_ban_facts_carry_the_enforcement_instruction(browser_client, make_incide
 
 
 def test_closed_incident_allows_only_notes(browser_client, make_incident):
-    data = detail(browser_client("carol"), make_incident(state="closed", closed_at=timezone.now()))
+    data = detail(
+        browser_client("carol"), make_incident(state="closed", closed_at=timezone.now() + timedelta(seconds=1))
+    )
     assert data["allowed_actions"] == ["note"]

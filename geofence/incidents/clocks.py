@@ -1,0 +1,59 @@
+"""Device clocks: a device whose fixes keep arriving far ahead of, or behind, the server opens an incident."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F
+
+from geofence.models import DeviceAssignment, DeviceStatus, Incident, IncidentType
+
+from .services import Action, change_state, open_incident
+
+
+def record_offsets(rows: list[tuple], status: dict, now: datetime) -> None:
+    """Record how far each device's newest fix of the batch lies from the server's clock; act on a lasting skew.
+
+    `rows` are (device pk, ts, ...) of the batch. A single odd fix proves
+    nothing (a buffered batch after a dead spot is old, legitimately); only
+    DEVICE_CLOCK_BATCHES batches in a row beyond the tolerance open an
+    incident, and the first batch back within it closes it.
+    """
+    newest: dict[int, datetime] = {}
+    for device_id, ts, *_rest in rows:
+        newest[device_id] = max(newest.get(device_id, ts), ts)
+    ahead, behind = (
+        timedelta(seconds=settings.DEVICE_CLOCK_AHEAD_SECONDS),
+        timedelta(seconds=settings.DEVICE_CLOCK_BEHIND_SECONDS),
+    )
+    off = {d: (ts - now).total_seconds() for d, ts in newest.items() if ts - now > ahead or now - ts > behind}
+    if off:
+        _count_off(off, now)
+    back = DeviceStatus.objects.filter(device_id__in=[d for d in newest if d not in off], clock_off_batches__gt=0)
+    recovered = list(back.values_list("device_id", flat=True))
+    if recovered:
+        DeviceStatus.objects.filter(device_id__in=recovered).update(clock_off_batches=0, clock_offset_s=0.0)
+        for incident in Incident.objects.active().filter(type=IncidentType.CLOCK_SKEW, device_id__in=recovered):
+            change_state(incident, Action.CLOSE, at=now, reason="clock_ok")
+
+
+def _count_off(off: dict[int, float], now: datetime) -> None:
+    DeviceStatus.objects.filter(device_id__in=off).update(clock_off_batches=F("clock_off_batches") + 1)
+    for device_id, offset in off.items():
+        DeviceStatus.objects.filter(device_id=device_id).update(clock_offset_s=offset)
+    lasting = DeviceStatus.objects.filter(device_id__in=off, clock_off_batches__gte=settings.DEVICE_CLOCK_BATCHES)
+    for device_id in lasting.values_list("device_id", flat=True):
+        if not Incident.objects.active().filter(type=IncidentType.CLOCK_SKEW, device_id=device_id).exists():
+            open_incident(
+                type=IncidentType.CLOCK_SKEW,
+                at=now,
+                device_id=device_id,
+                details={"offset_s": round(off[device_id])},
+                **_wearer(device_id, now),
+            )
+
+
+def _wearer(device_id: int, now: datetime) -> dict:
+    assignment = DeviceAssignment.objects.at(now).filter(device_id=device_id).first()
+    if assignment is None:
+        return {}
+    return {"person_id": assignment.person_id, "protected_person_id": assignment.protected_person_id}
