@@ -164,6 +164,7 @@ class DeviceState(NamedTuple):
     silent_since: datetime | None
     gps_lost_at: datetime | None
     last_fix_at: datetime | None
+    clock_off_batches: int = 0
 
 
 def lock_devices(device_ids) -> dict[int, DeviceState]:
@@ -186,12 +187,12 @@ def lock_devices(device_ids) -> dict[int, DeviceState]:
         # Times as epoch seconds: parsing a thousand timestamptz texts costs more than the query.
         cursor.execute(
             "SELECT device_id, extract(epoch FROM evaluated_until)::float8, extract(epoch FROM silent_since)::float8, "
-            "extract(epoch FROM gps_lost_at)::float8, extract(epoch FROM last_fix_at)::float8 "
+            "extract(epoch FROM gps_lost_at)::float8, extract(epoch FROM last_fix_at)::float8, clock_off_batches "
             "FROM geofence_devicestatus WHERE device_id = ANY(%b) ORDER BY device_id FOR NO KEY UPDATE",
             [ids],
             binary=True,
         )
-        found = {row[0]: DeviceState(*map(_from_epoch, row[1:])) for row in cursor.fetchall()}
+        found = {row[0]: DeviceState(*map(_from_epoch, row[1:5]), row[5]) for row in cursor.fetchall()}
         missing = [i for i in ids if i not in found]
         if missing:
             cursor.execute(
@@ -207,7 +208,7 @@ def _from_epoch(seconds: float | None) -> datetime | None:
 
 def _status_rows(ids: list[int]) -> dict[int, DeviceState]:
     rows = DeviceStatus.objects.filter(device_id__in=ids).values_list(
-        "device_id", "evaluated_until", "silent_since", "gps_lost_at", "last_fix_at"
+        "device_id", "evaluated_until", "silent_since", "gps_lost_at", "last_fix_at", "clock_off_batches"
     )
     return {row[0]: DeviceState(*row[1:]) for row in rows}
 

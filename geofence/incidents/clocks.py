@@ -28,8 +28,8 @@ def record_offsets(rows: list[tuple], status: dict, now: datetime) -> None:
     off = {d: (ts - now).total_seconds() for d, ts in newest.items() if ts - now > ahead or now - ts > behind}
     if off:
         _count_off(off, now)
-    back = DeviceStatus.objects.filter(device_id__in=[d for d in newest if d not in off], clock_off_batches__gt=0)
-    recovered = list(back.values_list("device_id", flat=True))
+    # `status` holds the rows as locked for this batch: only devices counted off before need a reset.
+    recovered = [d for d in newest if d not in off and d in status and status[d].clock_off_batches]
     if recovered:
         DeviceStatus.objects.filter(device_id__in=recovered).update(clock_off_batches=0, clock_offset_s=0.0)
         for incident in Incident.objects.active().filter(type=IncidentType.CLOCK_SKEW, device_id__in=recovered):

@@ -56,7 +56,7 @@ def test_lock_devices_returns_each_devices_status():
     found = lock_devices(d.pk for d in devices)
 
     assert set(found) == {d.pk for d in devices}
-    assert all(row == (None, None, None, None) for row in found.values())
+    assert all(row == (None, None, None, None, 0) for row in found.values())
 
 
 @pytest.mark.django_db
