@@ -20,11 +20,9 @@ from geofence.models import (
     IncidentType,
     StrapState,
 )
-from registry.models import Ban
+from registry.models import Ban, RiskLevel
 
 from .services import Action, add_timeline_entry, change_state, open_incident, person_risk
-
-_RISK_RANK = {"high": 3, "medium": 2, "low": 1}
 
 
 def close_recovered(device_ids, *, at: datetime, gps: bool) -> None:
@@ -73,7 +71,7 @@ def _wearer(event: DeviceEvent) -> dict:
 def protecting_ban(protected_person_id: int, at: datetime) -> Ban | None:
     """Return the ban in force that protects this person with the highest SASH risk (the newest on a tie)."""
     bans = Ban.objects.in_force(at).filter(protected_persons=protected_person_id).select_related("decision")
-    return max(bans, key=lambda b: (_RISK_RANK.get(b.decision.sash_risk, 0), b.valid_from), default=None)
+    return max(bans, key=lambda b: (RiskLevel.rank(b.decision.sash_risk), b.valid_from), default=None)
 
 
 def _open_once(event: DeviceEvent, type: str, **fields) -> Incident:
@@ -214,7 +212,7 @@ def _risks(person_ids: set[int], now: datetime) -> dict[int, str]:
     found: dict[int, str] = {}
     rows = Ban.objects.in_force(now).filter(person_id__in=person_ids).values_list("person_id", "decision__sash_risk")
     for person_id, risk in rows:
-        if _RISK_RANK.get(risk, 0) > _RISK_RANK.get(found.get(person_id, ""), 0):
+        if RiskLevel.rank(risk) > RiskLevel.rank(found.get(person_id)):
             found[person_id] = risk
     return found
 
@@ -316,7 +314,7 @@ def _join_outage(outage: Incident, devices: list[dict], risks: dict, now: dateti
             "risk": _risk(w, risks),
             "last_contact_at": w["last_contact_at"].isoformat(),
         }
-    ordered = sorted(affected.values(), key=lambda a: (-_RISK_RANK.get(a["risk"], 0), a["name"]))
+    ordered = sorted(affected.values(), key=lambda a: (-RiskLevel.rank(a["risk"]), a["name"]))
     outage.details = {**outage.details, "affected": ordered, "count": len(ordered)}
     Incident.objects.filter(pk=outage.pk).update(details=outage.details)
     DeviceStatus.objects.filter(device_id__in=[w["device_id"] for w in devices], silent_since=None).update(

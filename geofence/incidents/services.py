@@ -19,7 +19,6 @@ from .priority import compute_priority
 from .states import Action, move
 
 SYSTEM = "system"
-_RISK_ORDER = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1, "": 0}
 
 
 class StaleIncident(Exception):
@@ -151,7 +150,7 @@ def person_risk(person_id: int | None, at: datetime | None = None) -> str:
     if person_id is None:
         return ""
     risks = Ban.objects.in_force(at).filter(person_id=person_id).values_list("decision__sash_risk", flat=True)
-    return max(risks, key=lambda r: _RISK_ORDER.get(r, 0), default="")
+    return max(risks, key=RiskLevel.rank, default="")
 
 
 def active_incident(type: str, **keys) -> Incident | None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
-from geofence.models import IncidentState, IncidentType
+from geofence.models import ZONE_TYPES, IncidentState, IncidentType
 from registry.enforcement import enforcement_instruction
 from registry.models import RiskLevel
 from registry.wording import distance_text
@@ -17,7 +17,6 @@ from .labels import PoliceRegion
 
 HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue
 PRIORITY_CLASSES = {1: "critical", 2: "high", 3: "medium"}
-ZONE_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
 
 # Timeline and alert actions; values not listed are shown as stored.
 ACTION_LABELS = {

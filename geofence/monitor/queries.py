@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from geofence.alerts.models import AlertOutbox
 from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentState
-from registry.models import Ban, BanKind
+from registry.models import Ban, BanKind, RiskLevel
 from registry.roles import Role
 
 # The board never shows more rows than this; a mass outage is one incident, not hundreds.
@@ -28,7 +28,6 @@ BOARD_UNUSED = [
     "protected_person__street",
     "assigned_to__password",
 ]
-RISK_RANK = {"high": 3, "medium": 2, "low": 1, "": 0}
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def board_sort_key(incident: Incident) -> tuple:
     inf = float("inf")
     return (
         incident.priority,
-        -RISK_RANK.get(incident.monitor_risk, 0),
+        -RiskLevel.rank(incident.monitor_risk),
         not incident.definite,
         incident.monitor_distance_m if incident.monitor_distance_m is not None else inf,
         incident.eta_min if incident.eta_min is not None else inf,
@@ -123,7 +122,7 @@ def _person_context(person_ids: list[int]) -> dict[int, tuple[str, str]]:
     for ban in bans:
         risk, region = _ban_context(ban)
         old_risk, old_region = context.get(ban.person_id, ("", ""))
-        best = risk if RISK_RANK.get(risk, 0) > RISK_RANK.get(old_risk, 0) else old_risk
+        best = risk if RiskLevel.rank(risk) > RiskLevel.rank(old_risk) else old_risk
         context[ban.person_id] = (best, old_region or region)
     return context
 

@@ -6,14 +6,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geofence.models import Incident, IncidentType
+from geofence.models import ZONE_TYPES, Incident
 from registry.models import AuditEntry
 
 from .facts import build_facts
 from .models import Outcome, ReportBasis, ReportStatus, ViolationReport
 from .pdf import render_report
 
-VIOLATION_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
+VIOLATION_TYPES = ZONE_TYPES  # the violations a report to the OM can be about
 
 
 class ReportStateError(Exception):

@@ -52,6 +52,14 @@ class RiskLevel(models.TextChoices):
     MEDIUM = "medium", _("midden")
     HIGH = "high", _("hoog")
 
+    @staticmethod
+    def rank(value: str | None) -> int:
+        """Return how urgent a risk is, for ordering: high 3, medium 2, low 1, unscreened ("") 0."""
+        return _RISK_RANK.get(value or "", 0)
+
+
+_RISK_RANK = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
+
 
 class Decision(models.Model):
     """The source of one or more bans: who decided what, on which legal basis."""
