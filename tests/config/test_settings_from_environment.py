@@ -63,3 +63,14 @@ def test_a_debug_value_that_is_not_a_boolean_is_refused():
     result = load_settings(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_migrate_and_check_work_with_nothing_set_and_no_var_folder(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean["BANWATCH_VAR_DIR"] = str(tmp_path / "not-yet")
+    for command in (["migrate", "-v0"], ["check"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "not-yet" / "banwatch.sqlite3").exists()
