@@ -5,47 +5,39 @@ from datetime import datetime
 
 from celery import shared_task
 
+from geofence.incidents import devices, evaluation
+
 log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
 def evaluate_fixes(ranges: list[list]) -> int:
     """Evaluate stored fixes per [device pk, first ts, last ts]; a repeat changes nothing."""
-    from geofence.incidents.evaluation import evaluate_device_ranges
-
-    return evaluate_device_ranges(ranges)
+    return evaluation.evaluate_device_ranges(ranges)
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
 def process_device_events(event_ids: list[int]) -> int:
     """Apply stored device events (tamper, battery, panic...) once each."""
-    from geofence.incidents.devices import process_events
-
-    return process_events(event_ids)
+    return devices.process_events(event_ids)
 
 
 @shared_task(acks_late=True)
 def check_silent_devices(now: str | None = None) -> dict:
     """Open silent-device, no-GPS and mass-outage incidents; run by Celery beat every check interval."""
-    from geofence.incidents.devices import check_silent_devices as check
-
-    return check(datetime.fromisoformat(now) if now else None)
+    return devices.check_silent_devices(datetime.fromisoformat(now) if now else None)
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=8)
 def evaluate_recent_fixes(person_ids: list[int]) -> int:
     """Judge the subjects' last minutes of fixes again after a ban or assignment of theirs changed."""
-    from geofence.incidents.evaluation import evaluate_recent_fixes as evaluate
-
-    return evaluate(person_ids)
+    return evaluation.evaluate_recent_fixes(person_ids)
 
 
 @shared_task(acks_late=True, expires=30)
 def evaluate_due_fixes() -> int:
     """Judge stored fixes whose time has come but that no batch has judged; run by Celery beat."""
-    from geofence.incidents.evaluation import evaluate_due_fixes as evaluate
-
-    return evaluate()
+    return evaluation.evaluate_due_fixes()
 
 
 def judge_recent_fixes(person_ids: list[int]) -> None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from geofence import tasks
 from geofence.db import devices_named, insert_ignore_returning, lock_devices, update_from_values
 from geofence.incidents import clocks
 from geofence.incidents.evaluation import due_until, evaluate_stored
@@ -299,8 +300,6 @@ def _ranges(inserted: list[StoredFix]) -> list[list]:
 
 
 def _enqueue_evaluation(payload: list) -> None:
-    from geofence import tasks
-
     try:
         tasks.evaluate_fixes.delay(payload)
     except Exception:
@@ -350,8 +349,6 @@ def _json(payload: dict) -> str:
 
 
 def _enqueue_events(event_ids: list[int]) -> None:
-    from geofence import tasks
-
     tasks.process_device_events.delay(event_ids)
 
 

@@ -20,7 +20,7 @@ from geofence.models import (
     IncidentType,
     StrapState,
 )
-from registry.models import Ban, RiskLevel
+from registry.models import Ban, Person, RiskLevel
 
 from .services import Action, add_timeline_entry, change_state, open_incident, person_risk
 
@@ -297,8 +297,6 @@ def _join_outage(outage: Incident, devices: list[dict], risks: dict, now: dateti
     """List the devices' persons on the outage, highest risk first, and mark the devices silent."""
     if not devices:
         return
-    from registry.models import Person
-
     names = dict(
         (p.pk, p.full_name)
         for p in Person.objects.filter(pk__in={w["person_id"] for w in devices}).only(

@@ -7,6 +7,7 @@ from .incidents import (
     BAN_WATCH_TYPES,
     DEVICE_TYPES,
     ZONE_TYPES,
+    CloseOutcome,
     Incident,
     IncidentEvent,
     IncidentState,
@@ -17,6 +18,7 @@ from .incidents import (
 __all__ = [
     "ACTIVE_STATES",
     "BAN_WATCH_TYPES",
+    "CloseOutcome",
     "DEVICE_TYPES",
     "ZONE_TYPES",
     "Device",

@@ -72,6 +72,17 @@ class IncidentState(models.TextChoices):
     CLOSED = "closed", _("gesloten")
 
 
+class CloseOutcome(models.TextChoices):
+    """How an operator closes an incident."""
+
+    FALSE_ALARM = "false_alarm", _("loos alarm")
+    VIOLATION_CONFIRMED = "violation_confirmed", _("overtreding bevestigd")
+    DEVICE_FAULT = "device_fault", _("apparaatstoring")
+    HANDLED_BY_POLICE = "handled_by_police", _("afgehandeld door politie")
+    PERSON_RETURNED = "person_returned", _("persoon teruggekeerd / contact hersteld")
+    OTHER = "other", _("anders (zie notitie)")
+
+
 ACTIVE_STATES = (IncidentState.OPEN, IncidentState.ESCALATED, IncidentState.ACKNOWLEDGED)
 _ACTIVE = Q(state__in=[s.value for s in ACTIVE_STATES])
 

@@ -19,17 +19,6 @@ class PoliceRegion(models.TextChoices):
     LIMBURG = "limburg", "Limburg"
 
 
-class CloseOutcome(models.TextChoices):
-    """How an operator closes an incident."""
-
-    FALSE_ALARM = "false_alarm", _("loos alarm")
-    VIOLATION_CONFIRMED = "violation_confirmed", _("overtreding bevestigd")
-    DEVICE_FAULT = "device_fault", _("apparaatstoring")
-    HANDLED_BY_POLICE = "handled_by_police", _("afgehandeld door politie")
-    PERSON_RETURNED = "person_returned", _("persoon teruggekeerd / contact hersteld")
-    OTHER = "other", _("anders (zie notitie)")
-
-
 def script_labels() -> dict[str, str]:
     """Return the labels the scripts need, in the active language."""
     return {

@@ -19,11 +19,10 @@ from geofence.alerts.message import build_alert_message
 from geofence.alerts.outbox import enqueue_alert
 from geofence.incidents.services import StaleIncident, add_timeline_entry, change_state
 from geofence.incidents.states import Action, TransitionRefused
-from geofence.models import Incident, IncidentState
+from geofence.models import CloseOutcome, Incident, IncidentState
 from registry.models import AuditEntry
 
 from .access import is_monitor_user
-from .labels import CloseOutcome
 
 NOTE_MAX_LENGTH = 2000
 

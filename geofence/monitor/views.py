@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from geofence.models import Incident, IncidentState, IncidentType
+from geofence.models import CloseOutcome, Incident, IncidentState, IncidentType
 from registry.models import RiskLevel
 from registry.roles import may_see_protected_persons
 
 from . import health, presenters, queries, services
 from .access import operator_json, operator_page
 from .detail import incident_detail
-from .labels import CloseOutcome, PoliceRegion, script_labels
+from .labels import PoliceRegion, script_labels
 
 
 def _page_context(nav: str, **extra) -> dict:

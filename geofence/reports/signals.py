@@ -4,13 +4,13 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from geofence.alerts.models import AlertOutbox
-from geofence.models import Incident
+from geofence.models import CloseOutcome, Incident
 
 from . import services
 from .models import ReportBasis
 
 # Incident.closed_reason an operator gives for a confirmed violation (the dashboard's close outcome).
-CONFIRMED_REASON = "violation_confirmed"
+CONFIRMED_REASON = CloseOutcome.VIOLATION_CONFIRMED
 # AlertOutbox.police_outcome meaning the police treated the alert as a violation.
 POLICE_VIOLATION_OUTCOMES = frozenset({"arrest"})
 
