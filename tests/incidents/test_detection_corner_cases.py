@@ -174,3 +174,19 @@ def test_closed_at_is_never_before_opened_at(db):
             opened_at=now,
             closed_at=now - timedelta(seconds=1),
         )
+
+
+def test_silent_incident_closed_by_an_older_fix_closes_when_it_opened(feed):
+    from geofence.incidents.devices import check_silent_devices
+
+    _ban, device = _subject(feed, centre=offset(*HOME, 50_000))
+    now = timezone.now()
+    feed.positions([fix(device, now - timedelta(minutes=30), *HOME)])
+    check_silent_devices(now)
+    silent = Incident.objects.get(type=IncidentType.DEVICE_SILENT)
+
+    feed.positions([fix(device, now - timedelta(minutes=20), *HOME)])  # buffered, taken before the incident opened
+
+    silent.refresh_from_db()
+    assert silent.state == IncidentState.CLOSED
+    assert silent.closed_at == silent.opened_at
