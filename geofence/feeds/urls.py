@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import EventsFeedView, PositionsFeedView
+from .api import EventsFeedView, PositionsFeedView
 
 urlpatterns = [
     path("feeds/positions", PositionsFeedView.as_view(), name="feed-positions"),
