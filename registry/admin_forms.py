@@ -9,6 +9,7 @@ from config.jsonsafety import value_problem
 from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
 from .lifecycle import FINAL_STATUSES, TRANSITIONS
 from .models import Ban, BanStatus, Decision, Person, ProtectedPerson
+from .terms import open_bans_problems
 from .validators import (
     creation_status_problem,
     normalise_ban,
@@ -92,6 +93,13 @@ class DecisionAdminForm(ReasonForm):
     class Meta:
         model = Decision
         fields = ["person", *DECISION_COLUMNS]
+
+    def clean_legal_basis(self):
+        basis = self.cleaned_data["legal_basis"]
+        problems = open_bans_problems(self.instance.pk, basis) if basis != self.instance.legal_basis else []
+        if problems:
+            raise ValidationError(problems)
+        return basis
 
     def clean_person(self):
         person = self.cleaned_data["person"]

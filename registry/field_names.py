@@ -50,4 +50,5 @@ BAN_FIELDS = (
     "zone_geojson",
     "zone_description",
     "time_windows",
+    "term_justification",
 )

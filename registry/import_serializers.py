@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from .api.fields import safe_name
 from .api.serializers import (
@@ -17,6 +18,8 @@ from .api.serializers import (
 from .field_names import PERSON_FIELDS, PROTECTED_FIELDS
 from .localtime import parse_instant
 from .models import BanStatus, Person, ProtectedPerson
+from .terms import basis_problems
+from .validators import normalise_ban
 
 
 class LocalInstantField(serializers.Field):
@@ -91,6 +94,21 @@ class ImportDecisionSerializer(DecisionFieldsSerializer):
 
     def get_validators(self):
         return []  # an existing (authority, reference) is an update, not an error
+
+    def validate(self, attrs):
+        """Check each ban against the decision's legal basis, reporting by ban so errors carry its line."""
+        attrs = super().validate(attrs)
+        found = [_basis_errors(attrs["legal_basis"], ban) for ban in attrs.get("bans", [])]
+        if any(found):
+            raise serializers.ValidationError({"bans": found})
+        return attrs
+
+
+def _basis_errors(legal_basis: str, ban: dict) -> dict:
+    state = {**ban, "protected_persons": list(ban.get("protected_persons", []))}
+    normalise_ban(state)  # fills the defaults (shape, 5 km radius) the basis is judged on
+    problems = basis_problems(legal_basis, state)
+    return {field: [ErrorDetail(m, code=c) for m, c in pairs] for field, pairs in problems.items()}
 
 
 def flatten_errors(errors, prefix: str = "") -> Iterator[tuple[str, str, str]]:

@@ -35,6 +35,7 @@ BAN_DEFAULTS: dict[str, Any] = {
     "zone_geojson": None,
     "zone_description": "",
     "time_windows": [],
+    "term_justification": "",
 }
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .lifecycle import FINAL_STATUSES, HISTORY_ACTION, TRANSITIONS, IllegalTransition, target_status
 from .models import Ban, Decision, HistoryEntry, Person, PersonAlias, ProtectedPerson
 from .snapshots import changed_fields, snapshot
+from .terms import open_bans_problems
 from .validators import normalise_ban
 
 Action = HistoryEntry.Action
@@ -45,7 +46,15 @@ def create_decision(*, user, reason: str = "", **fields: Any) -> Decision:
 
 
 def update_decision(pk: int, *, user, reason: str, **changes: Any):
-    """Change a decision's own fields; return (decision, changed field names)."""
+    """Change a decision's own fields; return (decision, changed field names).
+
+    A new legal basis must fit the decision's open bans: their terms and scope follow from it.
+    """
+    basis = changes.get("legal_basis")
+    if basis is not None and not Decision.objects.filter(pk=pk, legal_basis=basis).exists():
+        problems = open_bans_problems(pk, basis)
+        if problems:
+            raise ValidationError({"legal_basis": problems})
     return _update(Decision, pk, user=user, reason=reason, related={}, changes=changes)
 
 

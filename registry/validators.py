@@ -18,6 +18,7 @@ from geofence.engine.windows import windows_from_json
 from geofence.engine.zones import validate_zone_geojson
 
 from .models import BanKind, BanStatus, ContactMode, ZoneShape
+from .terms import basis_problems
 
 # Registry policy, stricter than the engine: larger zones are not victim-related bans.
 MAX_AREA_BAN_RADIUS_M = 50_000.0
@@ -156,6 +157,10 @@ def normalise_ban(attrs: dict[str, Any]) -> dict[str, list[ValidationError]]:
         _check_contact_ban(attrs, add)
     elif kind in (BanKind.AREA, BanKind.PRESENCE):
         _check_zone(attrs, add)
+    if decision is not None and not errors:
+        for field, problems in basis_problems(decision.legal_basis, attrs).items():
+            for message, code in problems:
+                add(field, message, code)
     return errors
 
 

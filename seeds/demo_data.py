@@ -10,11 +10,28 @@ town halls, never a home address.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-# Seed data never changes with the clock: fixed dates keep `seed_demo` idempotent.
+# Seed data keeps fixed dates where the law allows, so `seed_demo` stays idempotent. A ban must also respect
+# the term of its legal basis (registry/models/legal.py): 2026-01-05 to 2029-12-31 suits the bases without a
+# short maximum; the 90-day gedragsaanwijzing and the one-year strafbeschikking count from the seed day instead.
 VALID_FROM = date(2026, 1, 5)
 VALID_UNTIL = date(2029, 12, 31)
+
+
+@dataclass(frozen=True)
+class SeedDay:
+    """A day counted from the day `seed_demo` runs, for a ban whose legal term is too short for fixed dates."""
+
+    offset: int
+
+    def on(self, today: date) -> date:
+        return today + timedelta(days=self.offset)
+
+
+def resolve(day: date | SeedDay | None, today: date) -> date | None:
+    """Return the calendar date of a fixed date or a seed-day offset."""
+    return day.on(today) if isinstance(day, SeedDay) else day
 
 
 @dataclass(frozen=True)
@@ -119,9 +136,10 @@ class BanSpec:
     polygon: dict | None = None
     time_windows: tuple[dict, ...] = ()
     description: str = ""
-    valid_from: date = VALID_FROM
-    valid_until: date | None = VALID_UNTIL
+    valid_from: date | SeedDay = VALID_FROM
+    valid_until: date | SeedDay | None = VALID_UNTIL
     status: str = "active"
+    term_justification: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,7 +148,7 @@ class DecisionSpec:
     subject: str
     authority: str  # a registry.models.Authority value
     legal_basis: str  # a registry.models.LegalBasis value
-    decision_date: date
+    decision_date: date | SeedDay
     dut: bool = False
     electronic_monitoring: bool = False
     sash_risk: str = ""
@@ -180,33 +198,40 @@ PROTECTED = (
 )  # fmt: skip
 
 DECISIONS = (
-    # The approach scenario: a gedragsaanwijzing, so arrest is possible when caught in the act.
+    # The approach scenario: a gedragsaanwijzing, so arrest is possible when caught in the act. It runs its
+    # first 90 days (art. 509hh Sv): 30 days before the seed day to 60 days after.
     DecisionSpec(
-        "DEMO-OM-2026-0001", "SKN-DEMO-0001", "om", "gedragsaanwijzing", date(2026, 1, 2),
+        "DEMO-OM-2026-0001", "SKN-DEMO-0001", "om", "gedragsaanwijzing", SeedDay(-31),
         dut=True, electronic_monitoring=True, sash_risk="high",
         bans=(
             BanSpec("area", protected=("Hümeyra Çelik-Voorbeeld",), place=UTRECHT,
-                    description="5 km rond de woning van de beschermde persoon (Utrecht)"),
-            BanSpec("contact", protected=("Hümeyra Çelik-Voorbeeld",), contact_modes=("direct", "indirect", "online")),
+                    description="5 km rond de woning van de beschermde persoon (Utrecht)",
+                    valid_from=SeedDay(-30), valid_until=SeedDay(60)),
+            BanSpec("contact", protected=("Hümeyra Çelik-Voorbeeld",), contact_modes=("direct", "indirect", "online"),
+                    valid_from=SeedDay(-30), valid_until=SeedDay(60)),
         ),
     ),
-    # The jitter scenario walks along this zone's boundary.
+    # The jitter scenario walks along this zone's boundary. A one-year proeftijd (art. 257a Sv).
     DecisionSpec(
-        "DEMO-OM-2026-0002", "SKN-DEMO-0002", "om", "strafbeschikking", date(2026, 1, 3),
+        "DEMO-OM-2026-0002", "SKN-DEMO-0002", "om", "strafbeschikking", SeedDay(-33),
         electronic_monitoring=True, sash_risk="medium",
         bans=(
             BanSpec("area", protected=("Anouk van den Proefhuizen",), place=AMERSFOORT,
-                    description="5 km rond de woning van de beschermde persoon (Amersfoort)"),
-            BanSpec("contact", protected=("Anouk van den Proefhuizen",), contact_modes=("direct", "online")),
+                    description="5 km rond de woning van de beschermde persoon (Amersfoort)",
+                    valid_from=SeedDay(-30), valid_until=SeedDay(335)),
+            BanSpec("contact", protected=("Anouk van den Proefhuizen",), contact_modes=("direct", "online"),
+                    valid_from=SeedDay(-30), valid_until=SeedDay(335)),
         ),
     ),
+    # A three-year proeftijd, the standard maximum (art. 14c Sr).
     DecisionSpec(
         "DEMO-RB-2026-0003", "SKN-DEMO-0003", "court", "bijzondere_voorwaarde", date(2025, 12, 18),
         electronic_monitoring=True, sash_risk="medium",
         bans=(
             BanSpec("area", protected=("Eline de Fictiefstra",), polygon=GOUDA_MUNICIPALITY,
-                    description="de gemeente Gouda"),
-            BanSpec("contact", protected=("Eline de Fictiefstra",), contact_modes=("direct", "indirect", "online")),
+                    description="de gemeente Gouda", valid_until=date(2029, 1, 5)),
+            BanSpec("contact", protected=("Eline de Fictiefstra",), contact_modes=("direct", "indirect", "online"),
+                    valid_until=date(2029, 1, 5)),
         ),
     ),
     # A night-time presence obligation: at home (here: a stand-in town-centre point) 22:00-06:00.
@@ -238,12 +263,12 @@ DECISIONS = (
             BanSpec("contact", protected=("Noor el Amrani-Testbeeld",), contact_modes=("direct", "indirect", "online")),
         ),
     ),
-    # A mayor's ten-day house ban, long over: it shows how ended bans look.
+    # A mayor's ten-day house ban, long over: it shows how ended bans look. It covers the home (art. 1 Wth).
     DecisionSpec(
         "DEMO-BGM-2026-0007", "SKN-DEMO-0007", "mayor", "tijdelijk_huisverbod", date(2026, 2, 6), dut=True,
         bans=(
-            BanSpec("area", protected=("Fenna ten Voorbeeldhuis",), place=DELFT, radius_m=1000.0,
-                    description="de woning en 1 km daaromheen (Delft)", valid_from=date(2026, 2, 6),
+            BanSpec("area", protected=("Fenna ten Voorbeeldhuis",), place=DELFT, radius_m=250.0,
+                    description="de woning en de directe omgeving (Delft)", valid_from=date(2026, 2, 6),
                     valid_until=date(2026, 2, 16), status="ended"),
             BanSpec("contact", protected=("Fenna ten Voorbeeldhuis",), contact_modes=("direct", "indirect", "online"),
                     valid_from=date(2026, 2, 6), valid_until=date(2026, 2, 16), status="ended"),

@@ -132,7 +132,7 @@ def _seed_decision(spec: data.DecisionSpec, person: Person, protected: dict, cou
     values = {
         "person": person,
         "legal_basis": spec.legal_basis,
-        "decision_date": spec.decision_date,
+        "decision_date": data.resolve(spec.decision_date, timezone.localdate()),
         "dut": spec.dut,
         "electronic_monitoring": spec.electronic_monitoring,
         "sash_risk": spec.sash_risk,
@@ -157,11 +157,13 @@ def _seed_decision(spec: data.DecisionSpec, person: Person, protected: dict, cou
 
 
 def _ban_values(spec: data.BanSpec, person: Person) -> dict:
+    today = timezone.localdate()
     shape = "polygon" if spec.polygon else ("circle" if spec.place else "")
     return {
         "person": person,
-        "valid_from": local_midnight(spec.valid_from),
-        "valid_until": local_midnight(spec.valid_until) if spec.valid_until else None,
+        "valid_from": local_midnight(data.resolve(spec.valid_from, today)),
+        "valid_until": local_midnight(data.resolve(spec.valid_until, today)) if spec.valid_until else None,
+        "term_justification": spec.term_justification,
         "contact_modes": list(spec.contact_modes),
         "zone_shape": shape,
         "centre_lat": spec.place.lat if spec.place else None,

@@ -1,7 +1,9 @@
 """Shared fixtures: one named user per role, API clients logged in as them, eager Celery and a vendor feed."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -18,6 +20,13 @@ USERS = {
     "erin": Role.SUPERVISOR,
     "frank": Role.POLICE_DISPATCH,
 }
+
+
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test():
+    # A request in English (a language cookie) leaves English active in this thread: never in the next test.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ never disagree.
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.utils import timezone
+from django.utils import timezone, translation
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
@@ -103,7 +103,22 @@ def _ban(ban: Ban) -> dict:
         "valid_from": _iso(ban.valid_from),
         "valid_until": _iso(ban.valid_until),
         "zone": _zone(ban),
+        "legal": _legal(ban),
     }
+
+
+def _legal(ban: Ban) -> dict:
+    """Return what the ban's basis says about its term and about a violation, in Dutch as the report is."""
+    rule = ban.decision.rule
+    with translation.override("nl"):
+        return {
+            "articles": rule.articles,
+            "offence_article": rule.offence_article,
+            "term": str(rule.term_text),
+            "legal_end": _iso(ban.legal_end),
+            "term_justification": ban.term_justification,
+            "follow_up": str(rule.om_follow_up),
+        }
 
 
 def _zone(ban: Ban) -> dict | None:

@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from registry.maps import MapContent, MapZone, draw_map
+from registry.models.legal import rule_for
 from registry.pdfpage import build_pdf, paragraph
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -111,6 +112,28 @@ def _ban_rows(ban: dict) -> list[tuple[str, str]]:
         (_("Aanhouding bij heterdaad mogelijk"), _("ja") if ban["arrest_possible"] else _("nee")),
         (_("Geldig"), f"{local(ban['valid_from'])} – {local(ban['valid_until'])}"),
         (_("Zone"), zone_text + (f" ({zone['description']})" if zone.get("description") else "")),
+        *_legal_rows(ban),
+    ]
+
+
+def _legal_rows(ban: dict) -> list[tuple[str, str]]:
+    """Word the basis's term and the consequences of a violation, from the rule table in the active language."""
+    rule = rule_for(ban["legal_basis"])
+    legal = ban.get("legal") or {}
+    if rule.offence_article:
+        offence = _("ja, zelfstandig strafbaar feit (%(article)s)") % {"article": rule.offence_article}
+    else:
+        offence = _("nee, op zichzelf geen strafbaar feit")
+    term = str(rule.term_text)
+    if legal.get("legal_end"):
+        term += " · " + _("wettelijk uiterlijk tot %(date)s") % {"date": local(legal["legal_end"])}
+    if legal.get("term_justification"):
+        term += " · " + _("grond langere termijn: %(ground)s") % {"ground": legal["term_justification"]}
+    return [
+        (_("Artikelen"), rule.articles),
+        (_("Wettelijke termijn"), term),
+        (_("Overtreding strafbaar"), offence),
+        (_("Mogelijk vervolg door het OM"), str(rule.om_follow_up)),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry import services
@@ -19,6 +20,7 @@ from registry.models import (
     RiskLevel,
     ZoneShape,
 )
+from registry.terms import legal_warnings
 from registry.validators import (
     creation_status_problem,
     normalise_ban,
@@ -222,6 +224,11 @@ class BanFieldsSerializer(HistoryWriteSerializer):
         return state
 
 
+class LegalWarningSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("end_date_passed, past_legal_end, beyond_legal_end of end_required"))
+    message = serializers.CharField()
+
+
 class BanSerializer(BanFieldsSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all())
@@ -229,16 +236,22 @@ class BanSerializer(BanFieldsSerializer):
         many=True, queryset=ProtectedPerson.objects.all(), required=False
     )
     in_force = serializers.SerializerMethodField()
+    legal_end = serializers.DateTimeField(read_only=True, allow_null=True)
+    legal_warnings = serializers.SerializerMethodField()
     create_service = staticmethod(services.create_ban)
     update_service = staticmethod(services.update_ban)
 
     class Meta(BanFieldsSerializer.Meta):
         fields = ["id", "decision", "person", *BanFieldsSerializer.Meta.fields, "protected_persons"]
-        fields += ["in_force", "version", "created_at", "updated_at", "reason"]
+        fields += ["in_force", "legal_end", "legal_warnings", "version", "created_at", "updated_at", "reason"]
         read_only_fields = ["version"]
 
     def get_in_force(self, obj: Ban) -> bool:
         return obj.is_in_force()
+
+    @extend_schema_field(LegalWarningSerializer(many=True))
+    def get_legal_warnings(self, obj: Ban) -> list[dict]:
+        return legal_warnings(obj)
 
     def validate(self, attrs):
         for name in ("decision", "person"):

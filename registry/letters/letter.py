@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from pyproj import Geod
 
+from registry.enforcement import victim_follow_up
 from registry.maps import MapContent, MapZone
 from registry.models import Ban, BanStatus, ProtectedPerson, ZoneShape
 from registry.wording import distance_text
@@ -115,6 +116,10 @@ def _section_validity(ban: Ban) -> Section:
         _("Geldig vanaf: %(date)s") % {"date": local_datetime(ban.valid_from)},
         _("Geldig tot: %(date)s") % {"date": until},
     ]
+    paragraphs.append(
+        _("Wettelijke duur van een %(basis)s: %(term)s.")
+        % {"basis": ban.decision.get_legal_basis_display(), "term": ban.decision.rule.term_text}
+    )
     if ban.decision.dut:
         paragraphs.append(
             _("Dadelijk uitvoerbaar (DUT): ja. Het verbod geldt meteen, ook als er hoger beroep wordt ingesteld.")
@@ -130,9 +135,8 @@ def _section_violation(ban: Ban) -> Section:
         % {"name": ban.person.full_name, "phone": settings.POLICE_PHONE_NUMBER},
         _("Bent u in direct gevaar? Bel dan meteen %(emergency)s.") % {"emergency": settings.EMERGENCY_PHONE_NUMBER},
         _("Het Openbaar Ministerie beoordeelt elke melding van een overtreding."),
+        victim_follow_up(ban.decision.legal_basis),
     ]
-    if ban.decision.arrest_possible:
-        paragraphs.append(_("Een overtreding is een strafbaar feit: de politie kan direct aanhouden."))
     return Section(_("Wat kunt u doen bij een overtreding"), paragraphs)
 
 

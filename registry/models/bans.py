@@ -1,13 +1,16 @@
 """Bans: contact bans, area bans and presence obligations, with their validity."""
 
+import datetime as dt
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geofence.engine.constants import DEFAULT_AREA_BAN_RADIUS_M
 
 from .decisions import Decision
+from .legal import RULES
 from .people import Person, ProtectedPerson
 
 
@@ -45,6 +48,21 @@ class BanQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gt=at)
         )
 
+    def legal_term_candidates(self, at=None):
+        """Return the open bans that may run past their end or legal term; registry.terms decides for each."""
+        at = at or timezone.now()
+        wanted = Q(valid_until__lte=at)
+        for basis, rule in RULES.items():
+            if rule.end_required:
+                wanted |= Q(decision__legal_basis=basis, valid_until__isnull=True)
+            if rule.standard_term is not None:
+                # Whole days never longer than the term: a superset, checked exactly row by row.
+                shortest = dt.timedelta(days=rule.standard_term.lower_bound_days - 1)
+                wanted |= Q(decision__legal_basis=basis) & (Q(valid_from__lte=at - shortest) | Q(length__gt=shortest))
+        length = ExpressionWrapper(F("valid_until") - F("valid_from"), output_field=DurationField())
+        open_bans = self.exclude(status__in=(BanStatus.ENDED, BanStatus.REVOKED))
+        return open_bans.annotate(length=length).filter(wanted)
+
 
 class Ban(models.Model):
     """One ban from a decision. A zone applies to area bans and presence obligations."""
@@ -67,6 +85,9 @@ class Ban(models.Model):
     # Weekly windows in Europe/Amsterdam local time: [{"days": [0..6], "start": "22:00", "end": "06:00"}].
     time_windows = models.JSONField(_("tijdvensters"), default=list, blank=True)
     zone_description = models.CharField(_("omschrijving zone"), max_length=300, blank=True)
+    # Why the ban may run longer than its basis's standard term (an extension, or a statutory exception);
+    # required when it does, kept in the history with every change.
+    term_justification = models.CharField(_("grond voor langere termijn"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -92,6 +113,12 @@ class Ban(models.Model):
     @property
     def effective_radius_m(self) -> float:
         return self.radius_m if self.radius_m is not None else DEFAULT_AREA_BAN_RADIUS_M
+
+    @property
+    def legal_end(self):
+        """Return the last moment the law lets this ban run, from its basis and start; None when unbounded."""
+        term = self.decision.rule.longest_term(bool(self.term_justification.strip()))
+        return term.after(timezone.localtime(self.valid_from)) if term and self.valid_from else None
 
     def is_in_force(self, at=None) -> bool:
         at = at or timezone.now()

@@ -3,7 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .legal import ARREST_ARTICLES, ARREST_POSSIBLE_BASES, BasisRule, LegalBasis, rule_for
 from .people import Person
+
+__all__ = ["ARREST_ARTICLES", "ARREST_POSSIBLE_BASES", "Authority", "Decision", "LegalBasis", "RiskLevel"]
 
 
 class Authority(models.TextChoices):
@@ -12,37 +15,6 @@ class Authority(models.TextChoices):
     COURT_OF_APPEAL = "court_of_appeal", _("gerechtshof")
     MAYOR = "mayor", _("burgemeester")
     CIVIL_COURT = "civil_court", _("civiele rechter")
-
-
-class LegalBasis(models.TextChoices):
-    """The legal grounds for a ban. Add a member (and a migration) when a new one appears."""
-
-    GEDRAGSAANWIJZING = "gedragsaanwijzing", _("gedragsaanwijzing OM (art. 509hh Sv)")
-    STRAFBESCHIKKING = "strafbeschikking", _("strafbeschikking met gedragsvoorwaarden (art. 257a Sv)")
-    BIJZONDERE_VOORWAARDE = "bijzondere_voorwaarde", _("bijzondere voorwaarde voorwaardelijke straf (art. 14c Sr)")
-    VOORWAARDELIJKE_INVRIJHEIDSTELLING = (
-        "voorwaardelijke_invrijheidstelling",
-        _("voorwaardelijke invrijheidstelling (art. 15a Sr)"),
-    )
-    VRIJHEIDSBEPERKENDE_MAATREGEL = "vrijheidsbeperkende_maatregel", _("vrijheidsbeperkende maatregel (art. 38v Sr)")
-    SCHORSING_VOORLOPIGE_HECHTENIS = (
-        "schorsing_voorlopige_hechtenis",
-        _("geschorste voorlopige hechtenis (art. 80 Sv)"),
-    )
-    TIJDELIJK_HUISVERBOD = "tijdelijk_huisverbod", _("tijdelijk huisverbod (Wet tijdelijk huisverbod)")
-    CIVIEL_VERBOD = "civiel_verbod", _("civielrechtelijk contact- of straatverbod")
-
-
-# Bases whose violation is itself an offence, so an officer may arrest when caught in the act (art. 53 Sv),
-# with the article that makes it one. The mayor's house ban belongs here: breaking it is a crime of its own
-# under art. 285c Sr, not under 184a Sr. The others stay out on purpose: breaking a special condition, a 38v
-# measure or a suspension condition leads to a decision by the OM or the court (revocation, substitute
-# detention), and a civil-court ban is enforced with penalty payments; there an officer reports to the OM.
-ARREST_ARTICLES = {
-    LegalBasis.GEDRAGSAANWIJZING: "art. 184a Sr",
-    LegalBasis.TIJDELIJK_HUISVERBOD: "art. 285c Sr",
-}
-ARREST_POSSIBLE_BASES = frozenset(ARREST_ARTICLES)
 
 
 class RiskLevel(models.TextChoices):
@@ -90,3 +62,8 @@ class Decision(models.Model):
     @property
     def arrest_possible(self) -> bool:
         return self.legal_basis in ARREST_POSSIBLE_BASES
+
+    @property
+    def rule(self) -> BasisRule:
+        """Return what the law says about bans on this decision's basis."""
+        return rule_for(self.legal_basis)

@@ -58,7 +58,7 @@ def make_ban(person):
         )
         defaults = {
             "valid_from": datetime(2026, 3, 3, 0, 0, tzinfo=AMS),
-            "valid_until": datetime(2026, 9, 3, 0, 0, tzinfo=AMS),
+            "valid_until": datetime(2026, 6, 1, 0, 0, tzinfo=AMS),  # 90 days: a gedragsaanwijzing's first term
         }
         if kind in (BanKind.AREA, BanKind.PRESENCE):
             defaults.update(zone_shape=ZoneShape.CIRCLE, centre_lat=HOME[0], centre_lon=HOME[1], radius_m=5000)

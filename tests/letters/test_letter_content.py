@@ -44,7 +44,7 @@ def test_letter_states_kind_police_number_dates_dut_and_reference(kind, make_ban
     assert "Meld dit bij de politie: 0900-1234567" in text
     assert "Bel dan meteen 112" in text
     assert "Geldig vanaf: 3 maart 2026, 00:00" in text
-    assert "Geldig tot: 3 september 2026, 00:00" in text
+    assert "Geldig tot: 1 juni 2026, 00:00" in text
     assert "Dadelijk uitvoerbaar (DUT): ja" in text
     assert f"Kenmerk: {ban.decision.reference}" in text
     assert "Geachte Anouk Verhoeven," in text

@@ -36,8 +36,9 @@ def decision(users, person):
     return services.create_decision(
         user=users["alice"],
         person=person,
-        authority=Authority.OM,
-        legal_basis=LegalBasis.GEDRAGSAANWIJZING,
+        # A basis without a fixed term, so the fixtures' dates stand apart from the term rules.
+        authority=Authority.COURT,
+        legal_basis=LegalBasis.SCHORSING_VOORLOPIGE_HECHTENIS,
         reference="TEST/0001",
         decision_date=date(2026, 3, 1),
         dut=True,

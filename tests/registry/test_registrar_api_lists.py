@@ -51,9 +51,9 @@ def test_suspended_ban_is_not_in_force(client_for, area_ban, users):
         ({"kind": "contact"}, False, True),
         ({"status": "active"}, True, True),
         ({"status": "revoked"}, False, False),
-        ({"authority": "om"}, True, True),
-        ({"authority": "court"}, False, False),
-        ({"legal_basis": "gedragsaanwijzing"}, True, True),
+        ({"authority": "court"}, True, True),
+        ({"authority": "om"}, False, False),
+        ({"legal_basis": "schorsing_voorlopige_hechtenis"}, True, True),
         ({"legal_basis": "civiel_verbod"}, False, False),
     ],
 )

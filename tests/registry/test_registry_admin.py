@@ -63,7 +63,11 @@ def test_registrar_and_supervisor_can_open_every_list_with_search(users, area_ba
 
 @pytest.mark.parametrize(
     ("model", "params"),
-    [("ban", {"kind": "area"}), ("ban", {"status": "active"}), ("decision", {"legal_basis": "gedragsaanwijzing"})],
+    [
+        ("ban", {"kind": "area"}),
+        ("ban", {"status": "active"}),
+        ("decision", {"legal_basis": "schorsing_voorlopige_hechtenis"}),
+    ],
 )
 def test_list_filters_work(users, area_ban, model, params):
     response = staff_client(users["alice"]).get(reverse(f"admin:registry_{model}_changelist"), params)

@@ -48,8 +48,8 @@ class Objects:
             return services.create_decision(
                 user=self.user,
                 person_id=self.person,
-                authority="om",
-                legal_basis="gedragsaanwijzing",
+                authority="court",
+                legal_basis="schorsing_voorlopige_hechtenis",
                 reference="MATRIX/1",
                 decision_date=date(2026, 1, 1),
             )

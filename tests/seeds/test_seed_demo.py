@@ -4,10 +4,12 @@ import pytest
 import shapely
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from registry.models import Ban, BanKind, Decision, HistoryEntry, LegalBasis, Person, ProtectedPerson
 from registry.names import TUSSENVOEGSELS
 from registry.roles import Role, has_role
+from registry.terms import basis_problems, legal_warnings
 from seeds import demo_data
 from seeds.seeding import DemoModeRequired, seed_demo
 
@@ -129,3 +131,18 @@ def test_seeding_is_refused_outside_demo_mode(db, settings):
     with pytest.raises(CommandError, match="DEBUG=true"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_every_demo_ban_respects_its_legal_basis(seeded):
+    for ban in Ban.objects.select_related("decision"):
+        state = {f.name: getattr(ban, f.name) for f in Ban._meta.concrete_fields}
+        assert basis_problems(ban.decision.legal_basis, state) == {}, ban.decision.reference
+        assert legal_warnings(ban) == [], ban.decision.reference
+
+
+def test_demo_gedragsaanwijzing_runs_its_first_90_days_and_is_in_force(seeded):
+    bans = Ban.objects.filter(decision__legal_basis=LegalBasis.GEDRAGSAANWIJZING)
+    assert bans.count() == 2
+    for ban in bans:
+        days = timezone.localtime(ban.valid_until).date() - timezone.localtime(ban.valid_from).date()
+        assert days.days == 90 and ban.is_in_force()

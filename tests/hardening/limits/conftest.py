@@ -50,6 +50,7 @@ def ban_body(decision):
             "person": decision.person_id,
             "kind": "area",
             "valid_from": "2026-03-02T00:00:00+01:00",
+            "valid_until": "2026-05-31T00:00:00+02:00",  # the 90 days of a gedragsaanwijzing (art. 509hh Sv)
             "centre_lat": 52.0907,
             "centre_lon": 5.1214,
         }

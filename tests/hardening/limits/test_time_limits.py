@@ -25,7 +25,9 @@ def test_end_before_start_is_400_on_valid_until(registrar, ban_body):
 
 
 def test_naive_datetime_is_dutch_local_time(registrar, ban_body):
-    response = registrar.post("/api/v1/bans/", ban_body(valid_from="2026-07-01T09:00:00"), format="json")
+    response = registrar.post(
+        "/api/v1/bans/", ban_body(valid_from="2026-07-01T09:00:00", valid_until="2026-08-01"), format="json"
+    )
     assert response.status_code == 201
     assert Ban.objects.get().valid_from == datetime(2026, 7, 1, 7, 0, tzinfo=UTC)  # CEST is UTC+2
 
