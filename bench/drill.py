@@ -1,7 +1,7 @@
 """Detection drill: scripted stories through the HTTP API, held against what reaches the police queue.
 
     python bench/drill.py --queue both            # every scenario (83), on Redis and then on RabbitMQ
-    python bench/drill.py --quick --queue redis   # CI: the representative subset (24), under 3 minutes
+    python bench/drill.py --quick --queue redis   # CI: the representative subset (25), under 3 minutes
     python bench/drill.py --only close_while_inside --only panic
 
 Each scenario (bench/drill_scenarios.py, written from the specification) gets its own persons, devices and bans;

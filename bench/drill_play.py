@@ -21,6 +21,8 @@ from drill_model import Event, Fix, Operate, SaveBan, Silence
 from drill_world import World, ban_body, hours_ago, iso
 
 HEARTBEAT_EVERY_S = 20.0
+# A burst of every story's first batch at one moment queues them behind each other for seconds on a small host.
+STAGGER_S = 10.0
 ZONE_TYPES = ("zone_violation", "presence_violation")
 
 
@@ -96,13 +98,17 @@ class Player:
         self.silenced = silenced
         self.played = {p.scenario.name: Played() for p in world.placed}
 
+    def story_start(self, here, start: float) -> float:
+        """Return when the scenario's story starts: the stories start within STAGGER_S of `start`, not all at once."""
+        return start + STAGGER_S * here.index / max(1, len(self.world.placed))
+
     def save_bans_before(self, start: float) -> None:
-        """POST every ban saved before its story; stories start at `start`."""
+        """POST every ban saved before its story; stories start from `start`."""
         client = Client(self.port, {"Authorization": f"Token {self.world.token}"})
         for here in self.world.placed:
             for key, spec in here.scenario.bans.items():
                 if spec.saved is None:
-                    self._save_ban(client, here, key, start)
+                    self._save_ban(client, here, key, self.story_start(here, start))
 
     def _save_ban(self, client: Client, here, key: str, start: float) -> None:
         body = ban_body(here, key, start, valid_from=hours_ago(1))
@@ -113,7 +119,10 @@ class Player:
         here.bans[key] = answer["id"]
 
     def run(self, start: float) -> None:
-        threads = [threading.Thread(target=self._tell, args=(here, start), daemon=True) for here in self.world.placed]
+        threads = [
+            threading.Thread(target=self._tell, args=(here, self.story_start(here, start)), daemon=True)
+            for here in self.world.placed
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
