@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The short versions of the benchmarks, the fault drill and the soak, as CI runs them. They print
-# figures; the full runs (by hand) and their recorded figures are in docs/BENCHMARKS.md and
+# The short versions of the benchmarks, the fault drill, the soak and the detection drill, as CI runs them. They
+# print figures; the full runs (by hand) and their recorded figures are in docs/BENCHMARKS.md and
 # docs/RELIABILITY.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +21,6 @@ run bench/bench_alert_latency.py --quick --queue amqp
 # Reliability (docs/RELIABILITY.md): both exit 1 when anything accepted was lost.
 run bench/faults.py --quick
 run bench/soak.py --minutes 2
+# Detection drill (docs/RELIABILITY.md): exits 1 when an urgent police alert is missed or extra, outside the
+# scenarios listed as known open (bench/drill_scenarios.py, KNOWN_OPEN).
+run bench/drill.py --quick --queue redis --allow-known-open

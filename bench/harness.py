@@ -81,13 +81,18 @@ class Stack:
     def db_name(self) -> str:
         return urlparse(self.db_url).path.lstrip("/")
 
-    def prepare(self, devices: int) -> dict:
-        """Create the database afresh, migrate it and seed `devices` subjects; return the fleet."""
+    def create_database(self) -> None:
+        """Create the database afresh and migrate it."""
         self.logdir.mkdir(parents=True, exist_ok=True)
         self.psql(f"DROP DATABASE IF EXISTS {self.db_name} WITH (FORCE)")
         self.psql(f"CREATE DATABASE {self.db_name}")
         env = self.environment()
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=REPO, env=env, check=True)
+
+    def prepare(self, devices: int) -> dict:
+        """Create the database afresh, migrate it and seed `devices` subjects; return the fleet."""
+        self.create_database()
+        env = self.environment()
         code = f"import json; from seeds.loadgen import setup_fleet; print(json.dumps(setup_fleet({devices})))"
         out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True)
         return json.loads(out.stdout.decode().strip().splitlines()[-1])
