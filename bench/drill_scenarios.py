@@ -905,22 +905,6 @@ NO_POSITION = "device alerts carry no position"
 NO_PRE_ALERT = "approach warnings reach no one: no pre-alert incident for the monitoring centre"
 SUSPECT_ALERTS = "a single suspect jump opens a definite, urgent police alert (and its return closes it)"
 KNOWN_OPEN = {
-    "late_batch_after_live_inside": f"{LATE_IGNORED}: the incident opens at the live fix, not marked late",
-    "conflicting_duplicate_late": "a fix with a known device and time but another position counts as a duplicate",
-    "conflicting_duplicate_pair": "two positions for one device and time in a batch: one is dropped as a duplicate",
-    "future_290_then_address": f"{LATE_IGNORED}: a fix stamped now+290 s makes every fix before it late",
-    "future_290_then_drive_in": f"{LATE_IGNORED}: a fix stamped now+290 s makes every fix before it late",
-    "ban_saved_fix_1s": BAN_LAG,
-    "ban_saved_single_fix_1s": BAN_LAG,
-    "ban_saved_polygon_1s": BAN_LAG,
-    "ban_saved_presence_1s": BAN_LAG,
-    "close_while_inside": "after an operator's close the zone track stays inside: no new incident while he stays",
-    "close_while_inside_medium": "after an operator's close the zone track stays inside: no new incident",
-    "suspect_jump_alone": SUSPECT_ALERTS,
-    "suspect_jump_medium": SUSPECT_ALERTS,
-    "suspect_jump_confirmed": "the suspect jump itself opens the definite, urgent alert, before any confirmation",
-    "victim_unit_silent": "victim units are never reported silent",
-    "victim_fix_stale": "a distance ban without a victim fix younger than 300 s is clear: no 'protection interrupted'",
     "panic": NO_POSITION,
     "panic_twice": NO_POSITION,
     "tamper_high_risk": NO_POSITION,
@@ -928,9 +912,4 @@ KNOWN_OPEN = {
     "tamper_restored": NO_POSITION,
     "subject_silent": NO_POSITION,
     "battery_critical": NO_POSITION,
-    "approach_turns_back": NO_PRE_ALERT,
-    "approach_enters": NO_PRE_ALERT,
-    "approach_2km_ring_only": NO_PRE_ALERT,
-    "approach_jitter_at_ring": NO_PRE_ALERT,
-    "approach_medium_turns_back": NO_PRE_ALERT,
 }
