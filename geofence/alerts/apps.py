@@ -8,4 +8,6 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Meldingen aan de politie")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks, receivers  # noqa: F401 - checks registers the system checks
+
+        receivers.connect()

@@ -5,7 +5,12 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery import app
+
 from .models import AlertOutbox
+
+# By name, not by import: the tasks module imports the services that import this one.
+DELIVER_TASK = "geofence.alerts.tasks.deliver_alert"
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +37,8 @@ def schedule_delivery(alert_pk: int) -> None:
     With eager Celery (the embedded default) this publishes in-process; a
     failed publish leaves the row pending with its next attempt time.
     """
-    from . import tasks
-
     try:
-        tasks.deliver_alert.delay(alert_pk)
+        app.tasks[DELIVER_TASK].delay(alert_pk)
     except Exception:
         # The row is committed and due: the sweeper delivers it. Never fail the caller's request.
         log.exception("could not queue delivery of alert row %s; the sweeper will deliver it", alert_pk)

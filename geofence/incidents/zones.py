@@ -81,6 +81,12 @@ def current_catalogue() -> Catalogue:
     return catalogue
 
 
+def catalogue_age_seconds() -> float | None:
+    """Return the seconds since this process's catalogue was built, or None if it has built none."""
+    entry = _cache.get("entry")
+    return time.monotonic() - entry[1] if entry else None
+
+
 def _refresh_in_background(key: tuple) -> None:
     # Called with _lock held.
     if _cache.get("refreshing"):

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geofence.alerts.models import AlertOutbox, AlertStatus
+from geofence.alerts.models import AlertOutbox, DeliveryState, PoliceOutcome
 from geofence.models import IncidentState, IncidentType
 from registry.enforcement import enforcement_instruction
 from registry.models import RiskLevel
@@ -102,27 +102,17 @@ def _subject_of(incident) -> str:
     return ""
 
 
-def delivery_row(alert: AlertOutbox) -> dict:
-    """Return the delivery state of one alert: queued, delivered, acknowledged by police, or failed."""
-    if alert.status == AlertStatus.DEAD:
-        state, label = "failed", _("aflevering mislukt")
-        detail = _("%(n)d pogingen; laatste fout: %(error)s") % {"n": alert.attempts, "error": alert.last_error}
-    elif alert.status == AlertStatus.PENDING:
-        state, label = "queued", _("in wachtrij")
+def delivery_row(alert: AlertOutbox, now=None) -> dict:
+    """Return the delivery state of one alert: queued, undelivered, delivered, or with the police's steps."""
+    state = alert.delivery_state(now)
+    if state != DeliveryState.PUBLISHED:
+        label = _("niet afgeleverd") if state == DeliveryState.UNDELIVERED else _("in wachtrij")
         detail = _("poging %(n)d mislukt: %(error)s") % {"n": alert.attempts, "error": alert.last_error}
         detail = detail if alert.last_error else ""
+        state = "failed" if state == DeliveryState.UNDELIVERED else "queued"
     elif alert.acknowledged_at:
         state, label = "acknowledged", _("bevestigd door politie")
-        detail = " · ".join(
-            p
-            for p in (
-                local(alert.acknowledged_at),
-                alert.acknowledged_by,
-                alert.get_police_outcome_display() if hasattr(alert, "get_police_outcome_display") else "",
-                alert.police_note,
-            )
-            if p
-        )
+        detail = " · ".join(_step_text(step) for step in alert.police_steps.all())
     else:
         state, label = "delivered", _("afgeleverd")
         detail = local(alert.published_at)
@@ -132,9 +122,15 @@ def delivery_row(alert: AlertOutbox) -> dict:
         "state_label": str(label),
         "change": alert.change,
         "change_label": action_label(alert.change),
+        "created_at": alert.created_at.isoformat(),
         "created_at_local": local(alert.created_at),
         "detail": detail,
     }
+
+
+def _step_text(step) -> str:
+    parts = (local(step.at, "%H:%M:%S"), label(PoliceOutcome, step.outcome), step.by, step.note)
+    return " ".join(p for p in parts if p)
 
 
 def timeline_row(event) -> dict:
@@ -145,8 +141,16 @@ def timeline_row(event) -> dict:
         "at": event.at.isoformat(),
         "at_local": local(event.at),
         "actor": "" if actor == "system" else actor,
-        "text": event.note,
+        "text": _event_text(event),
     }
+
+
+def _event_text(event) -> str:
+    """Return the note; a police step leads with its label (arrest, report…) so the timeline reads as steps."""
+    outcome = event.details.get("outcome") if event.action == "police_acknowledged" else None
+    if not outcome:
+        return event.note
+    return " – ".join(p for p in (label(PoliceOutcome, outcome), event.note) if p)
 
 
 def fix_point(fix) -> dict:

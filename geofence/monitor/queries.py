@@ -171,7 +171,8 @@ def recent_track(incident: Incident) -> list[Fix]:
 
 
 def alert_rows(incident_id: int) -> list[AlertOutbox]:
-    return list(AlertOutbox.objects.filter(incident_id=incident_id).order_by("created_at", "id"))
+    alerts = AlertOutbox.objects.filter(incident_id=incident_id).prefetch_related("police_steps")
+    return list(alerts.order_by("created_at", "id"))
 
 
 def timeline(incident: Incident):
