@@ -93,6 +93,8 @@ class AlertOutbox(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Measurement time of the fix behind the change: published_at - fix_at is the alert latency (/metrics).
+    fix_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.CharField(max_length=150, blank=True)

@@ -1,6 +1,7 @@
 """Put an alert in the outbox; delivery happens after the transaction commits."""
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,12 @@ def enqueue_alert(*, incident_id: int, change: str, priority: int, message: dict
     removes the alert too, and a commit always leaves a row the sweeper finds.
     """
     alert = AlertOutbox(
-        incident_id=incident_id, change=change, priority=priority, message=message, next_attempt_at=timezone.now()
+        incident_id=incident_id,
+        change=change,
+        priority=priority,
+        message=message,
+        next_attempt_at=timezone.now(),
+        fix_at=_fix_time(message),
     )
     # The id is drawn in Python (the field's default), so the message carries it from the one INSERT.
     message.setdefault("alert_id", str(alert.alert_id))
@@ -42,3 +48,11 @@ def schedule_delivery(alert_pk: int) -> None:
     except Exception:
         # The row is committed and due: the sweeper delivers it. Never fail the caller's request.
         log.exception("could not queue delivery of alert row %s; the sweeper will deliver it", alert_pk)
+
+
+def _fix_time(message: dict) -> datetime | None:
+    fix = message.get("last_fix") or {}
+    try:
+        return datetime.fromisoformat(fix["time"])
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -30,6 +30,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="alertoutbox",
+            name="fix_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="alertoutbox",
             name="undelivered_seen_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
