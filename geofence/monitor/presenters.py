@@ -1,7 +1,9 @@
 """Turn incidents, alerts and devices into the JSON the dashboard's scripts render."""
 
+from datetime import timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +17,8 @@ from registry.wording import distance_text
 from .geometry import protected_location
 from .labels import PoliceRegion
 
-HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue
+HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue and escalate when left waiting
+WAITING_STATES = (IncidentState.OPEN, IncidentState.ESCALATED)  # nobody has acknowledged them yet
 PRIORITY_CLASSES = {1: "critical", 2: "high", 3: "medium"}
 ZONE_TYPES = (IncidentType.ZONE_VIOLATION, IncidentType.PRESENCE_VIOLATION)
 
@@ -66,7 +69,7 @@ def certainty_label(incident) -> str:
     return _("zeker") if incident.definite else _("mogelijk")
 
 
-def board_row(incident) -> dict:
+def board_row(incident, now=None) -> dict:
     """Return the board's fields of one incident (annotated by queries.annotate_context)."""
     return {
         "id": incident.pk,
@@ -92,6 +95,48 @@ def board_row(incident) -> dict:
         "assigned_to": incident.assigned_to.get_username() if incident.assigned_to_id else "",
         "assigned_to_id": incident.assigned_to_id,
         "version": incident.version,
+        **waiting_fields(incident, now or timezone.now()),
+        **alert_fields(getattr(incident, "monitor_alert", None), now),
+    }
+
+
+def waiting_fields(incident, now) -> dict:
+    """Return how long an unacknowledged incident has waited, and whether it is overdue for a P1/P2.
+
+    `escalate_at` lets the board escalate between polls, on the second.
+    """
+    waiting = incident.state in WAITING_STATES
+    escalate_at = incident.opened_at + timedelta(seconds=settings.MONITOR_ESCALATE_AFTER_SECONDS)
+    escalates = waiting and incident.priority <= HIGH_PRIORITY
+    return {
+        "waiting": waiting,
+        "waiting_s": (now - incident.opened_at).total_seconds() if waiting else None,
+        "escalate_at": escalate_at.isoformat() if escalates else None,
+        "overdue": escalates and now >= escalate_at,
+    }
+
+
+def alert_fields(alert, now=None) -> dict:
+    """Return the delivery state of the incident's newest police alert ("none": no alert for it)."""
+    if alert is None:
+        return {"delivery_state": "none", "delivery_label": _("geen melding")}
+    row = delivery_row(alert, now)
+    return {"delivery_state": row["state"], "delivery_label": row["state_label"]}
+
+
+def undelivered_row(alert: AlertOutbox, now) -> dict:
+    """Return one line of the board's undelivered-alerts banner."""
+    return {
+        "alert_id": str(alert.alert_id),
+        "incident_id": alert.incident_id,
+        "url": f"/monitor/incidents/{alert.incident_id}/",
+        "change_label": action_label(alert.change),
+        "priority": alert.priority,
+        "created_at": alert.created_at.isoformat(),
+        "age_s": (now - alert.created_at).total_seconds(),
+        "attempts": alert.attempts,
+        "last_error": alert.last_error[:200],
+        "seen_by": alert.undelivered_seen_by,
     }
 
 
