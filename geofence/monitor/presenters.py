@@ -103,14 +103,17 @@ def board_row(incident, now=None) -> dict:
 def waiting_fields(incident, now) -> dict:
     """Return how long an unacknowledged incident has waited, and whether it is overdue for a P1/P2.
 
+    Waiting counts from when the system opened the incident (created_at), not from the fix that
+    caused it: a late-arriving fix does not make an incident overdue before anyone could see it.
     `escalate_at` lets the board escalate between polls, on the second.
     """
     waiting = incident.state in WAITING_STATES
-    escalate_at = incident.opened_at + timedelta(seconds=settings.MONITOR_ESCALATE_AFTER_SECONDS)
+    escalate_at = incident.created_at + timedelta(seconds=settings.MONITOR_ESCALATE_AFTER_SECONDS)
     escalates = waiting and incident.priority <= HIGH_PRIORITY
     return {
         "waiting": waiting,
-        "waiting_s": (now - incident.opened_at).total_seconds() if waiting else None,
+        "waiting_since": incident.created_at.isoformat() if waiting else None,
+        "waiting_s": (now - incident.created_at).total_seconds() if waiting else None,
         "escalate_at": escalate_at.isoformat() if escalates else None,
         "overdue": escalates and now >= escalate_at,
     }

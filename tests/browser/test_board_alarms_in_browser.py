@@ -20,15 +20,18 @@ def in_process_delivery(eager_celery):
 
 def waiting_incident(priority: int, opened_s_ago: float, **fields) -> Incident:
     ban = make_ban()
-    return Incident.objects.create(
+    opened = timezone.now() - timedelta(seconds=opened_s_ago)
+    incident = Incident.objects.create(
         type=IncidentType.ZONE_VIOLATION,
         ban=ban,
         person=ban.person,
         priority=priority,
-        opened_at=timezone.now() - timedelta(seconds=opened_s_ago),
+        opened_at=opened,
         definite=True,
         **fields,
     )
+    Incident.objects.filter(pk=incident.pk).update(created_at=opened)
+    return incident
 
 
 def test_waiting_p1_shows_its_waiting_time_and_escalates_with_banner_sound_and_supervisor_mark(

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
+from geofence.models import Incident
 
 
 def board(client) -> dict:
@@ -17,12 +18,15 @@ def rows_by_id(data) -> dict:
     return {row["id"]: row for row in data["incidents"]}
 
 
-def test_unacknowledged_p1_past_the_threshold_is_overdue_and_a_p4_never_is(browser_client, make_incident, settings):
+def test_unacknowledged_p1_waiting_past_the_threshold_is_overdue_and_a_p4_never_is(
+    browser_client, make_incident, settings
+):
     settings.MONITOR_ESCALATE_AFTER_SECONDS = 180
-    old = timezone.now() - timedelta(minutes=16)
-    p1, p4 = make_incident(priority=1, opened_at=old), make_incident(priority=4, opened_at=old)
-    fresh = make_incident(priority=1)
-    handled = make_incident(priority=1, opened_at=old, state="acknowledged")
+    p1, p4 = make_incident(priority=1), make_incident(priority=4)
+    handled = make_incident(priority=1, state="acknowledged")
+    Incident.objects.filter(pk__in=[p1.pk, p4.pk, handled.pk]).update(created_at=timezone.now() - timedelta(minutes=16))
+    # Its fix is 20 minutes old (a late report), but the system opened it just now: it has not waited.
+    fresh = make_incident(priority=1, opened_at=timezone.now() - timedelta(minutes=20))
 
     rows = rows_by_id(board(browser_client("carol")))
 

@@ -56,9 +56,9 @@
   }
 
   function waitingCell(incident) {
-    var text = incident.waiting ? formatWait((serverNow() - Date.parse(incident.opened_at)) / 1000) : "–";
+    var text = incident.waiting ? formatWait((serverNow() - Date.parse(incident.waiting_since)) / 1000) : "–";
     var node = cell(t("waiting"), text, "num waiting");
-    if (incident.waiting) node.dataset.openedAt = incident.opened_at;
+    if (incident.waiting) node.dataset.waitingSince = incident.waiting_since;
     return node;
   }
 
@@ -149,8 +149,8 @@
   // Every second: tick the waiting times and escalate rows whose escalate_at has passed.
   function tickWaiting() {
     if (!lastData) return;
-    Array.prototype.forEach.call(rows.querySelectorAll("td.waiting[data-opened-at]"), function (node) {
-      node.textContent = formatWait((serverNow() - Date.parse(node.dataset.openedAt)) / 1000);
+    Array.prototype.forEach.call(rows.querySelectorAll("td.waiting[data-waiting-since]"), function (node) {
+      node.textContent = formatWait((serverNow() - Date.parse(node.dataset.waitingSince)) / 1000);
     });
     Array.prototype.forEach.call(undeliveredList.querySelectorAll("li[data-created-at]"), function (item) {
       var link = item.querySelector(".undelivered-line");
