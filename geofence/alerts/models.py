@@ -193,7 +193,7 @@ def retry_delay(attempts: int, *, jitter: bool = False) -> timedelta:
     doublings = min(max(attempts - 1, 0), 30)  # an alert retried for days must not overflow the power
     seconds = min(settings.ALERT_RETRY_BASE_SECONDS * 2**doublings, settings.ALERT_RETRY_MAX_SECONDS)
     if jitter:
-        seconds = seconds / 2 + random.uniform(0, seconds / 2)  # noqa: S311 - spreading retries, not security
+        seconds = seconds / 2 + random.uniform(0, seconds / 2)
     return timedelta(seconds=seconds)
 
 

@@ -5,51 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="AlertOutbox",
+            name='AlertOutbox',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("alert_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("incident_id", models.BigIntegerField(db_index=True)),
-                ("change", models.CharField(max_length=40, verbose_name="wijziging")),
-                ("priority", models.PositiveSmallIntegerField(default=3, verbose_name="prioriteit")),
-                ("message", models.JSONField(verbose_name="bericht")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "in wachtrij"),
-                            ("published", "afgeleverd"),
-                            ("dead", "aflevering mislukt"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("attempts", models.PositiveIntegerField(default=0)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("last_error", models.TextField(blank=True)),
-                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
-                ("acknowledged_by", models.CharField(blank=True, max_length=150)),
-                ("police_outcome", models.CharField(blank=True, max_length=40)),
-                ("police_note", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('alert_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('incident_id', models.BigIntegerField(db_index=True)),
+                ('change', models.CharField(max_length=40, verbose_name='wijziging')),
+                ('priority', models.PositiveSmallIntegerField(default=3, verbose_name='prioriteit')),
+                ('message', models.JSONField(verbose_name='bericht')),
+                ('status', models.CharField(choices=[('pending', 'in wachtrij'), ('published', 'afgeleverd'), ('dead', 'aflevering mislukt')], default='pending', max_length=10)),
+                ('attempts', models.PositiveIntegerField(default=0)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('last_error', models.TextField(blank=True)),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('acknowledged_by', models.CharField(blank=True, max_length=150)),
+                ('police_outcome', models.CharField(blank=True, max_length=40)),
+                ('police_note', models.TextField(blank=True)),
             ],
             options={
-                "verbose_name": "melding",
-                "verbose_name_plural": "meldingen",
-                "ordering": ["-created_at"],
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("status", "pending")), fields=["next_attempt_at"], name="alert_pending_idx"
-                    )
-                ],
+                'verbose_name': 'melding',
+                'verbose_name_plural': 'meldingen',
+                'ordering': ['-created_at'],
+                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='alert_pending_idx')],
             },
         ),
     ]

@@ -4,35 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("alerts", "0001_initial"),
+        ('alerts', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WorkerHeartbeat",
+            name='WorkerHeartbeat',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("queue", models.CharField(max_length=60, unique=True)),
-                ("beat_at", models.DateTimeField()),
-                ("hostname", models.CharField(blank=True, max_length=200)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('queue', models.CharField(max_length=60, unique=True)),
+                ('beat_at', models.DateTimeField()),
+                ('hostname', models.CharField(blank=True, max_length=200)),
             ],
             options={
-                "verbose_name": "hartslag worker",
-                "verbose_name_plural": "hartslagen workers",
+                'verbose_name': 'hartslag worker',
+                'verbose_name_plural': 'hartslagen workers',
             },
         ),
         migrations.AlterField(
-            model_name="alertoutbox",
-            name="police_outcome",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("officer_sent", "eenheid ter plaatse gestuurd"),
-                    ("arrest", "aanhouding"),
-                    ("no_action", "geen actie"),
-                ],
-                max_length=40,
-            ),
+            model_name='alertoutbox',
+            name='police_outcome',
+            field=models.CharField(blank=True, choices=[('officer_sent', 'eenheid ter plaatse gestuurd'), ('arrest', 'aanhouding'), ('no_action', 'geen actie')], max_length=40),
         ),
     ]
