@@ -153,6 +153,12 @@ class AlertOutbox(models.Model):
         self.refresh_from_db()
         return seen == 1
 
+    def may_step_to(self, outcome: str) -> bool:
+        """Return whether a police step may follow the recorded ones: forward only, one result."""
+        if not self.police_outcome:
+            return True
+        return STEP_RANK[PoliceOutcome(outcome)] > STEP_RANK[PoliceOutcome(self.police_outcome)]
+
     def delivery_state(self, now: datetime | None = None) -> DeliveryState:
         if self.status == AlertStatus.PUBLISHED:
             return DeliveryState.PUBLISHED

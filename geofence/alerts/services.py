@@ -24,7 +24,7 @@ from geofence.incidents.services import add_timeline_entry
 from geofence.models import Incident
 from registry.models import AuditEntry
 
-from .models import STEP_RANK, AlertOutbox, AlertStatus, PoliceOutcome, PoliceStep
+from .models import AlertOutbox, AlertStatus, PoliceOutcome, PoliceStep
 from .outbox import schedule_delivery
 from .police_queue import PoliceQueue, PoliceQueueError, police_queue
 
@@ -130,7 +130,7 @@ def acknowledge(alert_id, *, user, outcome: PoliceOutcome, note: str = "") -> tu
         alert = AlertOutbox.objects.select_for_update().get(alert_id=alert_id)
         if alert.police_steps.filter(outcome=outcome).exists():
             return alert, False
-        if alert.police_outcome and STEP_RANK[PoliceOutcome(outcome)] <= STEP_RANK[PoliceOutcome(alert.police_outcome)]:
+        if not alert.may_step_to(outcome):
             raise AcknowledgementConflict(alert)
         now = timezone.now()
         PoliceStep.objects.create(alert=alert, outcome=outcome, at=now, by=user.get_username(), note=note)
