@@ -1,6 +1,6 @@
 """Faults under sustained feed ingestion, with the real services: nothing accepted is lost, counted.
 
-Four scenarios run one after another on one stack (gunicorn 2x2, a Celery worker on `delivery`, one on
+Five scenarios run one after another on one stack (gunicorn 2x2, a Celery worker on `delivery`, one on
 `default,ingest`, beat, a consumer of the police queue on RabbitMQ), each under its own load of fixes
 with some devices entering and leaving their zones, so incidents and alerts flow throughout:
 
@@ -9,15 +9,20 @@ with some devices entering and leaving their zones, so incidents and alerts flow
 3. amqp   every connection of the police queue's RabbitMQ vhost closed, repeatedly
 4. kill   the delivery worker SIGKILLed repeatedly: a pool process, then the whole worker (restarted as a
           supervisor would), alternately
+5. queue  the police queue unreachable for longer than any retry budget (3 minutes with --quick, else 10):
+          the vhost's permissions revoked and its connections closed, then restored. Health (anonymous,
+          as a load balancer asks) must answer 503 while alerts wait undelivered and 200 once every alert
+          has arrived, with nobody retrying by hand
 
 Per scenario it prints fixes sent, accepted (202), stored (each 202 fix looked up in the database), the
 answers the clients got, alerts produced (outbox rows), delivered (distinct ids on the police queue),
 duplicated (ids seen more than once: allowed, delivery is at least once) and lost (must be 0). Exits 1
 when a fix answered 202 is missing, an alert is lost, a 500 was answered or a process died.
 
-    python bench/faults.py --quick            # CI: short outages, about 3 minutes
+    python bench/faults.py --quick            # CI: short outages, about 7 minutes with the queue outage
     python bench/faults.py                    # by hand: 30 s outages, 5 kills 5 s apart
     python bench/faults.py --only pg,kill
+    python bench/faults.py --quick --only queue
 
 Needs root (or the postgres user) for its own PostgreSQL cluster: `pg_createcluster 15 faults --port 5433`
 with trust authentication, created when missing and dropped afterwards unless it existed (--keep-cluster
@@ -33,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,7 +56,7 @@ FAST_DELIVERY = {
     "ALERT_CLAIM_SECONDS": 10,
     "ALERT_RETRY_BASE_SECONDS": 1,
     "ALERT_RETRY_MAX_SECONDS": 4,
-    "ALERT_MAX_ATTEMPTS": 1000,
+    "ALERT_UNDELIVERED_SECONDS": 30,
     "CANARY_SECONDS": 5,
     "CELERY_VISIBILITY_TIMEOUT": 120,
 }
@@ -59,6 +66,9 @@ SIZES = {
     "quick": {"devices": 1000, "rate": 500, "lead": 5, "outage": 8, "tail": 8, "repeats": 3, "every": 4},
     "full": {"devices": 2000, "rate": 1000, "lead": 15, "outage": 30, "tail": 30, "repeats": 5, "every": 5},
 }
+# The police queue outage outlasts every retry budget an alert ever had (10 attempts, about 7 minutes).
+QUEUE_OUTAGE_S = {"quick": 180, "full": 600}
+HEALTH_POLL_S = 5.0
 
 
 class PrivatePostgres:
@@ -154,6 +164,8 @@ class Drill:
         load.stop()
         produced = set(harness.outbox_rows(self.stack.db_url)) - before
         undelivered = harness.wait_delivered(self.stack.db_url, self.consumed, produced, self.args.drain_timeout)
+        if name == "queue":
+            notes |= self.health_after_recovery()
         accepted, missing = harness.missing_fixes(self.stack.db_url, self.fleet, load.batches)
         summary = load.summary()
         return {
@@ -214,6 +226,47 @@ class Drill:
         subprocess.run([*command, "fault drill"], check=True, capture_output=True)
         return count
 
+    def queue(self) -> dict:
+        """Make the police queue unreachable past any retry budget; poll health as a load balancer does."""
+        outage = QUEUE_OUTAGE_S["quick" if self.args.quick else "full"]
+        vhost = self.args.amqp_vhost
+        subprocess.run(["rabbitmqctl", "clear_permissions", "-p", vhost, "guest"], check=True, capture_output=True)
+        self.close_vhost_connections()
+        began, codes = time.monotonic(), []
+        while time.monotonic() - began < outage:
+            codes.append((round(time.monotonic() - began), self.health_code()))
+            time.sleep(HEALTH_POLL_S)
+        permissions = ["rabbitmqctl", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]
+        subprocess.run(permissions, check=True, capture_output=True)
+        waited = FAST_DELIVERY["ALERT_UNDELIVERED_SECONDS"] + 2 * HEALTH_POLL_S
+        return {
+            "outage_s": outage,
+            "health_503_during": sum(1 for at, code in codes if code == 503 and at > waited),
+            "health_200_during": sum(1 for at, code in codes if code == 200 and at > waited),
+            "most_attempts": self.most_attempts(),
+        }
+
+    def most_attempts(self) -> int:
+        with harness.connect_db(self.stack.db_url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT coalesce(max(attempts), 0) FROM alerts_alertoutbox")
+            return int(cur.fetchone()[0])
+
+    def health_code(self) -> int:
+        try:
+            with urllib.request.urlopen(self.stack.base_url + "/api/v1/health", timeout=10) as answer:  # noqa: S310
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return 0
+
+    def health_after_recovery(self) -> dict:
+        """Seconds from every alert delivered to health answering 200 (its cached answer lasts a few seconds)."""
+        began = time.monotonic()
+        while self.health_code() != 200 and time.monotonic() - began < 120:
+            time.sleep(1.0)
+        return {"health_green_after_s": round(time.monotonic() - began, 1), "health_after": self.health_code()}
+
     def kill(self) -> dict:
         kills, restarted = [], []
         for n in range(self.size["repeats"]):
@@ -240,7 +293,7 @@ class Drill:
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI size: short outages, about 3 minutes")
-    parser.add_argument("--only", default="pg,redis,amqp,kill", help="comma-separated scenarios")
+    parser.add_argument("--only", default="pg,redis,amqp,kill,queue", help="comma-separated scenarios")
     parser.add_argument("--cluster", default="faults", help="own PostgreSQL cluster name")
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("FAULTS_PG_PORT", "5433")))
     parser.add_argument("--db", default=os.environ.get("FAULTS_DB", "banwatch_soak_faults"))
@@ -251,7 +304,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--keep-cluster", action="store_true")
     parser.add_argument("--out", type=Path, default=harness.REPO / "var" / "faults")
     args = parser.parse_args()
-    args.drain_timeout = args.drain_timeout or (90 if args.quick else 240)
+    args.drain_timeout = args.drain_timeout or (120 if args.quick else 300)
     return args
 
 
@@ -267,6 +320,13 @@ def failed(result: dict) -> list[str]:
         problems.append(f"processes died: {result['died']}")
     if result["scenario"] == "pg" and "503" not in result["answers"]:
         problems.append("no 503 while PostgreSQL was down")
+    if result["scenario"] == "queue":
+        if not result["health_503_during"] or result["health_200_during"]:
+            problems.append("health did not fail throughout the police queue outage")
+        if result["health_after"] != 200:
+            problems.append("health not green after every alert arrived")
+        if result["undelivered_after_drain"]:
+            problems.append(f"{result['undelivered_after_drain']} alerts undelivered after the queue returned")
     return problems
 
 
@@ -280,7 +340,13 @@ def main() -> None:
         try:
             drill.setup()
             print(f"setup done in {time.time() - started:.0f} s", file=sys.stderr, flush=True)
-            faults = {"pg": drill.pg, "redis": drill.redis_broker, "amqp": drill.amqp, "kill": drill.kill}
+            faults = {
+                "pg": drill.pg,
+                "redis": drill.redis_broker,
+                "amqp": drill.amqp,
+                "kill": drill.kill,
+                "queue": drill.queue,
+            }
             for name in args.only.split(","):
                 result = drill.run(name, faults[name])
                 results.append(result)

@@ -237,7 +237,8 @@ POLICE_QUEUE_FILESYSTEM_DIR = VAR_DIR / "police-queue"
 POLICE_QUEUE_NAME = "police.alerts"
 
 # Alert delivery reliability (geofence.alerts; docs/operations.md, "Alert delivery reliability").
-ALERT_MAX_ATTEMPTS = env_int("ALERT_MAX_ATTEMPTS", 10)  # then dead-lettered, retryable by operators
+# Pending longer than this: undelivered (still retried), shown on the board, health 503.
+ALERT_UNDELIVERED_SECONDS = env_int("ALERT_UNDELIVERED_SECONDS", 120)
 ALERT_RETRY_BASE_SECONDS = env_int("ALERT_RETRY_BASE_SECONDS", 2)  # backoff: base * 2^(attempt-1)
 ALERT_RETRY_MAX_SECONDS = env_int("ALERT_RETRY_MAX_SECONDS", 60)
 ALERT_CLAIM_SECONDS = env_int("ALERT_CLAIM_SECONDS", 30)  # unconfirmed this long: the sweeper re-sends
@@ -288,6 +289,14 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 MONITOR_POLL_INTERVAL_MS = env_int("MONITOR_POLL_INTERVAL_MS", 1000)
 MONITOR_TRACK_HOURS = env_int("MONITOR_TRACK_HOURS", 6)
+# An unacknowledged P1/P2 incident this old escalates on the board (banner, sound, supervisor mark).
+MONITOR_ESCALATE_AFTER_SECONDS = env_int("MONITOR_ESCALATE_AFTER_SECONDS", 180)
+# Health: anonymous callers share one cached answer; a zone catalogue older than this fails health.
+HEALTH_ANONYMOUS_CACHE_SECONDS = env_int("HEALTH_ANONYMOUS_CACHE_SECONDS", 10)
+HEALTH_ANONYMOUS_RATE = env_str("HEALTH_ANONYMOUS_RATE", "60/min")
+ZONE_CATALOGUE_MAX_AGE_SECONDS = env_int("ZONE_CATALOGUE_MAX_AGE_SECONDS", 600)
+# /metrics: supervisors, or a scraper sending this bearer token (empty: no token accepted).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Shown to victims and in alerts.
 POLICE_PHONE_NUMBER = env_str("POLICE_PHONE_NUMBER", "0900-8844")

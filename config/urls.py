@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from geofence.alerts.metrics_view import metrics_view
 from registry.home import home, registrar_desk
 from registry.lookup.pages import lookup_page
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("registry.letters.urls")),
     path("api/v1/", include("geofence.reports.urls")),
     path("monitor/", include("geofence.monitor.urls")),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("registry.lookup.urls")),
     path("politie/", lookup_page, name="lookup-page"),
     path("registratie/", registrar_desk, name="registrar-desk"),

@@ -12,11 +12,11 @@ class AlertOutboxAdmin(admin.ModelAdmin):
     list_filter = ["status", "change", "police_outcome"]
     search_fields = ["alert_id", "incident_id"]
     readonly_fields = [field.name for field in AlertOutbox._meta.fields]
-    actions = ["retry_dead"]
+    actions = ["retry_now"]
 
-    @admin.action(description=_("Mislukte meldingen opnieuw versturen"))
-    def retry_dead(self, request, queryset):
-        count = services.retry_dead_alerts(queryset, user=request.user)
+    @admin.action(description=_("Niet afgeleverde meldingen nu opnieuw versturen"))
+    def retry_now(self, request, queryset):
+        count = services.retry_now(queryset, user=request.user)
         self.message_user(
             request,
             ngettext("%d melding opnieuw in de wachtrij.", "%d meldingen opnieuw in de wachtrij.", count) % count,

@@ -1,23 +1,34 @@
 """The alerts API: police dispatch acknowledges, operators list and retry, everyone may ask for health."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from registry.permissions import IsOperator, IsPoliceDispatch
 from registry.roles import Role, has_role
 
 from . import health, services
-from .models import AlertOutbox, AlertStatus, PoliceOutcome
+from .models import AlertOutbox, AlertStatus, DeliveryState, PoliceOutcome, PoliceStep
+
+
+class PoliceStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PoliceStep
+        fields = ["outcome", "at", "by", "note"]
+        read_only_fields = fields
 
 
 class AlertSerializer(serializers.ModelSerializer):
     # Blank until the police answer; a read-only model field would lose the blank choice in the schema.
     police_outcome = serializers.ChoiceField(choices=PoliceOutcome.choices, allow_blank=True, read_only=True)
+    delivery_state = serializers.ChoiceField(choices=DeliveryState.choices, read_only=True)
+    police_steps = PoliceStepSerializer(many=True, read_only=True)
 
     class Meta:
         model = AlertOutbox
@@ -27,6 +38,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "change",
             "priority",
             "status",
+            "delivery_state",
             "attempts",
             "created_at",
             "next_attempt_at",
@@ -36,6 +48,9 @@ class AlertSerializer(serializers.ModelSerializer):
             "acknowledged_by",
             "police_outcome",
             "police_note",
+            "police_steps",
+            "undelivered_seen_at",
+            "undelivered_seen_by",
         ]
         read_only_fields = fields
 
@@ -52,13 +67,13 @@ class AcknowledgementSerializer(serializers.Serializer):
 
 
 class AlertStatusFilter(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AlertStatus.choices, required=False)
+    status = serializers.ChoiceField(choices=DeliveryState.choices, required=False)
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Alerts in the outbox: delivery state and the police's acknowledgement."""
 
-    queryset = AlertOutbox.objects.order_by("-created_at", "-pk")
+    queryset = AlertOutbox.objects.prefetch_related("police_steps").order_by("-created_at", "-pk")
     lookup_field = "alert_id"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
@@ -74,8 +89,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return queryset
         query = AlertStatusFilter(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        wanted = query.validated_data.get("status")
-        return queryset.filter(status=wanted) if wanted else queryset
+        return _with_state(queryset, query.validated_data.get("status"))
 
     @extend_schema(request=AcknowledgementSerializer, responses={200: AlertSerializer, 409: None})
     @action(detail=True, methods=["post"])
@@ -96,28 +110,75 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=None, responses={200: AlertSerializer, 409: None})
     @action(detail=True, methods=["post"])
     def retry(self, request, alert_id=None):
-        """Give a dead-lettered alert a fresh set of delivery attempts."""
+        """Try to deliver a pending alert now instead of at its next scheduled attempt."""
         alert = self.get_object()
-        if not services.retry_dead_alerts([alert], user=request.user):
-            detail = _("Alleen een melding waarvan de aflevering is mislukt kan opnieuw worden verstuurd.")
+        if not services.retry_now([alert], user=request.user):
+            detail = _("Deze melding is al afgeleverd.")
+            return Response({"detail": detail, "status": alert.status}, status=status.HTTP_409_CONFLICT)
+        alert.refresh_from_db()
+        return Response(AlertSerializer(alert).data)
+
+    @extend_schema(request=None, responses={200: AlertSerializer, 409: None})
+    @action(detail=True, methods=["post"], url_path="seen")
+    def seen(self, request, alert_id=None):
+        """Acknowledge that this alert is undelivered; it keeps being retried until the queue has it."""
+        alert = self.get_object()
+        if not services.mark_undelivered_seen(alert, user=request.user):
+            detail = _("Deze melding is al afgeleverd of al gezien.")
             return Response({"detail": detail, "status": alert.status}, status=status.HTTP_409_CONFLICT)
         alert.refresh_from_db()
         return Response(AlertSerializer(alert).data)
 
 
-class HealthView(APIView):
-    """Say whether alerts can flow: database, brokers, consuming workers, outbox backlog.
+def _with_state(queryset, wanted: str | None):
+    if wanted == DeliveryState.UNDELIVERED:
+        return queryset.filter(pk__in=AlertOutbox.objects.undelivered().values("pk"))
+    if wanted == DeliveryState.PENDING:
+        undelivered = AlertOutbox.objects.undelivered().values("pk")
+        return queryset.filter(status=AlertStatus.PENDING).exclude(pk__in=undelivered)
+    return queryset.filter(status=wanted) if wanted else queryset
 
-    Anyone may ask (a load balancer has no token) and gets only the status;
-    operators and supervisors also get the figures. 503 when something fails.
+
+class AnonymousHealthThrottle(SimpleRateThrottle):
+    """Limit health polls by callers without an operator role, per address (HEALTH_ANONYMOUS_RATE)."""
+
+    scope = "health"
+
+    def get_rate(self) -> str:
+        return settings.HEALTH_ANONYMOUS_RATE
+
+    def get_cache_key(self, request, view) -> str | None:
+        if _sees_figures(request.user):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class HealthScope(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=health.SCOPES, required=False, default="all")
+
+
+class HealthView(APIView):
+    """Say whether alerts can flow: database, brokers, consuming workers, undelivered alerts, zone catalogue.
+
+    Anyone may ask (a load balancer has no token) and gets only the status,
+    from a shared answer of a few seconds that never connects to a broker,
+    rate-limited per address. Operators and supervisors get a fresh check
+    with the figures and the broker probes. 503 when something fails.
     """
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonymousHealthThrottle]
 
-    @extend_schema(responses={200: dict, 503: dict})
+    @extend_schema(parameters=[HealthScope], responses={200: dict, 503: dict})
     def get(self, request):
-        report = health.check(scope=request.query_params.get("scope", "all"))
+        query = HealthScope(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        scope = query.validated_data["scope"]
+        sees_figures = _sees_figures(request.user)
+        report = health.check(scope=scope) if sees_figures else {"status": health.cached_status(scope)}
         code = status.HTTP_200_OK if report["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
-        if not has_role(request.user, Role.MONITORING_OPERATOR, Role.SUPERVISOR):
-            report = {"status": report["status"]}
         return Response(report, status=code)
+
+
+def _sees_figures(user) -> bool:
+    return has_role(user, Role.MONITORING_OPERATOR, Role.SUPERVISOR)

@@ -8,4 +8,7 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Meldingen aan de politie")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        # checks registers the system checks; tasks registers the Celery tasks that outbox queues by name.
+        from . import checks, receivers, tasks  # noqa: F401
+
+        receivers.connect()

@@ -1,33 +1,54 @@
-"""Health of alert delivery: can alerts flow from the database through workers to the police queue?"""
+"""Health of alert delivery: can alerts flow from the database through workers to the police queue?
 
-from datetime import timedelta
+Failing ("fail", HTTP 503) means an operator must act: a broker is down, a
+worker queue has not run its canary, an alert has been undelivered longer
+than ALERT_UNDELIVERED_SECONDS, or this process's zone catalogue is older
+than ZONE_CATALOGUE_MAX_AGE_SECONDS.
+"""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+
+from geofence.incidents.zones import catalogue_age_seconds
 
 from .models import AlertOutbox, AlertStatus, WorkerHeartbeat
 from .police_queue import CONNECT_TIMEOUT_S, PoliceQueue
 
 PROBE_TIMEOUT_S = 2.0
+SCOPES = ("web", "all")
 
 
-def check(scope: str = "all") -> dict:
+def check(scope: str = "all", *, probe_brokers: bool = True) -> dict:
     """Return {"status": "ok"|"fail", "checks": {...}, "problems": [...]}.
 
     scope "web" checks only the database (what a load balancer needs to route
-    requests); "all" adds the brokers, the canaries and the outbox.
+    requests); "all" adds the canaries, the outbox, the zone catalogue and,
+    with probe_brokers, a connection to each broker.
     """
     checks = {"database": _database()}
     if scope != "web":
-        checks |= {
-            "celery_broker": _celery_broker(),
-            "police_queue": _police_queue(),
-            "canaries": _canaries(),
-            "outbox": _outbox(),
-        }
+        checks |= {"canaries": _canaries(), "outbox": _outbox(), "zone_catalogue": _zone_catalogue()}
+        if probe_brokers:
+            checks |= {"celery_broker": _celery_broker(), "police_queue": _police_queue()}
     problems = [f"{name}: {check['error']}" for name, check in _flatten(checks) if check.get("ok") is False]
     return {"status": "fail" if problems else "ok", "checks": checks, "problems": problems}
+
+
+def cached_status(scope: str) -> str:
+    """Return the status for anonymous callers: computed without broker probes, shared for a few seconds.
+
+    Pollers without a token (load balancers, monitoring) then cost one set of
+    database queries per HEALTH_ANONYMOUS_CACHE_SECONDS, whatever their number,
+    and can never hold a request on a hanging broker.
+    """
+    key = f"alerts.health.{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = check(scope, probe_brokers=False)["status"]
+        cache.set(key, found, settings.HEALTH_ANONYMOUS_CACHE_SECONDS)
+    return found
 
 
 def _flatten(checks: dict):
@@ -68,15 +89,21 @@ def _police_queue() -> dict:
         return {"ok": False, "error": str(exc)[:200], "timeout_s": CONNECT_TIMEOUT_S}
 
 
+def canary_ages() -> dict[str, float | None]:
+    """Per consumed queue: seconds since a worker last ran the canary there (None: never)."""
+    beats = dict(WorkerHeartbeat.objects.values_list("queue", "beat_at"))
+    now = timezone.now()
+    return {
+        queue: (now - beats[queue]).total_seconds() if queue in beats else None
+        for queue in settings.CELERY_QUEUES_CONSUMED
+    }
+
+
 def _canaries() -> dict:
-    """Per consumed queue: how long ago a worker last ran the canary there."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {}  # no workers: tasks run in the process that queues them
-    beats = dict(WorkerHeartbeat.objects.values_list("queue", "beat_at"))
-    now, limit = timezone.now(), settings.CANARY_MAX_AGE_SECONDS
-    result = {}
-    for queue in settings.CELERY_QUEUES_CONSUMED:
-        age = (now - beats[queue]).total_seconds() if queue in beats else None
+    limit, result = settings.CANARY_MAX_AGE_SECONDS, {}
+    for queue, age in canary_ages().items():
         ok = age is not None and age <= limit
         result[queue] = {"ok": ok, "age_s": age, "max_age_s": limit}
         if not ok:
@@ -85,15 +112,26 @@ def _canaries() -> dict:
 
 
 def _outbox() -> dict:
-    """Pending and dead counts; overdue pending alerts mean delivery is stuck."""
-    now = timezone.now()
-    pending = AlertOutbox.objects.filter(status=AlertStatus.PENDING)
-    overdue_after = timedelta(seconds=settings.ALERT_CLAIM_SECONDS + 3 * settings.ALERT_SWEEP_SECONDS)
-    overdue = pending.filter(created_at__lt=now - overdue_after, attempts=0).count()
-    return {
-        "ok": overdue == 0,
-        "pending": pending.count(),
-        "dead": AlertOutbox.objects.filter(status=AlertStatus.DEAD).count(),
-        "overdue_never_tried": overdue,
-        **({"error": f"{overdue} pending alerts were never tried"} if overdue else {}),
+    """Pending and undelivered counts; any undelivered alert fails health until it is delivered."""
+    undelivered = AlertOutbox.objects.undelivered()
+    oldest = undelivered.values_list("created_at", flat=True).first()
+    count = undelivered.count()
+    result = {
+        "ok": count == 0,
+        "pending": AlertOutbox.objects.filter(status=AlertStatus.PENDING).count(),
+        "undelivered": count,
+        "oldest_undelivered_age_s": (timezone.now() - oldest).total_seconds() if oldest else None,
+        "undelivered_after_s": settings.ALERT_UNDELIVERED_SECONDS,
     }
+    if count:
+        result["error"] = f"{count} alerts undelivered for more than {settings.ALERT_UNDELIVERED_SECONDS} s"
+    return result
+
+
+def _zone_catalogue() -> dict:
+    """This process's zone catalogue: None until it evaluated a fix (evaluation may run in the workers)."""
+    age, limit = catalogue_age_seconds(), settings.ZONE_CATALOGUE_MAX_AGE_SECONDS
+    result = {"ok": age is None or age <= limit, "age_s": age, "max_age_s": limit}
+    if not result["ok"]:
+        result["error"] = f"zone catalogue {age:.0f} s old"
+    return result

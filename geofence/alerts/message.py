@@ -1,7 +1,10 @@
 """The alert message for the police queue: self-contained, versioned JSON built from one incident.
 
 The shape is docs/alert-message.schema.json (SCHEMA_VERSION comes from it);
-tests validate every incident type against it.
+tests validate every incident type against it. What goes in is decided in
+docs/need-to-know.md: where the subject is, how urgent, what the ban allows;
+never the protected location, nor a distance or arrival time from which a
+series of messages would give it away.
 """
 
 from django.conf import settings
@@ -9,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from geofence.models import DeviceAssignment, DeviceKind, DeviceStatus, IncidentType
+from geofence.models.incidents import ZONE_TYPES
 from registry.enforcement import basis_enforcement
 from registry.lookup.serializers import zone_description
 
@@ -34,11 +39,8 @@ def build_alert_message(incident, change: str) -> dict:
             "subject": _subject(incident.person),
             "ban": _ban(incident.ban),
             "enforcement": enforcement_block(incident.ban.decision.legal_basis if incident.ban else None),
-            "last_fix": _fix(incident.last_fix),
-            "proximity": {
-                "distance_m": _round(incident.closest_distance_m),
-                "eta_minutes": _round(incident.eta_min, 1),
-            },
+            "last_fix": _fix(subject_fix(incident, change)),
+            "victim_position": _fix(victim_fix(incident)),
             "device": _device(incident.device),
             "dashboard_url": incident.dashboard_url,
         }
@@ -56,8 +58,6 @@ def enforcement_block(legal_basis: str | None) -> dict:
 
 
 def _incident(incident, change: str) -> dict:
-    from geofence.models.incidents import ZONE_TYPES
-
     return {
         "id": incident.pk,
         "type": incident.type,
@@ -103,10 +103,61 @@ def _ban(ban) -> dict | None:
     }
 
 
+def subject_fix(incident, change: str):
+    """Return the subject's last known fix for the message, or None.
+
+    The incident's own fix where it has one; for device incidents the newest
+    fix of the device or of another device the subject wears. A zone
+    incident's closing message carries none: the subject has just left the
+    zone, so that fix lies on its edge, and with the opening fix (also on the
+    edge) it would place the protected location. Dispatch does not need it to
+    stand down.
+    """
+    if change == "closed" and incident.type in ZONE_TYPES:
+        return None
+    if incident.last_fix_id and incident.type != IncidentType.PANIC:
+        return incident.last_fix
+    devices = _worn_devices(incident.person_id)
+    if incident.device_id and incident.type != IncidentType.PANIC:
+        devices.add(incident.device_id)
+    return _newest_fix(devices)
+
+
+def victim_fix(incident):
+    """Return the victim unit's last fix for a panic alert (dispatch must go there), else None."""
+    if incident.type != IncidentType.PANIC or incident.device_id is None:
+        return None
+    return _newest_fix({incident.device_id})
+
+
+def _worn_devices(person_id: int | None) -> set[int]:
+    if person_id is None:
+        return set()
+    current = DeviceAssignment.objects.at(timezone.now()).filter(person_id=person_id)
+    return set(current.exclude(device__kind=DeviceKind.VICTIM_UNIT).values_list("device_id", flat=True))
+
+
+def _newest_fix(device_ids: set[int]):
+    status = (
+        DeviceStatus.objects.filter(device_id__in=device_ids, last_fix__isnull=False)
+        .select_related("last_fix")
+        .order_by("-last_fix_at")
+        .first()
+    )
+    return status.last_fix if status else None
+
+
 def _fix(fix) -> dict | None:
     if fix is None:
         return None
-    return {"time": _iso(fix.ts), "lat": fix.lat, "lon": fix.lon, "accuracy_m": fix.accuracy_m}
+    age = (timezone.now() - fix.ts).total_seconds()
+    return {
+        "time": _iso(fix.ts),
+        "age_s": round(max(age, 0.0)),
+        "lat": fix.lat,
+        "lon": fix.lon,
+        "accuracy_m": fix.accuracy_m,
+    }
 
 
 def _device(device) -> dict | None:
@@ -139,9 +190,3 @@ def _device_status(status) -> str:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _round(value, digits: int = 0):
-    if value is None:
-        return None
-    return round(value, digits) if digits else round(value)

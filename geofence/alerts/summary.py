@@ -6,19 +6,17 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from registry.wording import distance_text
-
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def summary_line(message: dict) -> str:
-    """Return e.g. 'PRIO 1 | 28-11 18:47 | Zone betreden (geopend) | Jan Test (01-02-1985) | 1,2 km, ca. 3 min | …'."""
+    """Return e.g. 'PRIO 1 | 28-11 18:47 | Zone betreden (geopend) | Jan Test (01-02-1985) | 52.10000, 5.11000 | …'."""
     parts = [
         _("PRIO %(level)s") % {"level": _get(message, "priority", "level", default="?")},
         _local_time(_get(message, "created_at")),
         _incident(message),
         _subject(message),
-        _proximity(message),
+        _position(message),
         _enforcement(message),
         _("melding %(id)s") % {"id": message.get("alert_id", "?")},
     ]
@@ -59,13 +57,15 @@ def _subject(message: dict) -> str:
     return _("%(name)s (geb. %(born)s)") % {"name": name, "born": born}
 
 
-def _proximity(message: dict) -> str:
-    distance = _get(message, "proximity", "distance_m")
-    eta = _get(message, "proximity", "eta_minutes")
-    if distance is None:
+def _position(message: dict) -> str:
+    """The victim unit's position for a panic alert, else the subject's (the messages carry no distance)."""
+    if _get(message, "victim_position"):
+        fix, text = message["victim_position"], _("slachtoffer op %(lat).5f, %(lon).5f")
+    elif _get(message, "last_fix"):
+        fix, text = message["last_fix"], _("positie %(lat).5f, %(lon).5f")
+    else:
         return ""
-    text = _("%(distance)s van beschermde locatie") % {"distance": distance_text(distance)}
-    return text + (", " + _("ca. %(min)d min") % {"min": round(eta)} if eta is not None else "")
+    return text % {"lat": fix["lat"], "lon": fix["lon"]} + " " + _("(%(age)d s oud)") % {"age": fix.get("age_s") or 0}
 
 
 def _enforcement(message: dict) -> str:

@@ -12,7 +12,7 @@ from .services import Delivery
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=60)
 def deliver_alert(self, alert_pk: int) -> str:
-    """Publish one outbox row to the police queue; retry explicitly until it is published or dead.
+    """Publish one outbox row to the police queue; retry explicitly until it is published.
 
     Idempotent: the claim lets one attempt through at a time, so a redelivered
     or duplicated task cannot publish twice in the same attempt.

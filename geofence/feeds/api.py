@@ -9,6 +9,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import metrics
+
 from . import services
 from .auth import IsVendor, VendorApiKeyAuthentication
 from .serializers import EventsSchema, FeedAnswerSchema, FeedErrorSchema, PositionsSchema
@@ -121,6 +123,7 @@ class PositionsFeedView(FeedView):
     )
     def post(self, request):
         result = services.store_fixes(request.auth.vendor, read_batch(request, "fixes"))
+        metrics.count_fixes(result)
         return Response(result.as_json(), status=status.HTTP_202_ACCEPTED)
 
 

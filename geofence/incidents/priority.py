@@ -17,6 +17,10 @@ _DEVICE_TYPE_OFFSET = {
     IncidentType.CLOCK_SKEW: 2,
 }
 
+# A cut strap is how a subject goes dark before acting: whatever the SASH risk, the police must hear of it
+# urgently. A low-risk subject (base 3) plus the device offset would make it P4, with no banner or sound.
+TAMPER_AT_MOST = 2
+
 # Within this distance or arrival estimate the police need to move now.
 NEAR_DISTANCE_M = 1000.0
 NEAR_ETA_MIN = 10.0
@@ -37,6 +41,8 @@ def compute_priority(
     base = _RISK_BASE.get(risk, _UNKNOWN_RISK_BASE) if risk else _UNKNOWN_RISK_BASE
     if incident_type == IncidentType.MASS_OUTAGE:
         return 2
+    if incident_type == IncidentType.STRAP_TAMPER:
+        return _clamp(min(base + _DEVICE_TYPE_OFFSET[incident_type], TAMPER_AT_MOST))
     if incident_type in _DEVICE_TYPE_OFFSET:
         return _clamp(base + _DEVICE_TYPE_OFFSET[incident_type])
     if not definite:

@@ -10,12 +10,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from geofence.alerts.message import build_alert_message
-from geofence.alerts.outbox import enqueue_alert
 from geofence.models import Incident, IncidentEvent, IncidentType
 from registry.models import Ban, RiskLevel
 
 from .priority import compute_priority
+from .signals import announce
 from .states import Action, move
 
 SYSTEM = "system"
@@ -113,12 +112,7 @@ def _record(incident, action, from_state, at, actor, alert: bool, note: str = ""
         details={"reason": reason} if reason else {},
     )
     if alert and incident.notify_police:
-        enqueue_alert(
-            incident_id=incident.pk,
-            change=action.value,
-            priority=incident.priority,
-            message=build_alert_message(incident, action.value),
-        )
+        announce(incident, action.value)  # the alerts app writes the outbox row in this transaction
 
 
 def _user(actor):

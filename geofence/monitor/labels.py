@@ -53,5 +53,14 @@ def script_labels() -> dict[str, str]:
             "strap": _("Band"),
             "gps": _("GPS"),
             "vendor": _("Leverancier"),
+            "waiting": _("Wacht"),
+            "delivery": _("Melding politie"),
+            "undelivered_title": _("Meldingen niet afgeleverd bij de politie"),
+            "undelivered_line": _("%(change)s incident %(id)s: %(age)s onderweg, %(attempts)s pogingen"),
+            "undelivered_seen": _("gezien door %(who)s"),
+            "retry": _("Nu opnieuw versturen"),
+            "mark_seen": _("Gezien"),
+            "overdue_banner": _("Niet bevestigd: P1/P2-incidenten wachten te lang, supervisor ingeschakeld"),
+            "supervisor": _("supervisor"),
         }.items()
     }

@@ -1,12 +1,14 @@
 """Turn incidents, alerts and devices into the JSON the dashboard's scripts render."""
 
+from datetime import timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geofence.alerts.models import AlertOutbox, AlertStatus
+from geofence.alerts.models import AlertOutbox, DeliveryState, PoliceOutcome
 from geofence.models import ZONE_TYPES, IncidentState, IncidentType
 from registry.enforcement import enforcement_instruction
 from registry.models import RiskLevel
@@ -15,7 +17,8 @@ from registry.wording import distance_text
 from .geometry import protected_location
 from .labels import PoliceRegion
 
-HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue
+HIGH_PRIORITY = 2  # priority 1 and 2 get the sound cue and escalate when left waiting
+WAITING_STATES = (IncidentState.OPEN, IncidentState.ESCALATED)  # nobody has acknowledged them yet
 PRIORITY_CLASSES = {1: "critical", 2: "high", 3: "medium"}
 
 # Timeline and alert actions; values not listed are shown as stored.
@@ -65,7 +68,7 @@ def certainty_label(incident) -> str:
     return _("zeker") if incident.definite else _("mogelijk")
 
 
-def board_row(incident) -> dict:
+def board_row(incident, now=None) -> dict:
     """Return the board's fields of one incident (annotated by queries.annotate_context)."""
     return {
         "id": incident.pk,
@@ -91,6 +94,51 @@ def board_row(incident) -> dict:
         "assigned_to": incident.assigned_to.get_username() if incident.assigned_to_id else "",
         "assigned_to_id": incident.assigned_to_id,
         "version": incident.version,
+        **waiting_fields(incident, now or timezone.now()),
+        **alert_fields(getattr(incident, "monitor_alert", None), now),
+    }
+
+
+def waiting_fields(incident, now) -> dict:
+    """Return how long an unacknowledged incident has waited, and whether it is overdue for a P1/P2.
+
+    Waiting counts from when the system opened the incident (created_at), not from the fix that
+    caused it: a late-arriving fix does not make an incident overdue before anyone could see it.
+    `escalate_at` lets the board escalate between polls, on the second.
+    """
+    waiting = incident.state in WAITING_STATES
+    escalate_at = incident.created_at + timedelta(seconds=settings.MONITOR_ESCALATE_AFTER_SECONDS)
+    escalates = waiting and incident.priority <= HIGH_PRIORITY
+    return {
+        "waiting": waiting,
+        "waiting_since": incident.created_at.isoformat() if waiting else None,
+        "waiting_s": (now - incident.created_at).total_seconds() if waiting else None,
+        "escalate_at": escalate_at.isoformat() if escalates else None,
+        "overdue": escalates and now >= escalate_at,
+    }
+
+
+def alert_fields(alert, now=None) -> dict:
+    """Return the delivery state of the incident's newest police alert ("none": no alert for it)."""
+    if alert is None:
+        return {"delivery_state": "none", "delivery_label": _("geen melding")}
+    row = delivery_row(alert, now)
+    return {"delivery_state": row["state"], "delivery_label": row["state_label"]}
+
+
+def undelivered_row(alert: AlertOutbox, now) -> dict:
+    """Return one line of the board's undelivered-alerts banner."""
+    return {
+        "alert_id": str(alert.alert_id),
+        "incident_id": alert.incident_id,
+        "url": f"/monitor/incidents/{alert.incident_id}/",
+        "change_label": action_label(alert.change),
+        "priority": alert.priority,
+        "created_at": alert.created_at.isoformat(),
+        "age_s": (now - alert.created_at).total_seconds(),
+        "attempts": alert.attempts,
+        "last_error": alert.last_error[:200],
+        "seen_by": alert.undelivered_seen_by,
     }
 
 
@@ -101,27 +149,17 @@ def _subject_of(incident) -> str:
     return ""
 
 
-def delivery_row(alert: AlertOutbox) -> dict:
-    """Return the delivery state of one alert: queued, delivered, acknowledged by police, or failed."""
-    if alert.status == AlertStatus.DEAD:
-        state, label = "failed", _("aflevering mislukt")
-        detail = _("%(n)d pogingen; laatste fout: %(error)s") % {"n": alert.attempts, "error": alert.last_error}
-    elif alert.status == AlertStatus.PENDING:
-        state, label = "queued", _("in wachtrij")
+def delivery_row(alert: AlertOutbox, now=None) -> dict:
+    """Return the delivery state of one alert: queued, undelivered, delivered, or with the police's steps."""
+    state = alert.delivery_state(now)
+    if state != DeliveryState.PUBLISHED:
+        label = _("niet afgeleverd") if state == DeliveryState.UNDELIVERED else _("in wachtrij")
         detail = _("poging %(n)d mislukt: %(error)s") % {"n": alert.attempts, "error": alert.last_error}
         detail = detail if alert.last_error else ""
+        state = "failed" if state == DeliveryState.UNDELIVERED else "queued"
     elif alert.acknowledged_at:
         state, label = "acknowledged", _("bevestigd door politie")
-        detail = " · ".join(
-            p
-            for p in (
-                local(alert.acknowledged_at),
-                alert.acknowledged_by,
-                alert.get_police_outcome_display() if hasattr(alert, "get_police_outcome_display") else "",
-                alert.police_note,
-            )
-            if p
-        )
+        detail = " · ".join(_step_text(step) for step in alert.police_steps.all())
     else:
         state, label = "delivered", _("afgeleverd")
         detail = local(alert.published_at)
@@ -131,9 +169,15 @@ def delivery_row(alert: AlertOutbox) -> dict:
         "state_label": str(label),
         "change": alert.change,
         "change_label": action_label(alert.change),
+        "created_at": alert.created_at.isoformat(),
         "created_at_local": local(alert.created_at),
         "detail": detail,
     }
+
+
+def _step_text(step) -> str:
+    parts = (local(step.at, "%H:%M:%S"), label(PoliceOutcome, step.outcome), step.by, step.note)
+    return " ".join(p for p in parts if p)
 
 
 def timeline_row(event) -> dict:
@@ -144,8 +188,16 @@ def timeline_row(event) -> dict:
         "at": event.at.isoformat(),
         "at_local": local(event.at),
         "actor": "" if actor == "system" else actor,
-        "text": event.note,
+        "text": _event_text(event),
     }
+
+
+def _event_text(event) -> str:
+    """Return the note; a police step leads with its label (arrest, report…) so the timeline reads as steps."""
+    outcome = event.details.get("outcome") if event.action == "police_acknowledged" else None
+    if not outcome:
+        return event.note
+    return " – ".join(p for p in (label(PoliceOutcome, outcome), event.note) if p)
 
 
 def fix_point(fix) -> dict:

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone, translation
 
-from geofence.alerts.models import AlertOutbox
+from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentState
 from registry.models import Ban, BanKind, RiskLevel
 from registry.roles import Role
@@ -42,6 +42,7 @@ def board_incidents(filters: BoardFilters, now=None) -> list[Incident]:
     """Return the incidents for the board, filtered, highest priority first."""
     incidents = list(_board_queryset(filters, now or timezone.now())[:BOARD_LIMIT])
     annotate_context(incidents)
+    annotate_latest_alert(incidents)
     if filters.risk:
         incidents = [i for i in incidents if i.monitor_risk == filters.risk]
     if filters.region:
@@ -63,8 +64,16 @@ def board_fingerprint(filters: BoardFilters, now=None) -> str:
     figures = qs.aggregate(
         n=Count("id"), top=Max("id"), v=Sum("version"), f=Sum("fix_count"), fix=Max("last_fix_id"), t=Max("updated_at")
     )
+    # Deliveries, retries and acknowledgements of alerts change the board too.
+    alerts = AlertOutbox.objects.filter(Q(status=AlertStatus.PENDING) | Q(published_at__gte=now - CLOSED_WINDOW))
+    outbox = alerts.order_by().aggregate(
+        p=Count("id", filter=Q(status=AlertStatus.PENDING)),
+        u=Max("published_at"),
+        s=Count("undelivered_seen_at"),
+        a=Max("attempts"),
+    )
     bucket = int(now.timestamp()) // REFRESH_SECONDS
-    return f"{figures}|{bucket}|{translation.get_language()}|{filters}"
+    return f"{figures}|{outbox}|{bucket}|{translation.get_language()}|{filters}"
 
 
 def _board_queryset(filters: BoardFilters, now):
@@ -106,6 +115,20 @@ def annotate_context(incidents: list[Incident]) -> None:
         incident.monitor_risk = risk
         incident.monitor_region = region
         incident.monitor_distance_m = distance_to_protected_m(incident)
+
+
+def annotate_latest_alert(incidents: list[Incident]) -> None:
+    """Attach each incident's newest police alert (None when it has none) in one query."""
+    latest: dict[int, AlertOutbox] = {}
+    for alert in AlertOutbox.objects.filter(incident_id__in=[i.pk for i in incidents]).order_by("created_at", "id"):
+        latest[alert.incident_id] = alert
+    for incident in incidents:
+        incident.monitor_alert = latest.get(incident.pk)
+
+
+def undelivered_alerts() -> list[AlertOutbox]:
+    """Return the alerts pending longer than ALERT_UNDELIVERED_SECONDS, oldest first (the board's banner)."""
+    return list(AlertOutbox.objects.undelivered()[:BOARD_LIMIT])
 
 
 def _ban_context(ban: Ban) -> tuple[str, str]:
@@ -170,7 +193,8 @@ def recent_track(incident: Incident) -> list[Fix]:
 
 
 def alert_rows(incident_id: int) -> list[AlertOutbox]:
-    return list(AlertOutbox.objects.filter(incident_id=incident_id).order_by("created_at", "id"))
+    alerts = AlertOutbox.objects.filter(incident_id=incident_id).prefetch_related("police_steps")
+    return list(alerts.order_by("created_at", "id"))
 
 
 def timeline(incident: Incident):

@@ -90,8 +90,14 @@ def board_data(request):
     etag = _etag(queries.board_fingerprint(filters))
     if request.headers.get("If-None-Match") == etag:
         return _not_modified(etag)
-    incidents = queries.board_incidents(filters)
-    return json_with_etag(request, {"incidents": [presenters.board_row(i) for i in incidents]}, etag=etag)
+    now = timezone.now()
+    incidents = queries.board_incidents(filters, now)
+    payload = {
+        "incidents": [presenters.board_row(i, now) for i in incidents],
+        "undelivered": [presenters.undelivered_row(a, now) for a in queries.undelivered_alerts()],
+        "server_now": now.isoformat(),
+    }
+    return json_with_etag(request, payload, etag=etag)
 
 
 @operator_page

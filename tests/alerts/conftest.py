@@ -119,8 +119,8 @@ def alert_message(incident_id: int = 1, **overrides) -> dict:
             "sash_risk": "high",
         },
         "enforcement": enforcement_block("gedragsaanwijzing"),
-        "last_fix": {"time": now, "lat": 52.01, "lon": 5.01, "accuracy_m": 8.0},
-        "proximity": {"distance_m": 1240.0, "eta_minutes": 3.0, "basis": "gemeten snelheid"},
+        "last_fix": {"time": now, "age_s": 4, "lat": 52.01, "lon": 5.01, "accuracy_m": 8.0},
+        "victim_position": None,
         "device": {"id": "EB-TEST-0001", "status": "ok", "battery_pct": 80, "last_seen_at": now},
         "dashboard_url": f"http://127.0.0.1:8000/monitor/incidents/{incident_id}",
     }

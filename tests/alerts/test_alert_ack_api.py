@@ -52,15 +52,37 @@ def test_repeat_with_same_outcome_is_idempotent(client_for, alert):
     assert AuditEntry.objects.filter(action="alert.acknowledge").count() == 1
 
 
-def test_conflicting_outcome_gets_409_and_keeps_the_first(client_for, alert):
+def test_officer_sent_can_be_followed_by_arrest_each_step_with_its_time(client_for, alert):
     ack(client_for("frank"), alert, "officer_sent")
+    ack(client_for("frank"), alert, "on_scene")
+
+    response = ack(client_for("frank"), alert, "arrest", "Aangehouden")
+
+    assert response.status_code == 200
+    steps = response.json()["police_steps"]
+    assert [step["outcome"] for step in steps] == ["officer_sent", "on_scene", "arrest"]
+    assert steps[0]["at"] <= steps[1]["at"] <= steps[2]["at"]
+    assert response.json()["police_outcome"] == "arrest"
+    assert AuditEntry.objects.filter(action="alert.acknowledge").count() == 3
+
+
+def test_step_back_gets_409_and_keeps_the_later_step(client_for, alert):
+    ack(client_for("frank"), alert, "on_scene")
+
+    response = ack(client_for("frank"), alert, "officer_sent")
+
+    assert response.status_code == 409
+    assert response.json()["police_outcome"] == "on_scene"
+
+
+def test_second_result_gets_409_and_keeps_the_first(client_for, alert):
+    ack(client_for("frank"), alert, "arrest")
 
     response = ack(client_for("frank"), alert, "no_action")
 
     assert response.status_code == 409
-    assert response.json()["police_outcome"] == "officer_sent"
     alert.refresh_from_db()
-    assert alert.police_outcome == "officer_sent"
+    assert alert.police_outcome == "arrest"
 
 
 def test_unknown_outcome_is_400_with_field_message(client_for, alert):

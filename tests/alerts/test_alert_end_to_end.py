@@ -48,7 +48,8 @@ def test_entering_fix_yields_exactly_one_schema_valid_message(police_queue_url, 
     assert body["incident"]["type"] == IncidentType.ZONE_VIOLATION and body["incident"]["change"] == "opened"
     assert body["enforcement"]["arrest_possible"] is True
     assert body["subject"]["name"].startswith("Testpersoon Verzonnen")
-    assert 1500 < body["proximity"]["distance_m"] < 2500
+    assert "proximity" not in body  # no distance to the protected location (docs/need-to-know.md)
+    assert body["last_fix"]["lat"] == pytest.approx(offset(*HOME, 2000)[0])  # the entering fix, the subject's own
     assert received[0].alert_id == str(AlertOutbox.objects.get().alert_id)
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -15,6 +16,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db]
 @pytest.fixture
 def with_workers(settings, redis_queue_url):
     """Health as in production: a real Celery broker and a real police queue."""
+    cache.clear()  # the anonymous answer and the throttle counts of earlier tests
     settings.CELERY_TASK_ALWAYS_EAGER = False
     previous = celery_app.conf.get("broker_write_url")
     celery_app.conf.broker_write_url = redis_queue_url
@@ -52,15 +54,37 @@ def test_stale_canary_makes_health_503(client_for, with_workers):
     assert response.json()["checks"]["canaries"]["delivery"]["ok"] is False
 
 
-def test_operator_sees_outbox_counts(client_for, with_workers, make_message):
+def test_operator_sees_outbox_counts_and_an_undelivered_alert_makes_health_503(client_for, with_workers, make_message):
     beat_all(5, with_workers)
-    for status in (AlertStatus.DEAD, AlertStatus.DEAD, AlertStatus.PUBLISHED):
+    for status in (AlertStatus.PENDING, AlertStatus.PENDING, AlertStatus.PUBLISHED):
         AlertOutbox.objects.create(incident_id=1, change="opened", message=make_message(), status=status)
+    old = timezone.now() - timedelta(seconds=with_workers.ALERT_UNDELIVERED_SECONDS + 30)
+    AlertOutbox.objects.filter(pk=AlertOutbox.objects.order_by("pk").first().pk).update(created_at=old)
 
-    body = client_for("erin").get("/api/v1/health").json()
+    response = client_for("erin").get("/api/v1/health")
 
-    assert body["checks"]["outbox"]["dead"] == 2
-    assert body["checks"]["police_queue"]["ok"] is True
+    assert response.status_code == 503
+    outbox = response.json()["checks"]["outbox"]
+    assert (outbox["pending"], outbox["undelivered"]) == (2, 1)
+    assert outbox["oldest_undelivered_age_s"] >= with_workers.ALERT_UNDELIVERED_SECONDS + 30
+    assert response.json()["checks"]["police_queue"]["ok"] is True
+
+
+def test_recent_pending_alert_keeps_health_green(client_for, with_workers, make_message):
+    beat_all(5, with_workers)
+    AlertOutbox.objects.create(incident_id=1, change="opened", message=make_message())
+
+    assert client_for("erin").get("/api/v1/health").status_code == 200
+
+
+def test_stale_zone_catalogue_makes_health_503(client_for, with_workers, monkeypatch):
+    beat_all(5, with_workers)
+    monkeypatch.setattr("geofence.alerts.health.catalogue_age_seconds", lambda: 3600.0)
+
+    response = client_for("carol").get("/api/v1/health")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["zone_catalogue"]["ok"] is False
 
 
 def test_unreachable_police_queue_makes_health_503(client_for, with_workers):
@@ -77,3 +101,40 @@ def test_web_scope_checks_only_the_database(client_for, with_workers):
     with_workers.POLICE_QUEUE_URL = "redis://127.0.0.1:9/0"
 
     assert client_for(None).get("/api/v1/health?scope=web").status_code == 200
+
+
+def test_anonymous_answer_never_connects_to_a_broker(client_for, with_workers, monkeypatch):
+    beat_all(5, with_workers)
+    probes = []
+    monkeypatch.setattr("geofence.alerts.health.PoliceQueue.ping", lambda self: probes.append(self))
+
+    for _ in range(3):
+        client_for(None).get("/api/v1/health")
+
+    assert probes == []
+
+
+def test_anonymous_answer_is_shared_for_a_few_seconds(client_for, with_workers, make_message):
+    beat_all(5, with_workers)
+    assert client_for(None).get("/api/v1/health").status_code == 200
+    old = timezone.now() - timedelta(seconds=with_workers.ALERT_UNDELIVERED_SECONDS + 30)
+    AlertOutbox.objects.create(incident_id=1, change="opened", message=make_message())
+    AlertOutbox.objects.update(created_at=old)
+
+    assert client_for(None).get("/api/v1/health").status_code == 200  # the cached answer
+    cache.clear()
+    assert client_for(None).get("/api/v1/health").status_code == 503
+    assert client_for("carol").get("/api/v1/health").status_code == 503  # operators never get the cached one
+
+
+def test_anonymous_polling_is_rate_limited(client_for, with_workers):
+    with_workers.HEALTH_ANONYMOUS_RATE = "3/min"
+    client = client_for(None)
+
+    codes = [client.get("/api/v1/health?scope=web").status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 429]
+
+
+def test_unknown_scope_is_400(client_for, with_workers):
+    assert client_for("carol").get("/api/v1/health?scope=everything").status_code == 400

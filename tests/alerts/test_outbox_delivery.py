@@ -1,4 +1,4 @@
-"""Delivery of outbox rows: one claim per attempt, re-sent after a crash, backoff, dead letters, rollback."""
+"""Delivery of outbox rows: one claim per attempt, re-sent after a crash, backoff without end, rollback."""
 
 from datetime import timedelta
 
@@ -64,23 +64,32 @@ def test_failed_attempt_backs_off_exponentially(make_message, settings):
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 6, 7, 20)] == [2, 4, 8, 60, 60, 60]
 
 
-def test_alert_is_dead_after_max_attempts_and_retry_delivers_it(redis_queue_url, eager_celery, make_message, settings):
-    settings.ALERT_MAX_ATTEMPTS = 3
+def test_alert_is_never_given_up_and_the_sweeper_delivers_it_when_the_queue_returns(
+    redis_queue_url, make_message, settings
+):
     alert = pending_alert(make_message)
-    outcomes = []
-    for hop in range(3):
-        with time_machine.travel(timezone.now() + timedelta(minutes=5 * hop)):
-            outcomes.append(services.deliver(alert.pk, queue=DOWN).outcome)
+    start = timezone.now()
+    for hop in range(50):  # 50 failed attempts over hours of outage
+        with time_machine.travel(start + timedelta(minutes=5 * hop)):
+            assert services.deliver(alert.pk, queue=DOWN).outcome == Delivery.FAILED
 
-    assert outcomes == [Delivery.FAILED, Delivery.FAILED, Delivery.DEAD]
-    assert list(AlertOutbox.objects.delivery_failures()) == [alert]
-    assert services.sweep().published == 0  # dead stays dead until an operator acts
-
-    assert services.retry_dead_alerts(AlertOutbox.objects.delivery_failures(), user=None) == 1
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.PENDING and alert.attempts == 50
+    with time_machine.travel(start + timedelta(hours=5)):
+        assert list(AlertOutbox.objects.delivery_failures()) == [alert]
+        assert services.sweep().published == 1  # the queue is back: nobody had to act
 
     alert.refresh_from_db()
     assert alert.status == AlertStatus.PUBLISHED
     assert [r.alert_id for r in PoliceQueue().drain(timeout=0.5)] == [str(alert.alert_id)]
+
+
+def test_backoff_is_capped_and_jittered_between_half_and_all_of_the_wait(settings):
+    settings.ALERT_RETRY_BASE_SECONDS, settings.ALERT_RETRY_MAX_SECONDS = 2, 60
+    waits = [retry_delay(1000, jitter=True).total_seconds() for _ in range(200)]
+
+    assert all(30 <= w <= 60 for w in waits)
+    assert len({round(w, 3) for w in waits}) > 100  # spread, not one instant for every process
 
 
 def test_rolled_back_incident_change_sends_no_alert(redis_queue_url, eager_celery, make_message):

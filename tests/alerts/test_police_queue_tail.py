@@ -25,7 +25,7 @@ def test_tail_prints_a_dutch_summary_line(redis_queue_url, make_message):
 
     assert line.startswith("PRIO 1 | 01-07-2026 12:15:00 | gebiedsverbod overtreden (geopend) |")
     assert "Testje van Voorbeeld (geb. 01-01-1990)" in line
-    assert "1,2 km van beschermde locatie, ca. 3 min" in line
+    assert "positie 52.01000, 5.01000 (4 s oud)" in line
     assert "aanhouding mogelijk (art. 184a Sr)" in line
 
 

@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     "redoc": api(get=(PEOPLE, 200)),
     "api-root": api(get=(PEOPLE, 200)),
     "health": Rule("public", {"get": (EVERYONE, frozenset({200, 503}))}),
+    "metrics": api(get=(frozenset({"supervisor", "admin"}), 200)),  # or a scraper with METRICS_TOKEN
     # Registry
     **registry_crud("person"),
     **registry_crud("protected-person", PROTECTED_READERS),
@@ -101,6 +102,7 @@ RULES: dict[str, Rule] = {
     "alert-detail": api(get=(MONITOR, 200)),
     "alert-ack": api(post=(frozenset({"dispatch", "admin"}), 400)),  # no outcome in an empty body
     "alert-retry": api(post=(MONITOR, 409)),  # already published
+    "alert-seen": api(post=(MONITOR, 409)),  # already published
     # Feeds: vendors only, each on its own devices (test_vendor_isolation)
     "feed-positions": Rule("feed", {"post": (frozenset(VENDORS), 400)}),
     "feed-events": Rule("feed", {"post": (frozenset(VENDORS), 400)}),

@@ -23,7 +23,7 @@ def test_strap_tamper_opens_one_incident_and_sets_strap_state(feed):
 
     assert answer.status_code == 202 and answer.json()["duplicates"] == 1
     incident = Incident.objects.get()
-    assert (incident.type, incident.person, incident.priority) == (IncidentType.STRAP_TAMPER, ban.person, 3)
+    assert (incident.type, incident.person, incident.priority) == (IncidentType.STRAP_TAMPER, ban.person, 2)
     assert DeviceStatus.objects.get(device=device).strap_state == "tampered"
     assert AlertOutbox.objects.count() == 1
     assert incident.timeline.filter(action="repeated").count() == 1

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
@@ -39,12 +40,15 @@ def test_delivery_states_from_the_outbox(browser_client, make_incident):
         "queued": dict(status=AlertStatus.PENDING),
         "delivered": dict(status=AlertStatus.PUBLISHED, published_at=now),
         "acknowledged": dict(status=AlertStatus.PUBLISHED, published_at=now, acknowledged_at=now, acknowledged_by="mk"),
-        "failed": dict(status=AlertStatus.DEAD, attempts=8, last_error="connection refused"),
+        "failed": dict(status=AlertStatus.PENDING, attempts=8, last_error="connection refused"),
     }
     for fields in rows.values():
         AlertOutbox.objects.create(incident_id=incident.pk, change="opened", message={}, **fields)
+    # Pending longer than ALERT_UNDELIVERED_SECONDS: undelivered, shown as failed.
+    old = now - timedelta(seconds=settings.ALERT_UNDELIVERED_SECONDS + 1)
+    AlertOutbox.objects.filter(attempts=8).update(created_at=old)
     states = [d["state"] for d in detail(browser_client("carol"), incident)["deliveries"]]
-    assert states == list(rows)
+    assert states == ["failed", "queued", "delivered", "acknowledged"]  # oldest first
 
 
 def test_ban_facts_carry_the_enforcement_instruction(browser_client, make_incident):
