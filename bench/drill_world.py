@@ -131,6 +131,8 @@ def ban_body(here: Placed, key: str, start: float, valid_from: datetime) -> dict
         "kind": spec.kind,
         "status": "active",
         "valid_from": valid_from.isoformat(),
+        # A gedragsaanwijzing runs 90 days at most (docs/legal-bases.md).
+        "valid_until": (valid_from + timedelta(days=60)).isoformat(),
         "zone_description": "oefenzone",
         "protected_persons": [here.victims[v] for v in spec.victims],
         "reason": "detectie-oefening",
