@@ -1,10 +1,15 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from config.deploy_checks import enforce_deploy_checks
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+if not settings.DEBUG:
+    enforce_deploy_checks()
 
 
 def settle_heap() -> None:
