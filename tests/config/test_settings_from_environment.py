@@ -6,13 +6,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'queue': settings.POLICE_QUEUE_URL, 'debug': settings.DEBUG}))"
 )
-VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "POLICE_QUEUE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+VARIABLES = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "POLICE_QUEUE_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "BANWATCH_DEMO",
+)
+PRODUCTION_KEY = "pr0d-" + "k3y".join(str(n) for n in range(20))
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -23,8 +34,14 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_nothing_set_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp_path):
+def test_nothing_set_is_production_and_refuses_to_start_without_a_secret_key(tmp_path):
     result = load_settings(BANWATCH_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY: DEBUG is false and no SECRET_KEY is set." in result.stderr
+
+
+def test_development_mode_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp_path):
+    result = load_settings(BANWATCH_VAR_DIR=str(tmp_path), DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "engine": "django.db.backends.sqlite3",
@@ -36,6 +53,7 @@ def test_nothing_set_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp
 
 def test_urls_select_postgresql_and_a_real_broker():
     result = load_settings(
+        DEBUG="true",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/banwatch",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         POLICE_QUEUE_URL="amqp://guest:guest@127.0.0.1:5672//",
@@ -54,7 +72,7 @@ def test_production_mode_refuses_the_development_secret_key():
 
 
 def test_production_mode_starts_with_a_secret_key_of_its_own():
-    result = load_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="banwatch.example")
+    result = load_settings(DEBUG="false", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="banwatch.example")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
 
@@ -63,3 +81,26 @@ def test_a_debug_value_that_is_not_a_boolean_is_refused():
     result = load_settings(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("CHANGE-ME-50-random-characters", "a published placeholder"),  # .env.example
+        ("banwatch-development-key-never-use-in-production", "a published placeholder"),
+        ("kort-maar-uniek", "too weak"),
+        ("x" * 60, "too weak"),
+    ],
+)
+def test_production_mode_refuses_a_short_or_published_secret_key(key, reason):
+    result = load_settings(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert f"Set SECRET_KEY: the key is {reason}" in result.stderr
+
+
+def test_the_placeholder_of_env_example_is_refused():
+    example = (ROOT / ".env.example").read_text()
+    key = next(line.split("=", 1)[1] for line in example.splitlines() if line.startswith("SECRET_KEY="))
+    result = load_settings(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "published placeholder" in result.stderr
