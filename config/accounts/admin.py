@@ -39,3 +39,21 @@ class BanwatchUserAdmin(UserAdmin):
             _("De gebruikers stellen bij de volgende keer inloggen een nieuwe tweede stap in."),
             messages.SUCCESS,
         )
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Authenticator devices without their key: it is the user's second factor, not the administrator's."""
+
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = ["user", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        # A device is made by its user at enrolment, where the key is shown to them alone.
+        return False
