@@ -99,7 +99,12 @@ def board(request):
     return render(request, "monitor/board.html", context)
 
 
-@extend_schema(tags=MONITOR_TAG, parameters=BOARD_FILTERS, responses={200: JSON_OBJECT, 304: NOT_MODIFIED})
+@extend_schema(
+    operation_id="monitor_incidents_list",
+    tags=MONITOR_TAG,
+    parameters=BOARD_FILTERS,
+    responses={200: JSON_OBJECT, 304: NOT_MODIFIED},
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @operator_json
@@ -135,7 +140,9 @@ def incident_payload(request, pk: int) -> dict | None:
     return None if incident is None else incident_detail(incident, request.user)
 
 
-@extend_schema(tags=MONITOR_TAG, responses={200: JSON_OBJECT, 304: NOT_MODIFIED})
+@extend_schema(
+    operation_id="monitor_incident_retrieve", tags=MONITOR_TAG, responses={200: JSON_OBJECT, 304: NOT_MODIFIED}
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @operator_json
@@ -169,6 +176,7 @@ ACTION_BODY = inline_serializer(
 
 
 @extend_schema(
+    operation_id="monitor_incident_action",
     tags=MONITOR_TAG,
     parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
     request=ACTION_BODY,
@@ -201,7 +209,7 @@ def devices(request):
     return render(request, "monitor/devices.html", _page_context("devices"))
 
 
-@extend_schema(tags=MONITOR_TAG, responses={200: JSON_OBJECT, 304: NOT_MODIFIED})
+@extend_schema(operation_id="monitor_devices_list", tags=MONITOR_TAG, responses={200: JSON_OBJECT, 304: NOT_MODIFIED})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @operator_json
