@@ -69,3 +69,8 @@ def test_an_administrator_signs_a_user_out_everywhere(users):
     admin = signed_in(User.objects.create_superuser("beheer", password="password-beheer"))
     admin.post("/admin/auth/user/", {"action": "sign_out_everywhere", "_selected_action": [users["carol"].pk]})
     assert victim.get("/monitor/").status_code == 302
+
+
+def test_the_pages_offer_signing_out_everywhere(users):
+    assert 'action="/accounts/logout-everywhere/"' in signed_in(users["carol"]).get("/monitor/").content.decode()
+    assert 'action="/accounts/logout-everywhere/"' in signed_in(users["alice"]).get("/registratie/").content.decode()
