@@ -1,7 +1,9 @@
 # banwatch: one image for web (gunicorn), Celery workers and Celery beat.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# Production unless told otherwise: DEBUG false, so SECRET_KEY must be set and the deploy checks run at start.
+ENV DEBUG=false \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

@@ -14,8 +14,9 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
+# The demo sets development and demo mode explicitly: unset, DEBUG is false and demo seeding refuses.
 run: $(STAMP)
-	$(BIN)/python manage.py demo
+	DEBUG=true BANWATCH_DEMO=true $(BIN)/python manage.py demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

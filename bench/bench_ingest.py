@@ -101,7 +101,7 @@ def _server_env() -> dict:
     env.update(
         DATABASE_URL=DB_URL,
         DEBUG="false",
-        SECRET_KEY="bench-only-secret",  # noqa: S106
+        SECRET_KEY="bench-only-4fK9qLm2Xv7RtY8wZp3NcB6hJd1sGe5uAo0iTy2W",  # noqa: S106
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",

@@ -79,11 +79,11 @@ def officer_token() -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.contrib.auth.models import Group, User
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user, _ = User.objects.get_or_create(username="bench-officer")
     user.groups.add(Group.objects.get_or_create(name="police_officer")[0])
-    return Token.objects.get_or_create(user=user)[0].key
+    return AuthToken.objects.create(user=user)[1]
 
 
 def workload(count: int, persons: int, seed: int = 7) -> dict[str, list[tuple[dict, int]]]:
@@ -141,7 +141,7 @@ def start_gunicorn(args, url: str) -> subprocess.Popen:
         os.environ,
         DATABASE_URL=url,
         DEBUG="false",
-        SECRET_KEY="bench-secret-key-not-for-production",  # noqa: S106
+        SECRET_KEY="bench-only-4fK9qLm2Xv7RtY8wZp3NcB6hJd1sGe5uAo0iTy2W",  # noqa: S106
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         LOOKUP_THROTTLE_RATE="1000000/min",

@@ -24,7 +24,7 @@ DB_NAME = os.environ.get("BENCH_DB", "banwatch_ingest_bench")
 os.environ.update(
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
     DEBUG="false",
-    SECRET_KEY="bench-only-secret",  # noqa: S106
+    SECRET_KEY="bench-only-4fK9qLm2Xv7RtY8wZp3NcB6hJd1sGe5uAo0iTy2W",  # noqa: S106
     SECURE_SSL_REDIRECT="false",
     SECURE_COOKIES="false",
     ALLOWED_HOSTS="testserver",

@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -52,6 +53,24 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
 
 def not_found(request, exception=None):
     """Answer a path that matches no route: the API's error shape under /api/, the HTML page elsewhere."""
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": _("Niet gevonden.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def forbidden(request, exception=None):
+    """Answer a refused request: the API's error shape under /api/, the Dutch (or English) page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("U heeft geen toegang tot deze gegevens.")}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    """Answer an unhandled error without touching the database or the session: they may be the cause."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Interne fout; de fout is vastgelegd.")}, status=500)
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(("/api/", "/monitor/api/"))

@@ -6,21 +6,26 @@ machine needs no service. Production sets DATABASE_URL, CELERY_BROKER_URL,
 POLICE_QUEUE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
+from .secret_key import DEVELOPMENT_SECRET_KEY, check_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BANWATCH_VAR_DIR", str(BASE_DIR / "var")))
 
-DEVELOPMENT_SECRET_KEY = "banwatch-development-key-never-use-in-production"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-DEBUG = env_bool("DEBUG", True)
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DEBUG is false.")
+# Fail closed: unset DEBUG is production. The demo (`make run`) and the tests set DEBUG=true themselves.
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY:
+    SECRET_KEY = check_secret_key(SECRET_KEY)
+# Without a key, commands that sign nothing (migrate, check) still run; the web process refuses to start
+# (config/web.py), and anything that would sign raises Django's "SECRET_KEY must not be empty".
+# Demo seeding (published passwords, relaxed second factor) only with BANWATCH_DEMO=true, whatever DEBUG says.
+DEMO_MODE = env_bool("BANWATCH_DEMO", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -33,10 +38,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored as SHA-512 digests, expiring, one row per client (docs/operations.md, "API tokens").
+    "knox",
+    # Second factor: TOTP apps, with static recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "config.accounts",
     "registry",
     "geofence.alerts",
     "geofence",
@@ -59,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session timeouts, then the second factor for the roles that need it (config/sessions.py).
+    "config.sessions.SessionTimeoutMiddleware",
+    "config.two_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A lost database connection is a 503 with Retry-After, not a 500 (config/errors.py).
@@ -130,7 +145,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -177,6 +192,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TIMEZONE = TIME_ZONE
 
 # Device feeds and incidents (geofence app).
+# Rotating a vendor key leaves the old key working this long, so the vendor switches over without a gap.
+VENDOR_KEY_ROTATION_GRACE_HOURS = env_int("VENDOR_KEY_ROTATION_GRACE_HOURS", 7 * 24)
 FEED_MAX_BATCH_ITEMS = env_int("FEED_MAX_BATCH_ITEMS", 10_000)
 FEED_MAX_FUTURE_SECONDS = env_int("FEED_MAX_FUTURE_SECONDS", 300)
 # Evaluate accepted fixes in the request, after their commit and before the 202 (an entering fix's alert is then
@@ -345,7 +362,34 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-# Failed logins before /accounts/login/ and /admin/login/ answer 429 (config/login_throttle.py).
-LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
-LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+# Login throttle (config/login_throttle.py). A known username is slowed down, never locked out: after
+# LOGIN_FREE_FAILURES failures each further attempt waits 2, 4, 8... seconds, at most LOGIN_MAX_DELAY_SECONDS.
+# An address is refused only for unknown usernames, after LOGIN_UNKNOWN_USERNAMES_PER_ADDRESS of them.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 3)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 60)
+LOGIN_UNKNOWN_USERNAMES_PER_ADDRESS = env_int("LOGIN_UNKNOWN_USERNAMES_PER_ADDRESS", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Proxies in front of banwatch that append to X-Forwarded-For (the TLS proxy: 1). 0: REMOTE_ADDR only,
+# because a client can write any X-Forwarded-For it likes.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sessions (config/sessions.py): signed out after this many idle minutes, per role (the longest of the
+# user's roles counts), and at the latest SESSION_ABSOLUTE_HOURS after signing in.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_IDLE_MINUTES_BY_ROLE = {
+    "police_officer": env_int("SESSION_IDLE_MINUTES_POLICE_OFFICER", 8 * 60),
+    "monitoring_operator": env_int("SESSION_IDLE_MINUTES_MONITORING_OPERATOR", 30),
+}
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# Second factor (config/two_factor.py): required for staff roles; optional for police officers. Demo mode
+# (BANWATCH_DEMO=true) makes it optional for everyone and says so on every start.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "banwatch")
+TWO_FACTOR_OPTIONAL_IN_DEMO = DEMO_MODE
+# API tokens (knox): a token expires this many days after it is issued.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .feeds.services import attribute_quarantined_fixes
@@ -22,8 +26,42 @@ class VendorAdmin(admin.ModelAdmin):
 
 @admin.register(VendorApiKey)
 class VendorApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["vendor", "prefix", "name", "created_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at"]
+    """Issue, rotate and revoke vendor keys; a new key is shown once, in the message after saving."""
+
+    list_display = ["vendor", "prefix", "name", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["vendor"]
+    actions = ["rotate", "revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["vendor", "name"]
+        return ["vendor", "prefix", "name", "created_at", "expires_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["vendor", "prefix", "created_at", "revoked_at"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        key = obj.assign_new_key()
+        super().save_model(request, obj, form, change)
+        self._show_once(request, obj, key)
+
+    @admin.action(description=_("Vervangen: nieuwe sleutel uitgeven, de oude blijft nog even geldig"))
+    def rotate(self, request, queryset):
+        grace = timedelta(hours=settings.VENDOR_KEY_ROTATION_GRACE_HOURS)
+        for old in queryset.usable():
+            row, key = old.rotate(grace)
+            self._show_once(request, row, key)
+
+    @admin.action(description=_("Intrekken: de sleutel werkt direct niet meer"))
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("%(n)d sleutels ingetrokken.") % {"n": count}, messages.SUCCESS)
+
+    def _show_once(self, request, row, key: str) -> None:
+        text = _("Nieuwe sleutel voor %(vendor)s (alleen nu zichtbaar, geef hem veilig door): %(key)s")
+        self.message_user(request, text % {"vendor": row.vendor, "key": key}, messages.WARNING)
 
 
 @admin.register(Device)

@@ -14,6 +14,50 @@ class Role(StrEnum):
     POLICE_DISPATCH = "police_dispatch"
 
 
+# Django model permissions of each role's group, for the admin site (the app's own pages and API check the
+# roles themselves). Created with the groups by the accounts app's data migration, kept in step on migrate.
+_VIEW_REGISTRY = [
+    "registry.view_person",
+    "registry.view_protectedperson",
+    "registry.view_decision",
+    "registry.view_ban",
+]
+_VIEW_MONITORING = [
+    "geofence.view_incident",
+    "geofence.view_incidentevent",
+    "geofence.view_device",
+    "geofence.view_devicestatus",
+    "geofence.view_deviceassignment",
+    "alerts.view_alertoutbox",
+]
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.REGISTRAR: [
+        *_VIEW_REGISTRY,
+        *(f"registry.{action}_{model}" for action in ("add", "change") for model in ("person", "protectedperson")),
+        *(f"registry.{action}_{model}" for action in ("add", "change") for model in ("decision", "ban")),
+        "registry.view_importbatch",
+        "letters.view_victimnotice",
+        "letters.change_victimnotice",
+        "reports.view_violationreport",
+        "reports.change_violationreport",
+    ],
+    Role.MONITORING_OPERATOR: [*_VIEW_MONITORING],
+    Role.SUPERVISOR: [
+        *_VIEW_REGISTRY,
+        *_VIEW_MONITORING,
+        "geofence.change_incident",
+        "geofence.view_vendor",
+        "geofence.view_vendorapikey",
+        "alerts.change_alertoutbox",
+        "registry.view_auditentry",
+        "letters.view_victimnotice",
+        "reports.view_violationreport",
+    ],
+    Role.POLICE_OFFICER: [],
+    Role.DEVICE_FEED: [],
+    Role.POLICE_DISPATCH: [],
+}
+
 # Who may see a protected person's identity, contact details and address.
 ROLES_SEEING_PROTECTED_PERSONS = frozenset({Role.REGISTRAR, Role.MONITORING_OPERATOR, Role.SUPERVISOR})
 

@@ -296,7 +296,7 @@ class UserSpec:
     superuser: bool = False
 
 
-# Demo passwords are public on purpose: `seed_demo` refuses to run unless DEBUG is true.
+# Demo passwords are public on purpose: `seed_demo` refuses to run unless BANWATCH_DEMO is true.
 USERS = (
     UserSpec("griffier", "demo-griffier", "registrar", "registrar (OM/CJIB): API, import, beheer"),
     UserSpec("agent", "demo-agent", "police_officer", "politieagent op straat: /politie/"),

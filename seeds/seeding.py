@@ -35,11 +35,11 @@ class DemoModeRequired(ImproperlyConfigured):
 
 
 def require_demo_mode() -> None:
-    """Refuse unless DEBUG is true: the demo users have published passwords."""
-    if not settings.DEBUG:
+    """Refuse unless demo mode is on (BANWATCH_DEMO=true): the demo users have published passwords."""
+    if not settings.DEMO_MODE:
         raise DemoModeRequired(
-            "Demodata alleen in demomodus: zet DEBUG=true. De demogebruikers hebben openbare wachtwoorden "
-            "en horen niet op een productiesysteem."
+            "Demodata alleen in demomodus: zet BANWATCH_DEMO=true (en DEBUG=true), zoals `make run` doet. "
+            "De demogebruikers hebben openbare wachtwoorden en horen niet op een productiesysteem."
         )
 
 

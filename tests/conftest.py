@@ -3,13 +3,16 @@
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from geofence.incidents import zones
 from geofence.testing import make_vendor
 from registry.roles import Role
+from tests.two_factor import authenticator
 
 # Named users shared by all tests (invented people).
 USERS = {
@@ -33,6 +36,23 @@ def _dutch_after_each_test():
 def _fast_password_hashing(settings):
     # The production hasher costs about a second per user on a small machine; tests make six users each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """force_login skips the password; let it skip the second factor too, as a finished sign-in.
+
+    The sign-in itself (password, code, enrolment, throttle) is tested through the forms in tests/security.
+    """
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 def make_user(username: str, role: Role | None) -> User:

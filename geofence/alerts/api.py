@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from geofence.models.incidents import NOTE_MAX_LENGTH
 from registry.permissions import IsOperator, IsPoliceDispatch
 from registry.roles import Role, has_role
 
@@ -63,7 +64,7 @@ class AlertDetailSerializer(AlertSerializer):
 
 class AcknowledgementSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=PoliceOutcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
 
 
 class AlertStatusFilter(serializers.Serializer):

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,15 +34,22 @@ class Vendor(models.Model):
 
 
 class VendorApiKeyQuerySet(models.QuerySet):
-    def usable(self):
-        return self.filter(revoked_at__isnull=True, vendor__active=True)
+    def usable(self, at=None):
+        """Return the keys that open the feed API at the given time: not revoked, not expired, vendor active."""
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True, vendor__active=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+        )
 
 
 class VendorApiKey(models.Model):
     """A vendor's API key. Only a SHA-256 of the key is stored; the prefix finds the row.
 
     Keys are 32 random bytes, so a plain hash is enough: there is nothing to
-    brute-force that a slow password hash would protect.
+    brute-force that a slow password hash would protect. A vendor may hold
+    several usable keys at once: rotation issues the new key and leaves the old
+    one working until it expires or is revoked, so the vendor can switch over
+    without a gap in its feed.
     """
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="api_keys")
@@ -49,6 +57,7 @@ class VendorApiKey(models.Model):
     prefix = models.CharField(max_length=API_KEY_PREFIX_LENGTH, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt op"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
     objects = VendorApiKeyQuerySet.as_manager()
@@ -63,10 +72,25 @@ class VendorApiKey(models.Model):
     @classmethod
     def issue(cls, vendor: Vendor, name: str = "") -> tuple["VendorApiKey", str]:
         """Create a key for the vendor; return the row and the key, which is shown only this once."""
-        prefix = secrets.token_hex(API_KEY_PREFIX_LENGTH // 2)
-        key = f"{prefix}.{secrets.token_urlsafe(32)}"
-        row = cls.objects.create(vendor=vendor, name=name, prefix=prefix, key_hash=hash_key(key))
+        row = cls(vendor=vendor, name=name)
+        key = row.assign_new_key()
+        row.save()
         return row, key
+
+    def assign_new_key(self) -> str:
+        """Give this unsaved row a fresh key and return it: only its prefix and hash are kept."""
+        self.prefix = secrets.token_hex(API_KEY_PREFIX_LENGTH // 2)
+        key = f"{self.prefix}.{secrets.token_urlsafe(32)}"
+        self.key_hash = hash_key(key)
+        return key
+
+    def rotate(self, grace: timedelta) -> tuple["VendorApiKey", str]:
+        """Issue the vendor a new key; this one keeps working for the grace period (or until revoked)."""
+        deadline = timezone.now() + grace
+        if self.expires_at is None or self.expires_at > deadline:
+            self.expires_at = deadline
+            self.save(update_fields=["expires_at"])
+        return VendorApiKey.issue(self.vendor, self.name)
 
     def matches(self, key: str) -> bool:
         return hmac.compare_digest(self.key_hash, hash_key(key))

@@ -182,6 +182,11 @@ class Incident(models.Model):
         return settings.SITE_URL.rstrip("/") + self.get_absolute_url()
 
 
+# The longest note a person may write anywhere (incident timeline, alert acknowledgement, violation report):
+# enough for a paragraph, too little to turn every poll of the dashboard into megabytes.
+NOTE_MAX_LENGTH = 2000
+
+
 class IncidentEvent(models.Model):
     """One line of an incident's timeline: a state change, an update or an operator note."""
 

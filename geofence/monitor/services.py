@@ -20,11 +20,10 @@ from geofence.alerts.outbox import enqueue_alert
 from geofence.incidents.services import StaleIncident, add_timeline_entry, change_state
 from geofence.incidents.states import Action, TransitionRefused
 from geofence.models import CloseOutcome, Incident, IncidentState
+from geofence.models.incidents import NOTE_MAX_LENGTH
 from registry.models import AuditEntry
 
 from .access import is_monitor_user
-
-NOTE_MAX_LENGTH = 2000
 
 
 class ActionError(Exception):
@@ -49,6 +48,7 @@ def acknowledge(incident_id: int, user, seen_version: int) -> Incident:
 
 def escalate(incident_id: int, user, seen_version: int, note: str = "") -> Incident:
     """Send the incident to the police now, through the outbox; mark it escalated where the table allows."""
+    note = _checked_note(note, "note")
     incident = _current(incident_id, seen_version)
     if incident.state == IncidentState.CLOSED:
         raise ActionError(_("Een gesloten incident kan niet meer worden geëscaleerd."))
@@ -62,6 +62,7 @@ def close(incident_id: int, user, seen_version: int, outcome: str, note: str = "
     """Close the incident with one of the outcomes; the police hear that it is closed."""
     if outcome not in CloseOutcome.values:
         raise ActionError(_("Kies een uitkomst om het incident te sluiten."), field="outcome")
+    note = _checked_note(note, "note")
     return _change_state(incident_id, user, seen_version, Action.CLOSE, note=note, reason=outcome)
 
 
@@ -80,12 +81,18 @@ def assign(incident_id: int, user, seen_version: int, operator_id) -> Incident:
 
 def add_note(incident_id: int, user, seen_version: int, text: str) -> Incident:
     """Add an operator's note to the timeline."""
-    text = (text or "").strip()
+    text = _checked_note(text, "text")
     if not text:
         raise ActionError(_("Een notitie mag niet leeg zijn."), field="text")
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ActionError(_("Een notitie is hoogstens %(n)d tekens.") % {"n": NOTE_MAX_LENGTH}, field="text")
     return _bump(_current(incident_id, seen_version), user, seen_version, "note", note=text)
+
+
+def _checked_note(note: str, field: str) -> str:
+    """Return the note without surrounding space; refuse one over NOTE_MAX_LENGTH, naming the field."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ActionError(_("Een notitie is hoogstens %(n)d tekens.") % {"n": NOTE_MAX_LENGTH}, field=field)
+    return note
 
 
 def _current(incident_id: int, seen_version: int) -> Incident:

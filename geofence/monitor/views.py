@@ -9,7 +9,12 @@ from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 
 from geofence.models import CloseOutcome, Incident, IncidentState, IncidentType
 from registry.models import RiskLevel
@@ -19,6 +24,18 @@ from . import health, presenters, queries, services
 from .access import operator_json, operator_page
 from .detail import incident_detail
 from .labels import PoliceRegion, script_labels
+
+# The JSON endpoints are DRF views, so they parse bodies with the API's strict JSON parser (a deep or
+# malformed body is a 400) and appear in the OpenAPI schema; operator_json still decides who may call them.
+MONITOR_TAG = ["monitor"]
+JSON_OBJECT = OpenApiResponse(OpenApiTypes.OBJECT)
+NOT_MODIFIED = OpenApiResponse(description="Unchanged since the ETag in If-None-Match.")
+BOARD_FILTERS = [
+    OpenApiParameter("type", str, enum=IncidentType.values),
+    OpenApiParameter("region", str, enum=PoliceRegion.values),
+    OpenApiParameter("risk", str, enum=RiskLevel.values),
+    OpenApiParameter("status", str, enum=IncidentState.values),
+]
 
 
 def _page_context(nav: str, **extra) -> dict:
@@ -82,8 +99,15 @@ def board(request):
     return render(request, "monitor/board.html", context)
 
 
+@extend_schema(
+    operation_id="monitor_incidents_list",
+    tags=MONITOR_TAG,
+    parameters=BOARD_FILTERS,
+    responses={200: JSON_OBJECT, 304: NOT_MODIFIED},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
 @operator_json
-@require_GET
 def board_data(request):
     filters = _filters(request)
     # Most polls find nothing new: one aggregate query answers them with a bodiless 304.
@@ -122,8 +146,12 @@ def incident_payload(request, pk: int) -> dict | None:
     return None if incident is None else incident_detail(incident, request.user)
 
 
+@extend_schema(
+    operation_id="monitor_incident_retrieve", tags=MONITOR_TAG, responses={200: JSON_OBJECT, 304: NOT_MODIFIED}
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
 @operator_json
-@require_GET
 def incident_data(request, pk: int):
     payload = incident_payload(request, pk)
     if payload is None:
@@ -131,13 +159,43 @@ def incident_data(request, pk: int):
     return json_with_etag(request, payload)
 
 
+ACTIONS = {
+    "acknowledge": lambda pk, user, version, body: services.acknowledge(pk, user, version),
+    "assign": lambda pk, user, version, body: services.assign(pk, user, version, body.get("operator")),
+    "note": lambda pk, user, version, body: services.add_note(pk, user, version, str(body.get("text", ""))),
+    "escalate": lambda pk, user, version, body: services.escalate(pk, user, version, note=str(body.get("note", ""))),
+    "close": lambda pk, user, version, body: services.close(
+        pk, user, version, str(body.get("outcome", "")), note=str(body.get("note", ""))
+    ),
+}
+
+ACTION_BODY = inline_serializer(
+    "IncidentActionRequest",
+    {
+        "version": serializers.IntegerField(help_text="The incident version the operator saw."),
+        "text": serializers.CharField(required=False, help_text="note: the note's text."),
+        "note": serializers.CharField(required=False, help_text="escalate, close: an optional note."),
+        "outcome": serializers.ChoiceField(CloseOutcome.choices, required=False, help_text="close: the outcome."),
+        "operator": serializers.IntegerField(required=False, help_text="assign: the user id of the operator."),
+    },
+)
+
+
+@extend_schema(
+    operation_id="monitor_incident_action",
+    tags=MONITOR_TAG,
+    parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
+    request=ACTION_BODY,
+    responses={200: JSON_OBJECT, 409: JSON_OBJECT, 422: JSON_OBJECT},
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
 @operator_json
-@require_POST
 def incident_action(request, pk: int, action: str):
     try:
-        body = json.loads(request.body or b"{}")
+        body = request.data
         seen_version = int(body["version"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
         message = _("Geef de versie van het incident mee die u zag.")
         return JsonResponse({"detail": message, "field": "version"}, status=400)
     if not Incident.objects.filter(pk=pk).exists():
@@ -151,24 +209,15 @@ def incident_action(request, pk: int, action: str):
     return JsonResponse(incident_payload(request, pk), encoder=DjangoJSONEncoder)
 
 
-ACTIONS = {
-    "acknowledge": lambda pk, user, version, body: services.acknowledge(pk, user, version),
-    "assign": lambda pk, user, version, body: services.assign(pk, user, version, body.get("operator")),
-    "note": lambda pk, user, version, body: services.add_note(pk, user, version, str(body.get("text", ""))),
-    "escalate": lambda pk, user, version, body: services.escalate(pk, user, version, note=str(body.get("note", ""))),
-    "close": lambda pk, user, version, body: services.close(
-        pk, user, version, str(body.get("outcome", "")), note=str(body.get("note", ""))
-    ),
-}
-
-
 @operator_page
 @require_GET
 def devices(request):
     return render(request, "monitor/devices.html", _page_context("devices"))
 
 
+@extend_schema(operation_id="monitor_devices_list", tags=MONITOR_TAG, responses={200: JSON_OBJECT, 304: NOT_MODIFIED})
+@api_view(["GET"])
+@permission_classes([AllowAny])
 @operator_json
-@require_GET
 def devices_data(request):
     return json_with_etag(request, {"devices": health.device_rows(queries.monitored_devices())})

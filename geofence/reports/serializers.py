@@ -2,6 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from geofence.models import Incident
+from geofence.models.incidents import NOTE_MAX_LENGTH
 
 from .models import Outcome, ReportBasis, ViolationReport
 
@@ -46,10 +47,10 @@ class ViolationReportSerializer(serializers.ModelSerializer):
 class DraftSerializer(serializers.Serializer):
     incident = serializers.PrimaryKeyRelatedField(queryset=Incident.objects.select_related("ban__decision"))
     basis = serializers.ChoiceField(choices=ReportBasis.choices, default=ReportBasis.OPERATOR_CONFIRMED)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
 
 
 class AssessmentSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
     om_reference = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")

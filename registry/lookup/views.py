@@ -87,7 +87,8 @@ class AuditListView(generics.ListAPIView):
 def filter_audit(queryset: QuerySet, officer=None, person=None, action=None, since=None, until=None) -> QuerySet:
     """Return the entries of one officer and/or about one person, in a time span."""
     if officer:
-        by_id = {"actor_id": int(officer)} if officer.isdigit() else {"actor_name": officer}
+        # isdigit() alone accepts "²", which int() refuses.
+        by_id = {"actor_id": int(officer)} if officer.isascii() and officer.isdigit() else {"actor_name": officer}
         queryset = queryset.filter(**by_id)
     if person:
         queryset = entries_showing_person(queryset, person)

@@ -48,3 +48,45 @@ def browser():
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def sign_in():
+    """Return a function that signs a page in through the forms: password, then the authenticator code.
+
+    A user without a device enrols as at a first sign-in: the code is computed from the key the page shows.
+    """
+    from django.contrib.auth.models import User
+
+    from tests.two_factor import authenticator, totp_code
+
+    def sign_in_page(page, base_url: str, username: str, password: str | None = None) -> None:
+        if "/accounts/login/" not in page.url:
+            page.goto(base_url + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password or "password-" + username)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        if "/accounts/two-factor/" not in page.url:
+            return
+        if page.locator("#totp-secret").count():
+            page.fill("#id_code", _code_from_secret(page.inner_text("#totp-secret")))
+            page.click("button[type=submit]")
+            page.wait_for_selector("#recovery-codes")
+            page.click("a.primary")
+        else:
+            page.fill("#id_code", totp_code(authenticator(User.objects.get(username=username))))
+            page.click("form[action$='/two-factor/'] button[type=submit]")
+        page.wait_for_load_state()
+
+    return sign_in_page
+
+
+def _code_from_secret(secret: str) -> str:
+    """Compute the current code from the key the enrolment page shows, as an authenticator app does."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    key = b32decode(secret.replace(" ", ""))
+    return f"{totp(key, step=30, t0=0, digits=6, drift=0):06d}"

@@ -40,7 +40,7 @@ def superuser_erin(users):
 class Watched:
     """A logged-in browser page that records CSP violations and console errors about the policy."""
 
-    def __init__(self, browser, base: str, username: str):
+    def __init__(self, browser, sign_in, base: str, username: str):
         self.context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
         self.context.add_init_script(WATCH)
         self.page = self.context.new_page()
@@ -48,9 +48,7 @@ class Watched:
         self.page.on("console", self._console)
         self.base = base
         self.visit("/accounts/login/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", "password-" + username)
-        self.page.click("button[type=submit]")
+        sign_in(self.page, base, username)
         self.page.wait_for_load_state("networkidle")
 
     def _console(self, message) -> None:
@@ -68,8 +66,8 @@ class Watched:
 
 
 @pytest.mark.parametrize("username", sorted(PAGES))
-def test_pages_load_without_a_policy_violation(browser, live_server, superuser_erin, username):
-    watched = Watched(browser, live_server.url, username)
+def test_pages_load_without_a_policy_violation(browser, sign_in, live_server, superuser_erin, username):
+    watched = Watched(browser, sign_in, live_server.url, username)
     try:
         assert watched.violations() == [], "login page"
         for path in PAGES[username]:
@@ -81,8 +79,8 @@ def test_pages_load_without_a_policy_violation(browser, live_server, superuser_e
         watched.context.close()
 
 
-def test_api_docs_render_under_their_policy(browser, live_server, superuser_erin):
-    watched = Watched(browser, live_server.url, "erin")
+def test_api_docs_render_under_their_policy(browser, sign_in, live_server, superuser_erin):
+    watched = Watched(browser, sign_in, live_server.url, "erin")
     try:
         watched.visit("/api/docs/")
         watched.page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
@@ -93,12 +91,12 @@ def test_api_docs_render_under_their_policy(browser, live_server, superuser_erin
         watched.context.close()
 
 
-def test_dashboard_polls_and_draws_the_map_under_the_strict_policy(browser, live_server, users):
+def test_dashboard_polls_and_draws_the_map_under_the_strict_policy(browser, sign_in, live_server, users):
     ban = make_ban(protected=[make_protected()])
     vendor, key = make_vendor("cspvendor")
     device = make_device(vendor, "EB-770001", person=ban.person)
     zones.invalidate()
-    watched = Watched(browser, live_server.url, "carol")
+    watched = Watched(browser, sign_in, live_server.url, "carol")
     try:
         watched.visit("/monitor/")
         page = watched.page
@@ -116,9 +114,9 @@ def test_dashboard_polls_and_draws_the_map_under_the_strict_policy(browser, live
         watched.context.close()
 
 
-def test_an_inline_script_would_be_reported(browser, live_server, users):
+def test_an_inline_script_would_be_reported(browser, sign_in, live_server, users):
     """The watcher works: a script injected inline is blocked and recorded."""
-    watched = Watched(browser, live_server.url, "carol")
+    watched = Watched(browser, sign_in, live_server.url, "carol")
     try:
         watched.visit("/monitor/")
         watched.page.evaluate(

@@ -56,22 +56,20 @@ def approach(device, minutes_ago: int = 6) -> list[dict]:
     ]
 
 
-def log_in(browser, base_url: str, username: str, viewport=DESKTOP):
+def log_in(browser, sign_in, base_url: str, username: str, viewport=DESKTOP):
     context = browser.new_context(viewport=viewport, locale="nl-NL", timezone_id="Europe/Amsterdam")
     page = context.new_page()
     page.goto(base_url + "/monitor/")
     assert "/accounts/login/" in page.url
-    page.fill("#id_username", username)
-    page.fill("#id_password", "password-" + username)
-    page.click("button[type=submit]")
+    sign_in(page, base_url, username)
     page.wait_for_url(base_url + "/monitor/")
     page.wait_for_selector("#live-state[data-state=live]")
     return context, page
 
 
-def test_violation_appears_live_and_operator_acknowledges_it(browser, live_server, scene, screenshot_dir):
+def test_violation_appears_live_and_operator_acknowledges_it(browser, sign_in, live_server, scene, screenshot_dir):
     base = live_server.url
-    carol_context, board = log_in(browser, base, "carol")
+    carol_context, board = log_in(browser, sign_in, base, "carol")
     assert board.locator("#incident-rows tr").count() == 0
 
     answer = post_positions(base, scene["key"], approach(scene["device"]))
@@ -109,7 +107,7 @@ def test_violation_appears_live_and_operator_acknowledges_it(browser, live_serve
     page.wait_for_selector("#inc-state.state-open")
 
     # A supervisor watches the same incident in a second browser session.
-    erin_context, watcher = log_in(browser, base, "erin")
+    erin_context, watcher = log_in(browser, sign_in, base, "erin")
     watcher.goto(f"{base}/monitor/incidents/{incident.pk}/")
     watcher.wait_for_selector("#inc-state.state-open")
 
@@ -125,17 +123,17 @@ def test_violation_appears_live_and_operator_acknowledges_it(browser, live_serve
     erin_context.close()
 
 
-def test_stale_action_in_the_browser_is_refused_with_a_clear_message(browser, live_server, scene):
+def test_stale_action_in_the_browser_is_refused_with_a_clear_message(browser, sign_in, live_server, scene):
     base = live_server.url
     post_positions(base, scene["key"], approach(scene["device"]))
     incident = Incident.objects.get()
-    erin_context, stale_page = log_in(browser, base, "erin")
+    erin_context, stale_page = log_in(browser, sign_in, base, "erin")
     stale_page.goto(f"{base}/monitor/incidents/{incident.pk}/")
     stale_page.wait_for_selector("#inc-state.state-open")
     # This page misses the updates from now on, as after a network hiccup.
     stale_page.route(f"{base}/monitor/api/incidents/{incident.pk}/", lambda route: route.abort())
 
-    carol_context, page = log_in(browser, base, "carol")
+    carol_context, page = log_in(browser, sign_in, base, "carol")
     page.goto(f"{base}/monitor/incidents/{incident.pk}/")
     page.wait_for_selector("#inc-state.state-open")
     page.click("button[data-action=acknowledge]")

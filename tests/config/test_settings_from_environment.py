@@ -6,13 +6,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'queue': settings.POLICE_QUEUE_URL, 'debug': settings.DEBUG}))"
 )
-VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "POLICE_QUEUE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+VARIABLES = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "POLICE_QUEUE_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "BANWATCH_DEMO",
+)
+PRODUCTION_KEY = "pr0d-" + "k3y".join(str(n) for n in range(20))
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -23,8 +34,31 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_nothing_set_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp_path):
-    result = load_settings(BANWATCH_VAR_DIR=str(tmp_path))
+def start_web_process(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_nothing_set_is_production_and_the_web_process_refuses_to_start_without_a_secret_key(tmp_path):
+    result = start_web_process(BANWATCH_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY: DEBUG is false and no SECRET_KEY is set." in result.stderr
+
+
+def test_nothing_set_is_production_and_nothing_signs_without_a_secret_key(tmp_path):
+    probe = "import django; django.setup(); from django.core import signing; signing.dumps(1)"
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", BANWATCH_VAR_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_development_mode_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp_path):
+    result = load_settings(BANWATCH_VAR_DIR=str(tmp_path), DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "engine": "django.db.backends.sqlite3",
@@ -36,6 +70,7 @@ def test_nothing_set_gives_sqlite_in_process_celery_and_a_local_police_queue(tmp
 
 def test_urls_select_postgresql_and_a_real_broker():
     result = load_settings(
+        DEBUG="true",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/banwatch",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         POLICE_QUEUE_URL="amqp://guest:guest@127.0.0.1:5672//",
@@ -48,13 +83,13 @@ def test_urls_select_postgresql_and_a_real_broker():
 
 
 def test_production_mode_refuses_the_development_secret_key():
-    result = load_settings(DEBUG="false")
+    result = load_settings(DEBUG="false", SECRET_KEY="banwatch-development-key-never-use-in-production")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
 def test_production_mode_starts_with_a_secret_key_of_its_own():
-    result = load_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="banwatch.example")
+    result = load_settings(DEBUG="false", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="banwatch.example")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
 
@@ -74,3 +109,26 @@ def test_migrate_and_check_work_with_nothing_set_and_no_var_folder(tmp_path):
         )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "not-yet" / "banwatch.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("CHANGE-ME-50-random-characters", "a published placeholder"),  # .env.example
+        ("banwatch-development-key-never-use-in-production", "a published placeholder"),
+        ("kort-maar-uniek", "too weak"),
+        ("x" * 60, "too weak"),
+    ],
+)
+def test_production_mode_refuses_a_short_or_published_secret_key(key, reason):
+    result = load_settings(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert f"Set SECRET_KEY: the key is {reason}" in result.stderr
+
+
+def test_the_placeholder_of_env_example_is_refused():
+    example = (ROOT / ".env.example").read_text()
+    key = next(line.split("=", 1)[1] for line in example.splitlines() if line.startswith("SECRET_KEY="))
+    result = load_settings(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "published placeholder" in result.stderr

@@ -37,6 +37,7 @@ def embedded_env(tmp_path: Path) -> dict[str, str]:
         CELERY_BROKER_URL="",
         POLICE_QUEUE_URL="filesystem://",
         DEBUG="true",
+        BANWATCH_DEMO="true",
         PYTHONUNBUFFERED="1",
     )
     return env

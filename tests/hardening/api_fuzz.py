@@ -38,7 +38,9 @@ ROW_OF = {
     "letters": "letter",
     "reports": "report",
     "lookup": "ban",
+    "incidents": "incident",  # /monitor/api/incidents/{id}/
 }
+API_PREFIXES = ("/api/v1/", "/monitor/api/")
 
 
 @dataclass
@@ -68,7 +70,7 @@ def operations(schema) -> list:
 
 def allowed_roles(operation) -> frozenset[str]:
     """Return the roles the rule table lets use the operation (tests/hardening/role_rules.py)."""
-    sample = operation.path.replace("{alert_id}", str(uuid.uuid4())).replace("{id}", "1")
+    sample = operation.path.replace("{alert_id}", str(uuid.uuid4())).replace("{id}", "1").replace("{action}", "note")
     match = resolve(sample)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     rule = rule_for(name)
@@ -83,7 +85,8 @@ def real_path_parameters(operation, world: World) -> dict[str, object]:
     if "{alert_id}" in operation.path:
         params["alert_id"] = world.ids["alert"]
     if "{id}" in operation.path:
-        segment = operation.path.removeprefix("/api/v1/").split("/")[0]
+        segment = next(operation.path.removeprefix(p) for p in API_PREFIXES if operation.path.startswith(p))
+        segment = segment.split("/")[0]
         params["id"] = world.ids[ROW_OF[segment]]
     return params
 

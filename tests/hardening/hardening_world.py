@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from geofence.alerts.models import AlertOutbox
@@ -88,7 +88,7 @@ def _make_users(world: World) -> None:
             user = User.objects.create_user(f"hw-{name}", password=f"password-{name}")
             user.groups.add(Group.objects.get_or_create(name=role.value)[0])
         world.users[name] = user
-        world.tokens[name] = Token.objects.create(user=user).key
+        world.tokens[name] = AuthToken.objects.create(user=user)[1]
 
 
 def build_world(capture: Callable = contextlib.nullcontext) -> World:

@@ -66,6 +66,10 @@ RULES: dict[str, Rule] = {
     "login": Rule("public", {"get": (EVERYONE, 200), "post": (EVERYONE, 200), "put": (EVERYONE, 200)}),
     "logout": Rule("public", {"post": (EVERYONE, 200)}),
     "set_language": Rule("public", {"post": (EVERYONE, 302)}),
+    # The second factor and the sessions of the signed-in user (the matrix's users have given the second factor)
+    "two-factor": Rule("page", {"get": (PEOPLE, 302), "post": (PEOPLE, 302)}),
+    "recovery-codes": Rule("page", {"post": (PEOPLE, 200)}),
+    "logout-everywhere": Rule("page", {"post": (PEOPLE, 302)}),
     "lookup-page": page(LOOKUP),
     "registrar-desk": page(REGISTRY_READERS),
     "monitor:board": page(MONITOR),

@@ -13,6 +13,9 @@ from registry.models import Person
 FUNCTION_VIEW_METHODS = {
     "set_language": ("post",),
     "api-incident-action": ("post",),
+    "two-factor": ("get", "post"),
+    "recovery-codes": ("post",),
+    "logout-everywhere": ("post",),
 }
 UNSAFE = ("post", "put", "patch", "delete")
 

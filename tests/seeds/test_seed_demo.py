@@ -16,7 +16,7 @@ from seeds.seeding import DemoModeRequired, seed_demo
 
 @pytest.fixture
 def demo_mode(settings):
-    settings.DEBUG = True
+    settings.DEMO_MODE = True
     return settings
 
 
@@ -124,11 +124,12 @@ def test_names_are_dutch_style_with_tussenvoegsels_and_diacritics():
     assert any(not (p.given_names + p.surname).isascii() for p in people)
 
 
-def test_seeding_is_refused_outside_demo_mode(db, settings):
-    settings.DEBUG = False
+@pytest.mark.parametrize("debug", [False, True])
+def test_seeding_is_refused_outside_demo_mode_whatever_debug_says(db, settings, debug):
+    settings.DEBUG, settings.DEMO_MODE = debug, False
     with pytest.raises(DemoModeRequired):
         seed_demo()
-    with pytest.raises(CommandError, match="DEBUG=true"):
+    with pytest.raises(CommandError, match="BANWATCH_DEMO=true"):
         call_command("seed_demo")
     assert not User.objects.exists()
 

@@ -16,7 +16,7 @@ from seeds.seeding import seed_demo
 
 @pytest.fixture
 def seeded(db, settings):
-    settings.DEBUG = True
+    settings.DEMO_MODE = True
     return seed_demo()
 
 

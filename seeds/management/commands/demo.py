@@ -129,6 +129,10 @@ class Command(BaseCommand):
         lines.append("Demogebruikers (wachtwoorden alleen voor deze demo, zie docs/demo.md):")
         lines.extend(f"  {u.username:<12} {u.password:<18} {u.description}" for u in USERS)
         lines.append(f"Feed-API-sleutel van '{DEMO_VENDOR.name}': {DEMO_VENDOR.api_key}")
+        lines.append(
+            "LET OP: demomodus (BANWATCH_DEMO=true). De tweede stap (authenticator-code) is hier optioneel; "
+            "in productie is hij verplicht voor registratie, meldkamer, supervisors en beheerders."
+        )
         lines.append("Stoppen: Ctrl-C.")
         for line in lines:
             runner.say("demo", line)

@@ -7,7 +7,7 @@ from seeds.seeding import DemoModeRequired, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Laad de demodata (alleen met DEBUG=true). Twee keer draaien verandert niets."
+    help = "Laad de demodata (alleen met BANWATCH_DEMO=true). Twee keer draaien verandert niets."
 
     def handle(self, *args, **options):
         try:

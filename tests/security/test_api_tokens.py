@@ -1,0 +1,75 @@
+"""API tokens for machine clients: stored as a digest, expiring, listed and revoked without showing the token."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+URL = "/api/v1/bans/"
+
+
+def issue(username: str, *args) -> str:
+    out = StringIO()
+    call_command("api_token", "issue", username, *args, stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def lookup_status(token: str) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get(URL).status_code
+
+
+def test_an_issued_token_opens_the_api_without_a_second_factor(users):
+    assert lookup_status(issue("erin")) == 200
+
+
+def test_a_token_expires(users, settings):
+    token = issue("erin", "--days", "30")
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert lookup_status(token) == 401
+
+
+def test_tokens_expire_after_the_configured_days_by_default(users, settings):
+    row = AuthToken.objects.get(token_key=issue("erin")[:15])
+    assert row.expiry == pytest.approx(
+        row.created + timedelta(days=settings.API_TOKEN_TTL_DAYS), abs=timedelta(seconds=5)
+    )
+
+
+def test_rotation_keeps_both_tokens_until_the_old_one_is_revoked(users):
+    old = issue("erin")
+    new = issue("erin")
+    assert (lookup_status(old), lookup_status(new)) == (200, 200)
+    call_command("api_token", "revoke", old[:15], stdout=StringIO())
+    assert (lookup_status(old), lookup_status(new)) == (401, 200)
+
+
+def test_listing_shows_only_the_start_of_each_token(users):
+    token = issue("erin")
+    out = StringIO()
+    call_command("api_token", "list", "erin", stdout=out)
+    assert token[:15] in out.getvalue()
+    assert token not in out.getvalue()
+
+
+def test_revoking_an_unknown_token_is_a_clear_error(users):
+    with pytest.raises(CommandError, match="Geen token"):
+        call_command("api_token", "revoke", "onbekend", stdout=StringIO())
+
+
+def test_the_admin_lists_tokens_by_digest_and_revokes_them(users, client):
+    token = issue("erin")
+    client.force_login(User.objects.create_superuser("beheer", password="password-beheer"))
+    page = client.get("/admin/knox/authtoken/").content.decode()
+    assert "erin" in page and token not in page
+    row = AuthToken.objects.get(token_key=token[:15])
+    client.post("/admin/knox/authtoken/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    assert lookup_status(token) == 401
