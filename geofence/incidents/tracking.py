@@ -201,7 +201,8 @@ class ZoneIncidents:
             return
         join = timedelta(seconds=settings.INCIDENT_LATE_JOIN_SECONDS)
         if at < incident.opened_at and incident.opened_at - at <= join:
-            _set_fields(incident, opened_at=at)
+            # Its first inside fix arrived late: it opens there, and says so.
+            _set_fields(incident, opened_at=at, details={**incident.details, "late": True})
             add_timeline_entry(incident, "opened_earlier", at=at, fix=self.fixes.id[i])
         if incident.is_active:
             self.violations[(meta.ban_id, device_id)] = incident

@@ -136,6 +136,7 @@ def test_incident_opens_at_the_first_inside_fix_even_when_it_arrives_late(feed):
     [incident] = _zone_incidents(device)
     assert incident.opened_at == start
     assert incident.fix_count == 8
+    assert incident.details["late"] is True
 
 
 def test_late_inside_fix_after_the_subject_left_opens_a_late_incident(feed):
