@@ -13,6 +13,8 @@ MIN_FUZZY_LENGTH = 4
 # Tussenvoegsels typed glued to the surname ("vanDijk", "Vanderberg"), longest first.
 GLUED_PREFIXES = ("vanden", "vander", "van", "den", "der", "ter", "ten", "de")
 GLUED_PENALTY = 30
+# Dates of birth as typed: the Dutch way (08-06-2001, 8-6-2001, 08.06.2001, 08/06/2001) and ISO.
+DOB_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d%m%Y"]
 _INITIALS = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
 _SEPARATORS = re.compile(r"[\s.\-/]")
 

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 import time_machine
 
 from registry.models import BanKind, LegalBasis
@@ -96,10 +97,21 @@ def test_missing_query_is_400_with_field_message(client_for, users):
     assert "q" in response.json()
 
 
-def test_bad_date_of_birth_is_400_on_the_field(client_for, users):
-    response = client_for("bob").get(URL, {"q": "Vries", "dob": "17-05-1980"})
+@pytest.mark.parametrize("dob", ["31-02-1980", "1980-13-45", "gisteren", "17-05-80"])
+def test_bad_date_of_birth_is_400_on_the_field(client_for, users, dob):
+    response = client_for("bob").get(URL, {"q": "Vries", "dob": dob})
     assert response.status_code == 400
     assert "dob" in response.json()
+
+
+@pytest.mark.parametrize("typed", ["08-06-2001", "8-6-2001", "08.06.2001", "08/06/2001", "2001-06-08"])
+def test_date_of_birth_typed_the_dutch_way_narrows_to_the_person(client_for, registry, typed):
+    wanted = registry.person("Dirkje", "Vlietstra", dob=date(2001, 6, 8))
+    registry.person("Dirkje", "Vlietstra", dob=date(2001, 8, 6))
+    body = client_for("bob").get(URL, {"q": "Vlietstra", "dob": typed}).json()
+    assert body["query"]["dob"] == "2001-06-08"
+    assert [r["person"]["id"] for r in body["results"]][:1] == [wanted.pk]
+    assert "dob_equal" in body["results"][0]["match"]["reasons"]
 
 
 def test_punctuation_only_query_is_400(client_for, users):
