@@ -129,7 +129,7 @@ class BanSerializer(serializers.Serializer):
     def get_device_last_contact(self, item):
         if not item.ban.decision.electronic_monitoring:
             return None
-        # One query per person, not per ban: a person's bans share the device.
+        # Fetched for all persons in one query (LookupResult.device_contacts); one ban on its own asks alone.
         cache = self.context.setdefault("device_last_contact", {})
         if item.ban.person_id not in cache:
             cache[item.ban.person_id] = device_last_contact(item.ban.person_id)
@@ -214,6 +214,11 @@ class LookupResultSerializer(serializers.Serializer):
     truncated = serializers.BooleanField()
     dob_relaxed = serializers.BooleanField()
     results = PersonResultSerializer(source="persons", many=True)
+
+    def to_representation(self, instance):
+        # The device contacts were fetched for all persons in one query; the bans read them from here.
+        self.context.setdefault("device_last_contact", {}).update(instance.device_contacts)
+        return super().to_representation(instance)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from registry.models import AuditEntry, Ban, Person
 from registry.roles import may_see_protected_persons
 
+from .devices import devices_last_contact
 from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
 from .search import Match, SearchOutcome, search_identifier, search_name
 from .windows import BanWindow, ShownBan, bans_by_person
@@ -39,6 +40,8 @@ class LookupResult:
     match_count: int
     truncated: bool = False
     dob_relaxed: bool = False
+    # Last contact of the ankle monitor per person with a monitored ban shown (None: unknown).
+    device_contacts: dict[int, datetime | None] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -69,7 +72,11 @@ def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, f
     bans = bans_by_person(list(people), now, with_protected=full)
     persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown]
     truncated = outcome.truncated or len(outcome.matches) > MAX_RESULTS
-    return LookupResult(text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed)
+    monitored = [pid for pid, shown in bans.items() if any(s.ban.decision.electronic_monitoring for s in shown)]
+    contacts = devices_last_contact(monitored, now)
+    return LookupResult(
+        text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed, contacts
+    )
 
 
 def record_lookup(user, result: LookupResult, channel: str) -> AuditEntry:

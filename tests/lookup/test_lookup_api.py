@@ -120,3 +120,26 @@ def test_punctuation_only_query_is_400(client_for, users):
 
 def test_answers_are_not_cached(client_for, users):
     assert client_for("bob").get(URL, {"q": "Vries"})["Cache-Control"] == "no-store"
+
+
+def test_post_looks_up_with_the_query_in_the_body(client_for, registry):
+    person = registry.person("Dirkje", "Vlietstra", dob=date(2001, 6, 8))
+    response = client_for("bob").post(URL, {"q": "Vlietstra", "dob": "08-06-2001"}, format="json")
+    assert response.status_code == 200
+    assert [r["person"]["id"] for r in response.json()["results"]] == [person.pk]
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_post_with_a_bad_date_is_400_on_the_field(client_for, users):
+    response = client_for("bob").post(URL, {"q": "Vries", "dob": "31-02-1980"}, format="json")
+    assert response.status_code == 400
+    assert "dob" in response.json()
+
+
+def test_code_of_letters_and_digits_is_found_exactly(client_for, registry):
+    person = registry.person("Dirkje", "Vlietstra", cjib_reference="CJIB-AB12CD34")
+    registry.person("Dirkje", "Vlietstra", cjib_reference="CJIB-AB12CD35")
+    for typed in ("CJIB-AB12CD34", "cjib-ab12cd34", " CJIB-AB12CD34 "):
+        body = client_for("bob").get(URL, {"q": typed}).json()
+        assert body["query"]["kind"] == "identifier"
+        assert [r["person"]["id"] for r in body["results"]] == [person.pk], typed
