@@ -214,7 +214,8 @@ def start_gunicorn(args, url: str) -> subprocess.Popen:
         LOG_LEVEL="WARNING",
     )
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers)]
-    command += ["-b", f"127.0.0.1:{args.port}", "--log-level", "warning"]
+    # A worker loads its name vocabulary on first use: allow that longer than a request on a busy machine.
+    command += ["-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--timeout", "180"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
         try:

@@ -10,6 +10,7 @@ show it again without a resubmission warning.
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -60,7 +61,14 @@ def lookup_page(request):
         result = lookup(request.user, q=query["q"], dob=dob, channel="page")
         serializer_context = {"full": may_see_protected_persons(request.user)}
         context["answer"] = LookupResultSerializer(result, context=serializer_context).data
+        context["zones"] = zones_of(context["answer"])
+    context["tile_url"], context["tile_attribution"] = settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION
     return render(request, "lookup/page.html", context)
+
+
+def zones_of(answer: dict) -> dict[str, dict]:
+    """Return each shown ban's zone by ban id, as the answer gives it (coarse for officers), for the map."""
+    return {str(ban["id"]): ban["zone"] for result in answer["results"] for ban in result["bans"] if ban["zone"]}
 
 
 def _post(request):

@@ -24,6 +24,7 @@ from .vocabulary import (
     ONE_TYPO,
     SAME_SKELETON,
     SAME_SOUND,
+    SOUND_AND_TYPO,
     TWO_TYPOS,
     Vocabulary,
     vocabulary,
@@ -31,7 +32,7 @@ from .vocabulary import (
 )
 
 # Rows fetched per retrieval query; more means the officer must narrow (given name, date of birth).
-CANDIDATE_LIMIT = 1000
+CANDIDATE_LIMIT = 300
 # Words shorter than this are not searched inside aliases.
 MIN_WORD_SEARCH_LENGTH = 3
 # A typed word that is one word of a multi-word surname ("Vries" for "Jansen-de Vries") ranks below the whole.
@@ -269,7 +270,7 @@ def _surname_score(surname_words: list[str], typed: str, typos: int | None = Non
 
 
 # Points for a typed given name by how well it matches one on record.
-GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, TWO_TYPOS: 12}
+GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, SOUND_AND_TYPO: 14, TWO_TYPOS: 12}
 
 
 def _given_score(given: tuple[str, ...], hypothesis: Hypothesis, initials: tuple[str, ...]):

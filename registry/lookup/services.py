@@ -16,6 +16,8 @@ from .windows import BanWindow, ShownBan, bans_by_person
 # Persons shown at most; more matches mean the officer should add a date of birth.
 MAX_RESULTS = 10
 AUDIT_ACTION = "lookup"
+# Letters a query needs to be tried as a name when no identifier matched it.
+MIN_NAME_LETTERS = 3
 AUDIT_ACTION_PROTECTED = "lookup.protected_persons"
 
 
@@ -59,6 +61,9 @@ def lookup(user, *, q: str = "", dob: date | None = None, identifier: str = "", 
     if identifier or looks_like_identifier(q):
         parsed_id = parse_identifier(identifier or q)
         outcome = search_identifier(parsed_id)
+        if not outcome.matches and not identifier and sum(ch.isalpha() for ch in q) >= MIN_NAME_LETTERS:
+            # No such code: letters with a stray digit may still be a name ("Jansen2" typed in a hurry).
+            parsed_id, outcome = None, search_name(parse_name(q), dob)
     else:
         outcome = search_name(parse_name(q), dob)
     result = _result(identifier or q, dob, parsed_id, outcome, now, may_see_protected_persons(user))

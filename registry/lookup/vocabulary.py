@@ -33,7 +33,7 @@ from .query import MIN_FUZZY_LENGTH
 REFRESH_SECONDS = 1.0
 RELOAD_SECONDS = 600.0
 # Word similarity, best first: the ranking in search.py builds on these.
-EXACT, SAME_SOUND, ONE_TYPO, SAME_SKELETON, TWO_TYPOS = 100, 90, 75, 65, 60
+EXACT, SAME_SOUND, ONE_TYPO, SAME_SKELETON, SOUND_AND_TYPO, TWO_TYPOS = 100, 90, 75, 65, 62, 60
 MIN_TWO_TYPO_LENGTH = 6
 MIN_SKELETON_LENGTH = 3
 
@@ -55,8 +55,12 @@ def _skeleton(word: str) -> str:
     return skeleton_key(word)
 
 
+@lru_cache(maxsize=500_000)
 def word_similarity(typed: str, word: str, typos: int | None = None) -> int | None:
-    """Return how well a word on record matches a typed word (EXACT ... TWO_TYPOS), or None."""
+    """Return how well a word on record matches a typed word (EXACT ... TWO_TYPOS), or None.
+
+    `typos` widens what counts (2 when the date of birth already matched); by default it follows the length.
+    """
     if typed == word:
         return EXACT
     if _sound(typed) == _sound(word):
@@ -68,6 +72,9 @@ def word_similarity(typed: str, word: str, typos: int | None = None) -> int | No
         return ONE_TYPO
     if len(typed) >= MIN_SKELETON_LENGTH and _skeleton(typed) == _skeleton(word):
         return SAME_SKELETON
+    sound_allowed = min(allowed, 1 if typos is None else typos)
+    if sound_allowed and OSA.distance(_sound(typed), _sound(word), score_cutoff=sound_allowed) <= sound_allowed:
+        return SOUND_AND_TYPO
     return TWO_TYPOS if distance == 2 and allowed == 2 else None
 
 
@@ -79,6 +86,7 @@ class WordIndex:
     by_sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_skeleton: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _choices: list[str] | None = None
+    _sounds: list[str] | None = None
 
     def add(self, word: str) -> None:
         if word in self.words:
@@ -89,22 +97,32 @@ class WordIndex:
         self._choices = None
 
     def similar(self, typed: str) -> dict[str, int]:
-        """Return the words on record that match the typed word, with their similarity."""
-        found = dict.fromkeys(self.by_sound.get(_sound(typed), ()), SAME_SOUND)
+        """Return the words on record that match the typed word, scored by word_similarity.
+
+        Each rule of word_similarity has its way in here (sound and skeleton by key,
+        typos by rapidfuzz over the words and over their sound keys); the score is then
+        word_similarity's own, so retrieval and ranking cannot disagree.
+        """
+        candidates = set(self.by_sound.get(_sound(typed), ()))
         if len(typed) >= MIN_SKELETON_LENGTH:
-            found.update(dict.fromkeys(self.by_skeleton.get(_skeleton(typed), set()) - found.keys(), SAME_SKELETON))
+            candidates |= self.by_skeleton.get(_skeleton(typed), set())
         allowed = max_typos(typed)
         if allowed:
             if self._choices is None:
                 self._choices = sorted(self.words)
-            for word, distance, _index in process.extract(
+                self._sounds = sorted(self.by_sound)
+            for word, _distance, _index in process.extract(
                 typed, self._choices, scorer=OSA.distance, score_cutoff=allowed, limit=None
             ):
-                score = ONE_TYPO if distance == 1 else TWO_TYPOS
-                found[word] = max(found.get(word, 0), score)
+                candidates.add(word)
+            for sound, _distance, _index in process.extract(
+                _sound(typed), self._sounds, scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                candidates |= self.by_sound[sound]
         if typed in self.words:
-            found[typed] = EXACT
-        return found
+            candidates.add(typed)
+        scored = {word: word_similarity(typed, word) for word in candidates}
+        return {word: score for word, score in scored.items() if score is not None}
 
 
 class Vocabulary:

@@ -143,3 +143,10 @@ def test_code_of_letters_and_digits_is_found_exactly(client_for, registry):
         body = client_for("bob").get(URL, {"q": typed}).json()
         assert body["query"]["kind"] == "identifier"
         assert [r["person"]["id"] for r in body["results"]] == [person.pk], typed
+
+
+def test_name_with_a_stray_digit_is_searched_as_a_name_when_no_code_matches(client_for, registry):
+    person = registry.person("Dirkje", "Vlietstra")
+    body = client_for("bob").get(URL, {"q": "Vlietstra2"}).json()
+    assert body["query"]["kind"] == "name"
+    assert [r["person"]["id"] for r in body["results"]] == [person.pk]
