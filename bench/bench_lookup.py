@@ -1,7 +1,7 @@
 """Police lookup recall and latency through HTTP (gunicorn, PostgreSQL) on a large synthetic registry.
 
     python bench/bench_lookup.py            # 1,000,000 persons, 1,200,000 bans (seeded once, reused)
-    python bench/bench_lookup.py --quick    # 20,000 persons, about 1,000 queries, for CI: under a minute
+    python bench/bench_lookup.py --quick    # 20,000 persons, about 800 queries, for CI: under a minute
 
 From the stored persons it makes queries the way officers mistype names
 (sound-alike spellings, one and two typos, surname only, initials, swapped
@@ -40,7 +40,7 @@ CLIENTS = 8
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="20,000 persons, 40 queries per kind")
+    parser.add_argument("--quick", action="store_true", help="20,000 persons, 30 queries per kind")
     parser.add_argument("--persons", type=int)
     parser.add_argument("--bans", type=int)
     parser.add_argument("--queries", type=int, help="queries per kind, each without and with date of birth")
@@ -52,7 +52,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.persons = args.persons or (20_000 if args.quick else 1_000_000)
     args.bans = args.bans or args.persons * 6 // 5
-    args.queries = args.queries or (40 if args.quick else 460)
+    args.queries = args.queries or (30 if args.quick else 460)
     args.database = args.database or ("banwatch_lookup_bench_quick" if args.quick else "banwatch_lookup_bench")
     return args
 
