@@ -156,9 +156,7 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int]) ->
             crowded.append(key)
     rows = _fetch(Person.objects.filter(surname_key__any_of=whole), limit_in_sql=False) if whole else []
     if crowded:
-        narrowed = _given_condition(query)
-        crowd = Person.objects.filter(surname_key__any_of=crowded)
-        rows += _fetch(crowd.filter(narrowed) if narrowed is not None else crowd)
+        rows += _crowd_rows(query, Person.objects.filter(surname_key__any_of=crowded))
     return _ranked(query, dob, {row[0]: row for row in rows}, Q(), bool(crowded) or len(rows) >= CANDIDATE_LIMIT)
 
 
@@ -172,18 +170,35 @@ def _ranked(query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, tru
     return SearchOutcome(matches, truncated)
 
 
-def _given_condition(query: NameQuery) -> Q | None:
-    """Match given names on record like the typed ones (or the typed initial), at the start of the name key."""
-    typed = {w for h in query.hypotheses for w in h.given}
+def _crowd_rows(query: NameQuery, crowd: QuerySet) -> list[tuple]:
+    """Fetch persons of crowded surnames: given names as typed (or sounding alike) first, then typo-close ones.
+
+    Fetching both at once would let a LIMIT cut the person typed exactly in favour of near misses.
+    """
+    close, near = _given_words(query)
+    if not close and not near:
+        initials = query.initials[:1]
+        return _fetch(crowd.filter(name_key__startswith=initials[0]) if initials else crowd)
+    rows = _fetch(crowd.filter(_starts_with_any(close))) if close else []
+    if near and len(rows) < CANDIDATE_LIMIT:
+        rows += _fetch(crowd.filter(_starts_with_any(near)))[: CANDIDATE_LIMIT - len(rows)]
+    return rows
+
+
+def _given_words(query: NameQuery) -> tuple[list[str], list[str]]:
+    """Return the given names on record like the typed ones: as typed or same sound, and the rest."""
     words: dict[str, int] = {}
-    for word in typed:
-        words.update(vocabulary().given_words.similar(word))
-    prefixes = sorted(words, key=lambda w: (-words[w], w))[:MAX_GIVEN_WORDS]
+    for typed in {w for h in query.hypotheses for w in h.given}:
+        for word, score in vocabulary().given_words.similar(typed).items():
+            words[word] = max(words.get(word, 0), score)
+    ranked = sorted(words, key=lambda w: (-words[w], w))[:MAX_GIVEN_WORDS]
+    return [w for w in ranked if words[w] >= SAME_SOUND], [w for w in ranked if words[w] < SAME_SOUND]
+
+
+def _starts_with_any(given_words: list[str]) -> Q:
     condition = None
-    for prefix in prefixes:
-        condition = _or(condition, Q(name_key__startswith=prefix + " ") | Q(name_key__contains=f" {prefix} "))
-    if condition is None and query.initials:
-        condition = Q(name_key__startswith=query.initials[0])
+    for word in given_words:
+        condition = _or(condition, Q(name_key__startswith=word + " ") | Q(name_key__contains=f" {word} "))
     return condition
 
 

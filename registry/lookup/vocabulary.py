@@ -55,7 +55,7 @@ def _skeleton(word: str) -> str:
     return skeleton_key(word)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def word_similarity(typed: str, word: str, typos: int | None = None) -> int | None:
     """Return how well a word on record matches a typed word (EXACT ... TWO_TYPOS), or None.
 
