@@ -1,11 +1,20 @@
-"""Police lookup latency through HTTP (gunicorn, PostgreSQL) on a large synthetic registry.
+"""Police lookup recall and latency through HTTP (gunicorn, PostgreSQL) on a large synthetic registry.
 
     python bench/bench_lookup.py            # 1,000,000 persons, 1,200,000 bans (seeded once, reused)
-    python bench/bench_lookup.py --quick    # 20,000 persons, for CI: under a minute
+    python bench/bench_lookup.py --quick    # 20,000 persons, about 800 queries, for CI: under a minute
 
-Prints p50/p99 per query type (name + date of birth, name only, identifier),
-the share of queries whose intended person was in the answer, and the peak
-RSS of each gunicorn worker.
+From the stored persons it makes queries the way officers mistype names
+(sound-alike spellings, one and two typos, surname only, initials, swapped
+order, tussenvoegsel forms, transliterations, a given-name typo), each kind once
+without and once with the date of birth, with the intended person known.
+8 client threads post them to /api/v1/lookup at once, mixed with identifier
+lookups. Prints top-1/5/10 recall per kind and p50/p99 latency per query type.
+
+Recall counts the intended person as found in the top k when shown there, or
+when the k-th person shown scores at least as high as the intended person
+would (a name many persons share: the officer sees persons matching the typed
+name just as well and is told to add a date of birth). "strict" counts only
+the intended person shown in the top 10.
 """
 
 import argparse
@@ -16,31 +25,34 @@ import random
 import socket
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
+from collections import defaultdict
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432/"
+CLIENTS = 8
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="20,000 persons, 100 queries per type")
+    parser.add_argument("--quick", action="store_true", help="20,000 persons, 30 queries per kind")
     parser.add_argument("--persons", type=int)
     parser.add_argument("--bans", type=int)
-    parser.add_argument("--queries", type=int, help="measured queries per type")
+    parser.add_argument("--queries", type=int, help="queries per kind, each without and with date of birth")
     parser.add_argument("--database")
     parser.add_argument("--reseed", action="store_true", help="seed even when the row counts already match")
-    parser.add_argument("--port", type=int, default=8101)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=18201)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=CLIENTS)
     args = parser.parse_args()
     args.persons = args.persons or (20_000 if args.quick else 1_000_000)
     args.bans = args.bans or args.persons * 6 // 5
-    args.queries = args.queries or (100 if args.quick else 1000)
+    args.queries = args.queries or (30 if args.quick else 460)
     args.database = args.database or ("banwatch_lookup_bench_quick" if args.quick else "banwatch_lookup_bench")
     return args
 
@@ -86,54 +98,107 @@ def officer_token() -> str:
     return AuthToken.objects.create(user=user)[1]
 
 
-def workload(count: int, persons: int, seed: int = 7) -> dict[str, list[tuple[dict, int]]]:
-    """Return (query parameters, intended person id) per query type, drawn from stored persons."""
+def workload(count: int, persons: int, seed: int = 7) -> list[dict]:
+    """Return queries with the intended person: each kind without and with the date of birth, and identifiers."""
     from registry.models import Person
 
     rng = random.Random(seed)
-    ids = rng.sample(range(1, persons + 1), min(persons, count * 3))
+    ids = rng.sample(range(1, persons + 1), min(persons, count * len(KINDS)))
     people = list(Person.objects.filter(id__in=ids).order_by("id"))
     rng.shuffle(people)
-    loads: dict[str, list[tuple[dict, int]]] = {"name_dob": [], "name_only": [], "identifier": []}
+    queries = []
     for i, person in enumerate(people):
-        kind = list(loads)[i % 3]
-        if kind == "identifier":
-            values = [v for v in (person.bsn, person.strafrechtketennummer, person.cjib_reference) if v]
-            value = rng.choice(values) if values else ""
-            params = {"id": value} if value else {"q": typed_name(person, rng)}
-        elif kind == "name_dob":
-            params = {"q": typed_name(person, rng), "dob": person.date_of_birth.isoformat()}
-        else:
-            params = {"q": typed_name(person, rng)}
-        if len(loads[kind]) < count:
-            loads[kind].append((params, person.pk))
-    return loads
+        kind = KINDS[i % len(KINDS)]
+        text = MISTAKES[kind](person, rng)
+        queries.append({"kind": kind, "dob": False, "params": {"q": text}, "person": person})
+        born = person.date_of_birth
+        typed_dob = born.strftime("%d-%m-%Y") if rng.random() < 0.5 else born.isoformat()
+        queries.append({"kind": kind, "dob": True, "params": {"q": text, "dob": typed_dob}, "person": person})
+    for person in people[: count * 2]:
+        values = [v for v in (person.bsn, person.strafrechtketennummer, person.cjib_reference) if v]
+        if values:
+            queries.append({"kind": "identifier", "dob": False, "params": {"id": rng.choice(values)}, "person": person})
+    rng.shuffle(queries)
+    return queries
 
 
-def typed_name(person, rng: random.Random) -> str:
-    """Return the name as an officer might type it: initials, comma order, no accents, sometimes a typo."""
-    surname = " ".join(p for p in (person.tussenvoegsel, person.surname) if p)
-    if rng.random() < 0.1:
-        surname = _typo(surname, rng)
-    style = rng.random()
-    if style < 0.3:
-        text = f"{person.given_names.split()[0]} {surname}"
-    elif style < 0.5:
-        text = f"{person.given_names[0]}. {surname}"
-    elif style < 0.65:
-        text = f"{person.surname}, {person.tussenvoegsel}".rstrip(", ")
-    elif style < 0.8:
-        text = surname
-    else:
-        text = f"{person.given_names} {surname}".lower()
-    if rng.random() < 0.3:
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text
+def _surname(person) -> str:
+    return " ".join(p for p in (person.tussenvoegsel, person.surname) if p)
+
+
+def _first(person) -> str:
+    return person.given_names.split()[0]
+
+
+def _sound_alike(name: str, rng: random.Random) -> str:
+    """Rewrite one spelling to one that sounds the same in Dutch (ij/y, ch/g, c/k, dt/d, ou/au, ph/f, doubles)."""
+    options = [(a, b) for a, b in SOUND_SWAPS if a in name.lower()]
+    if not options:
+        i = rng.randrange(1, len(name))
+        return name[:i] + name[i] + name[i:] if name[i].isalpha() else name
+    a, b = rng.choice(options)
+    start = name.lower().index(a)
+    return name[:start] + b + name[start + len(a) :]
 
 
 def _typo(name: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(name) - 1)
-    return name[:i] + name[i + 1 :] if rng.random() < 0.5 else name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    """Make one slip of the thumb: a letter dropped, doubled, swapped with the next, or a neighbouring key."""
+    letters = [i for i, ch in enumerate(name) if ch.isalpha()]
+    i = rng.choice(letters[1:] or letters)
+    roll = rng.random()
+    if roll < 0.3:
+        return name[:i] + name[i + 1 :]
+    if roll < 0.55 and i + 1 < len(name) and name[i + 1].isalpha():
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if roll < 0.8:
+        near = KEYBOARD_NEIGHBOURS.get(name[i].lower(), "e")
+        return name[:i] + rng.choice(near) + name[i + 1 :]
+    return name[:i] + name[i] + name[i:]
+
+
+SOUND_SWAPS = [
+    ("ij", "y"), ("y", "ij"), ("ei", "ij"), ("ch", "g"), ("g", "ch"), ("kh", "ch"), ("c", "k"), ("k", "c"),
+    ("dt", "d"), ("d", "dt"), ("ou", "au"), ("au", "ou"), ("ph", "f"), ("f", "ph"), ("ee", "e"), ("oo", "o"),
+    ("aa", "a"), ("ss", "s"), ("kk", "k"), ("ll", "l"), ("mm", "m"), ("z", "s"), ("s", "z"), ("v", "f"),
+    ("ie", "i"), ("oe", "u"),
+]  # fmt: skip
+KEYBOARD_NEIGHBOURS = {
+    "a": "sqz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj", "i": "uo", "j": "hk",
+    "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o", "q": "w", "r": "et", "s": "ad", "t": "ry",
+    "u": "yi", "v": "cb", "w": "qe", "x": "zc", "y": "tu", "z": "x",
+}  # fmt: skip
+TUSSENVOEGSEL_FORMS = {"van der": ["v.d.", "vd", "v/d"], "van den": ["v.d.", "vd"], "van de": ["v.d."]}
+
+
+def _tussenvoegsel_form(person, rng: random.Random) -> str:
+    tv = person.tussenvoegsel
+    if not tv:
+        return f"{_first(person)} {person.surname}".replace("-", " ")
+    forms = [f"{person.surname}, {tv}", f"{person.surname} {tv}", (tv + person.surname).replace(" ", "")]
+    forms += [f"{short} {person.surname}" for short in TUSSENVOEGSEL_FORMS.get(tv, [])]
+    forms.append(person.surname)
+    return f"{_first(person)} {rng.choice(forms)}"
+
+
+MISTAKES = {
+    "exact": lambda p, rng: f"{p.given_names} {_surname(p)}",
+    "surname_only": lambda p, rng: _surname(p),
+    "initials": lambda p, rng: " ".join(w[0] + "." for w in p.given_names.split()) + " " + _surname(p),
+    "swapped": lambda p, rng: f"{_surname(p)} {_first(p)}" if rng.random() < 0.5 else f"{p.surname}, {_first(p)}",
+    "tussenvoegsel": _tussenvoegsel_form,
+    "sound_alike": lambda p, rng: f"{_first(p)} {_sound_alike(_surname(p), rng)}",
+    "typo_1": lambda p, rng: f"{_first(p)} {_typo(_surname(p), rng)}",
+    "typo_2": lambda p, rng: f"{_first(p)} {_typo(_typo(_surname(p), rng), rng)}",
+    "surname_typo_1": lambda p, rng: _typo(_surname(p), rng),
+    "given_typo": lambda p, rng: f"{_typo(_first(p), rng)} {_surname(p)}",
+    "sound_and_typo": lambda p, rng: f"{_first(p)} {_typo(_sound_alike(_surname(p), rng), rng)}",
+    "lower_no_accents": lambda p, rng: _plain(f"{p.given_names} {_surname(p)}").lower(),
+}
+KINDS = list(MISTAKES)
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def start_gunicorn(args, url: str) -> subprocess.Popen:
@@ -149,7 +214,8 @@ def start_gunicorn(args, url: str) -> subprocess.Popen:
         LOG_LEVEL="WARNING",
     )
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers)]
-    command += ["-b", f"127.0.0.1:{args.port}", "--log-level", "warning"]
+    # A worker loads its name vocabulary on first use: allow that longer than a request on a busy machine.
+    command += ["-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--timeout", "180"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
         try:
@@ -162,9 +228,11 @@ def start_gunicorn(args, url: str) -> subprocess.Popen:
 
 
 def request(port: int, token: str, params: dict) -> tuple[float, dict]:
+    """Post one lookup (nothing identifying in the URL) and return the milliseconds and the answer."""
     started = time.perf_counter()
-    conn = HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/api/v1/lookup?" + urlencode(params), headers={"Authorization": f"Token {token}"})
+    conn = HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    conn.request("POST", "/api/v1/lookup", body=json.dumps(params), headers=headers)
     response = conn.getresponse()
     body = response.read()
     elapsed = (time.perf_counter() - started) * 1000
@@ -174,17 +242,87 @@ def request(port: int, token: str, params: dict) -> tuple[float, dict]:
     return elapsed, json.loads(body)
 
 
-def measure(port: int, token: str, queries: list[tuple[dict, int]]) -> tuple[list[float], float, float]:
-    """Return sorted latencies, the share with the intended person shown, and the share shown or truncated."""
-    latencies, found, refine = [], 0, 0
-    for params, person_id in queries:
-        elapsed, body = request(port, token, params)
-        latencies.append(elapsed)
-        shown = any(r["person"]["id"] == person_id for r in body["results"])
-        found += shown
-        # A truncated answer tells the officer to add a date of birth: not a false "no ban".
-        refine += shown or body["truncated"]
-    return sorted(latencies), found / len(queries), refine / len(queries)
+def run_concurrently(port: int, token: str, queries: list[dict], clients: int) -> list[tuple[dict, float, dict]]:
+    """Send the queries from `clients` threads at once; return (query, ms, answer) for each."""
+    pending = iter(queries)
+    lock = threading.Lock()
+    answers: list[tuple[dict, float, dict]] = []
+
+    def client() -> None:
+        while True:
+            with lock:
+                query = next(pending, None)
+            if query is None:
+                return
+            elapsed, body = request(port, token, query["params"])
+            with lock:
+                answers.append((query, elapsed, body))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def intended_score(query: dict) -> int | None:
+    """Return the score the intended person gets for the typed query (the ranking is deterministic)."""
+    from registry.lookup.query import parse_name
+    from registry.lookup.search import rank_row
+    from registry.lookup.vocabulary import vocabulary
+
+    vocabulary()  # the word similarity needs no database; load once so rank_row runs as on the server
+    person = query["person"]
+    dob = person.date_of_birth if query["dob"] else None
+    row = (person.pk, person.name_key, person.surname_key, person.date_of_birth)
+    match = rank_row(row, (), parse_name(query["params"]["q"]), dob)
+    return match.score if match else None
+
+
+def found_within(query: dict, body: dict, k: int, score: int | None) -> bool:
+    results = body["results"]
+    if any(r["person"]["id"] == query["person"].pk for r in results[:k]):
+        return True
+    return score is not None and len(results) >= k and results[k - 1]["match"]["score"] >= score
+
+
+def recall_table(answers: list[tuple[dict, float, dict]]) -> None:
+    tally: dict[tuple[str, bool], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for query, _elapsed, body in answers:
+        if query["kind"] == "identifier":
+            continue
+        score = intended_score(query)
+        row = tally[(query["kind"], query["dob"])]
+        row[0] += 1
+        for i, k in enumerate((1, 5, 10)):
+            row[i + 1] += found_within(query, body, k, score)
+        row[4] += any(r["person"]["id"] == query["person"].pk for r in body["results"][:10])
+    print(f"\n{'kind':<18}{'dob':>5}{'n':>6}{'top-1':>8}{'top-5':>8}{'top-10':>8}{'strict-10':>11}")
+    totals: dict[bool, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for (kind, with_dob), row in sorted(tally.items(), key=lambda item: (KINDS.index(item[0][0]), item[0][1])):
+        _print_recall(kind, with_dob, row)
+        totals[with_dob] = [a + b for a, b in zip(totals[with_dob], row, strict=True)]
+    for with_dob, row in sorted(totals.items()):
+        _print_recall("all", with_dob, row)
+
+
+def _print_recall(kind: str, with_dob: bool, row: list[int]) -> None:
+    n = row[0]
+    shares = "".join(f"{value / n:>8.1%}" for value in row[1:4])
+    print(f"{kind:<18}{'yes' if with_dob else 'no':>5}{n:>6}{shares}{row[4] / n:>11.1%}")
+
+
+def latency_table(answers: list[tuple[dict, float, dict]]) -> None:
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for query, elapsed, _body in answers:
+        kind = "identifier" if query["kind"] == "identifier" else ("name_dob" if query["dob"] else "name_only")
+        by_type[kind].append(elapsed)
+    print(f"\n{'query':<12}{'n':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for kind in ("name_dob", "name_only", "identifier"):
+        latencies = sorted(by_type[kind])
+        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+        print(f"{kind:<12}{len(latencies):>7}{p50:>9.1f}{p99:>9.1f}{latencies[-1]:>9.1f}")
 
 
 def percentile(sorted_values: list[float], share: float) -> float:
@@ -204,28 +342,32 @@ def worker_peak_rss_mb(server: subprocess.Popen) -> list[float]:
 
 def main() -> None:
     args = parse_args()
+    started = time.perf_counter()
     url = prepare_database(args)
     seed_if_needed(args, url)
     token = officer_token()
-    loads = workload(args.queries, args.persons)
+    queries = workload(args.queries, args.persons)
     server = start_gunicorn(args, url)
     try:
-        warm = [q for queries in loads.values() for q in queries[: max(20, args.queries // 10)]]
-        measure(args.port, token, warm)
+        # Warm every worker: each loads its name vocabulary on first use.
+        run_concurrently(args.port, token, queries[: args.workers * 20], args.clients)
         print(f"load average before measuring: {os.getloadavg()[0]:.1f} (other processes share the 2 cores)")
-        print(f"\n{args.persons:,} persons, {args.bans:,} bans, {args.workers} gunicorn workers, sequential client")
-        print(f"{'query':<12}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'found':>8}{'or refine':>11}")
-        for kind, queries in loads.items():
-            latencies, found, refine = measure(args.port, token, queries)
-            print(
-                f"{kind:<12}{len(latencies):>6}{percentile(latencies, 0.5):>9.1f}{percentile(latencies, 0.99):>9.1f}"
-                f"{latencies[-1]:>9.1f}{found:>8.1%}{refine:>11.1%}"
-            )
+        measured_at = time.perf_counter()
+        answers = run_concurrently(args.port, token, queries, args.clients)
+        seconds = time.perf_counter() - measured_at
+        print(
+            f"\n{args.persons:,} persons, {args.bans:,} bans, {args.workers} gunicorn workers, "
+            f"{args.clients} concurrent clients, {len(answers):,} lookups in {seconds:.1f} s "
+            f"({len(answers) / seconds:.0f}/s)"
+        )
+        recall_table(answers)
+        latency_table(answers)
         peaks = worker_peak_rss_mb(server)
         print("peak RSS per worker (MiB): " + ", ".join(f"{p:.0f}" for p in peaks))
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ SURNAME_ENDINGS = (
     "berg brink dijk donk feld gaard hof horst huis ink kamp land man meer sma stra veld vliet voort weg "
     "wijk sen ssen ma ing hout"
 ).split()
+# Invented-by-combination names need company: common Dutch and Moroccan/Turkish-Dutch surnames
+# and given names, with the spellings officers mishear (ij/y, kh/ch, Mohammed/Muhammad).
+COMMON_SURNAMES = (
+    "Meijer Mulder Smit Bakker Visser Dekker Brouwer Hendriks Verhoeven Schouten Kok Kuipers Jacobs Post "
+    "El-Amrani El-Khatib Bouzid Ouali Yilmaz Kaya Demir Benali Chaouch Haddou"
+).split()
+COMMON_GIVEN = "Mohammed Mustafa Youssef Ahmed Fatima Khadija Mehmet Ayse Sophie Lucas Daan Emma Bram".split()
 TUSSENVOEGSELS = ["van", "de", "van de", "van der", "van den", "den", "ter", "ten", "op de", "in 't", "'t"]
 DIACRITICS = {"e": "ë", "i": "ï", "u": "ü", "o": "ö", "c": "ç", "a": "á"}
 BAN_KINDS = ["contact", "area", "presence"]
@@ -75,6 +82,8 @@ class NameMaker:
         return self._maybe_accent(" ".join(names))
 
     def _given_one(self) -> str:
+        if self.rng.random() < 0.05:
+            return self.rng.choice(COMMON_GIVEN)
         return self.rng.choice(GIVEN_ONSETS) + self.rng.choice(GIVEN_ENDINGS)
 
     def surname(self) -> str:
@@ -84,6 +93,8 @@ class NameMaker:
         return self._maybe_accent(name)
 
     def _surname_one(self) -> str:
+        if self.rng.random() < 0.02:
+            return self.rng.choice(COMMON_SURNAMES).replace("-", " ")
         onset = self.rng.choices(SURNAME_ONSETS, cum_weights=self.onset_w)[0]
         middle = self.rng.choice(SURNAME_MIDDLES) if self.rng.random() < 0.35 else ""
         return onset + middle + self.rng.choices(SURNAME_ENDINGS, cum_weights=self.ending_w)[0]

@@ -1,7 +1,6 @@
 """Parse what an officer typed: a Dutch name in any order, or an identifier."""
 
 import re
-import string
 from dataclasses import dataclass, field
 
 from registry.names import TUSSENVOEGSELS, fold
@@ -13,6 +12,10 @@ MIN_FUZZY_LENGTH = 4
 # Tussenvoegsels typed glued to the surname ("vanDijk", "Vanderberg"), longest first.
 GLUED_PREFIXES = ("vanden", "vander", "van", "den", "der", "ter", "ten", "de")
 GLUED_PENALTY = 30
+# Dates of birth as typed: the Dutch way (08-06-2001, 8-6-2001, 08.06.2001, 08/06/2001) and ISO.
+DOB_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d%m%Y"]
+# "v.d.", "v/d", "vd": abbreviated "van der"/"van den", read as the words so they are dropped like them.
+_ABBREVIATED_PREFIX = re.compile(r"(?i)(?<![^\W\d_])v\s*[./]\s*d\b\.?|(?<![^\W\d_])vd\b")
 _INITIALS = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
 _SEPARATORS = re.compile(r"[\s.\-/]")
 
@@ -58,10 +61,20 @@ class NameQuery:
 
 
 def looks_like_identifier(text: str) -> bool:
-    """Return True for text that is mostly digits (names have none; "SKN-2026-0012" is an identifier)."""
+    """Return True for a number or code: mostly digits ("SKN-2026-0012"), or letters and digits mixed in one word.
+
+    Names hold no digits; "AB12CD34" is a reference, "Jan 2" a name with a stray digit.
+    """
     compact = _SEPARATORS.sub("", text.strip())
+    if not compact.isalnum():
+        return False
     digits = sum(ch.isdigit() for ch in compact)
-    return compact.isalnum() and digits > 0 and digits * 2 >= len(compact)
+    mixed = any(_has_letter_and_digit(word) for word in _SEPARATORS.sub(" ", text).split())
+    return digits > 0 and (digits * 2 >= len(compact) or mixed)
+
+
+def _has_letter_and_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
 
 
 def parse_identifier(text: str) -> Identifier:
@@ -88,6 +101,7 @@ def parse_name(text: str) -> NameQuery:
     "Vries, de, J." and "J. de Vries" and "de Vries" all lead to surname key "vries".
     Without a comma every run of words may be the surname ("Vries Jan" is common on the street).
     """
+    text = _ABBREVIATED_PREFIX.sub(" van der ", text)
     if "," in text:
         surname_part, rest = text.split(",", 1)
         surname_words, _ = _words(surname_part)
@@ -134,32 +148,3 @@ def _glued_hypotheses(words: tuple[str, ...]) -> tuple[Hypothesis, ...]:
             if word.startswith(prefix) and len(word) - len(prefix) >= MIN_FUZZY_LENGTH:
                 found.append(Hypothesis(word[len(prefix) :], words[:i] + words[i + 1 :], GLUED_PENALTY))
     return tuple(found)
-
-
-def one_edit_variants(key: str) -> set[str]:
-    """Return every a-z string one deletion, insertion, substitution or transposition away."""
-    letters = string.ascii_lowercase
-    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
-    inserts = {a + c + b for a, b in splits for c in letters}
-    return (deletes | transposes | replaces | inserts) - {key}
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """Return True when a and b differ by at most one edit (transposition counts as one)."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) < len(b):
-        return a[i:] == b[i + 1 :]
-    if a[i + 1 :] == b[i + 1 :]:
-        return True
-    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]

@@ -1,9 +1,13 @@
 """Find persons by name or identifier, and rank them: best match first.
 
-Retrieval works the same on SQLite and PostgreSQL: exact folded surname keys,
-every key one typo away (an IN list on the indexed key), words of multi-word
-surnames and of aliases (LIKE; on PostgreSQL served by trigram GIN indexes, see
-migration lookup_trgm_indexes). Ranking happens in Python on the few columns fetched.
+Retrieval works the same on SQLite and PostgreSQL. With a date of birth:
+everyone born that day (an index on date_of_birth; a few dozen at a million
+persons). By name: the surname keys whose words sound like, or are one or two
+typos from, a typed word (registry.lookup.vocabulary), fetched as one indexed
+IN list; surnames shared by more persons than CANDIDATE_LIMIT are narrowed by
+the typed given name. Aliases by their last word (on PostgreSQL served by a
+trigram GIN index, see migration lookup_trgm_indexes). Ranking happens in
+Python on the few columns fetched, with the same word similarity.
 """
 
 from dataclasses import dataclass, field
@@ -14,19 +18,27 @@ from django.db.models import Lookup, Q, QuerySet
 from registry.models import Person, PersonAlias
 from registry.names import TUSSENVOEGSELS
 
-from .query import (
-    MIN_FUZZY_LENGTH,
-    Hypothesis,
-    Identifier,
-    NameQuery,
-    one_edit_variants,
-    within_one_edit,
+from .query import Hypothesis, Identifier, NameQuery
+from .vocabulary import (
+    EXACT,
+    ONE_TYPO,
+    SAME_SKELETON,
+    SAME_SOUND,
+    SOUND_AND_TYPO,
+    TWO_TYPOS,
+    Vocabulary,
+    vocabulary,
+    word_similarity,
 )
 
 # Rows fetched per retrieval query; more means the officer must narrow (given name, date of birth).
-CANDIDATE_LIMIT = 1000
-# Words shorter than this are not searched inside multi-word surnames or aliases.
+CANDIDATE_LIMIT = 300
+# Words shorter than this are not searched inside aliases.
 MIN_WORD_SEARCH_LENGTH = 3
+# A typed word that is one word of a multi-word surname ("Vries" for "Jansen-de Vries") ranks below the whole.
+WORD_OF_SEVERAL_PENALTY = 20
+# Given names on record tried when a crowded surname is narrowed by the typed given name.
+MAX_GIVEN_WORDS = 30
 _COLUMNS = ("id", "name_key", "surname_key", "date_of_birth")
 _ALIAS_COLUMNS = ("person_id", "person__name_key", "person__surname_key", "person__date_of_birth", "name_key", "name")
 
@@ -55,6 +67,7 @@ class Reason:
     IDENTIFIER = "identifier"
     SURNAME_EXACT = "surname_exact"
     SURNAME_WORD = "surname_word"
+    SURNAME_SOUND = "surname_sound"
     SURNAME_TYPO = "surname_typo"
     ALIAS = "alias"
     GIVEN_NAME = "given_name"
@@ -95,14 +108,23 @@ def search_name(query: NameQuery, dob: date | None = None) -> SearchOutcome:
     """Return persons matching the name, ranked; a date of birth narrows when anyone has it."""
     if not query.hypotheses:
         return SearchOutcome()
+    keys = _surname_keys(query, vocabulary())
     if dob is not None:
-        outcome = _search_name(query, dob, narrow=True)
+        outcome = _search_born(query, dob, keys)
         if outcome.matches:
             return outcome
     # Nobody with that birth date: show the name matches anyway, rather than a false "no ban".
-    outcome = _search_name(query, dob, narrow=False)
+    outcome = _search_by_name(query, dob, keys)
     outcome.dob_relaxed = dob is not None
     return outcome
+
+
+def _surname_keys(query: NameQuery, vocab: Vocabulary) -> dict[str, int]:
+    """Return the surname keys on record like a typed word, and every reading exactly as typed."""
+    typed_words = sorted({word for key in query.surname_keys for word in key.split()})
+    keys = vocab.surname_keys(typed_words)
+    keys.update(dict.fromkeys(query.surname_keys, EXACT))
+    return keys
 
 
 def _born(dob: date | None, prefix: str = "") -> Q:
@@ -112,12 +134,35 @@ def _born(dob: date | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}date_of_birth": dob}) | Q(**{f"{prefix}date_of_birth__isnull": True})
 
 
-def _search_name(query: NameQuery, dob: date | None, narrow: bool) -> SearchOutcome:
-    narrow_dob = dob if narrow else None
-    dob_filter = _born(narrow_dob)
-    rows, truncated = _candidates_born(query, dob_filter) if narrow else _candidates(query, dob_filter)
+def _search_born(query: NameQuery, dob: date, keys: dict[str, int]) -> SearchOutcome:
+    """Rank everyone born that day (a few dozen at a million persons) and those of unknown birth date.
+
+    The date is strong evidence, so a surname two typos off still counts here.
+    """
+    rows = _fetch(Person.objects.filter(date_of_birth=dob))
+    rows += _fetch(Person.objects.filter(date_of_birth__isnull=True, surname_key__any_of=sorted(keys)), False)
+    return _ranked(query, dob, {row[0]: row for row in rows}, _born(dob, "person__"), len(rows) >= CANDIDATE_LIMIT)
+
+
+def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int]) -> SearchOutcome:
+    """Fetch the persons of the best-matching surname keys; narrow the crowded ones by given name."""
+    counts = vocabulary().key_counts
+    whole, crowded, budget = [], [], CANDIDATE_LIMIT
+    for key in sorted(keys, key=lambda k: (-keys[k], counts.get(k, 0), k)):
+        if counts.get(key, 0) <= budget:
+            whole.append(key)
+            budget -= counts.get(key, 0)
+        else:
+            crowded.append(key)
+    rows = _fetch(Person.objects.filter(surname_key__any_of=whole), limit_in_sql=False) if whole else []
+    if crowded:
+        rows += _crowd_rows(query, Person.objects.filter(surname_key__any_of=crowded))
+    return _ranked(query, dob, {row[0]: row for row in rows}, Q(), bool(crowded) or len(rows) >= CANDIDATE_LIMIT)
+
+
+def _ranked(query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, truncated: bool) -> SearchOutcome:
     aliases: dict[int, list[tuple[str, str]]] = {}
-    for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, _born(narrow_dob, "person__")):
+    for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, alias_filter):
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
     matches = [m for m in (rank_row(row, aliases.get(pid, ()), query, dob) for pid, row in rows.items()) if m]
@@ -125,70 +170,36 @@ def _search_name(query: NameQuery, dob: date | None, narrow: bool) -> SearchOutc
     return SearchOutcome(matches, truncated)
 
 
-def _candidates_born(query: NameQuery, dob_filter: Q) -> tuple[dict, bool]:
-    """With a date of birth few rows match: exact and typo keys go in one query."""
-    keys = sorted(set(query.surname_keys) | set(_typo_keys(query)))
-    rows = _fetch(Person.objects.filter(dob_filter, surname_key__any_of=keys), limit_in_sql=False)
-    word_condition = _word_condition(query)
-    if word_condition is not None:
-        rows += _fetch(Person.objects.filter(dob_filter, word_condition))
-    return {row[0]: row for row in rows}, len(rows) >= CANDIDATE_LIMIT
+def _crowd_rows(query: NameQuery, crowd: QuerySet) -> list[tuple]:
+    """Fetch persons of crowded surnames: given names as typed (or sounding alike) first, then typo-close ones.
+
+    Fetching both at once would let a LIMIT cut the person typed exactly in favour of near misses.
+    """
+    close, near = _given_words(query)
+    if not close and not near:
+        initials = query.initials[:1]
+        return _fetch(crowd.filter(name_key__startswith=initials[0]) if initials else crowd)
+    rows = _fetch(crowd.filter(_starts_with_any(close))) if close else []
+    if near and len(rows) < CANDIDATE_LIMIT:
+        rows += _fetch(crowd.filter(_starts_with_any(near)))[: CANDIDATE_LIMIT - len(rows)]
+    return rows
 
 
-def _candidates(query: NameQuery, dob_filter: Q) -> tuple[dict, bool]:
-    exact = sorted(query.surname_keys)
-    rows = _fetch(Person.objects.filter(dob_filter, surname_key__any_of=exact))
-    truncated = len(rows) >= CANDIDATE_LIMIT
-    narrowed = _narrowed_condition(query) if truncated else None
-    if narrowed is not None:
-        # A common surname: let the database keep only those whose given names fit what was typed.
-        rows = _fetch(Person.objects.filter(dob_filter, narrowed))
-    if not truncated:
-        # Typo matches rank below exact ones, so they are only worth fetching when exact ones fit.
-        rows += _fetch(Person.objects.filter(dob_filter, surname_key__any_of=_typo_keys(query)), limit_in_sql=False)
-    word_condition = _word_condition(query)
-    if word_condition is not None:
-        rows += _fetch(Person.objects.filter(dob_filter, word_condition))
-    return {row[0]: row for row in rows}, truncated
+def _given_words(query: NameQuery) -> tuple[list[str], list[str]]:
+    """Return the given names on record like the typed ones: as typed or same sound, and the rest."""
+    words: dict[str, int] = {}
+    for typed in {w for h in query.hypotheses for w in h.given}:
+        for word, score in vocabulary().given_words.similar(typed).items():
+            words[word] = max(words.get(word, 0), score)
+    ranked = sorted(words, key=lambda w: (-words[w], w))[:MAX_GIVEN_WORDS]
+    return [w for w in ranked if words[w] >= SAME_SOUND], [w for w in ranked if words[w] < SAME_SOUND]
 
 
-def _typo_keys(query: NameQuery) -> list[str]:
-    """Return every key one edit away from a typed single-word surname (an indexed IN list)."""
-    keys: set[str] = set()
-    for key in query.surname_keys:
-        if " " not in key and len(key) >= MIN_FUZZY_LENGTH:
-            keys |= one_edit_variants(key)
-    return sorted(keys - set(query.surname_keys))
-
-
-def _narrowed_condition(query: NameQuery) -> Q | None:
-    """Match each reading's surname together with given names that start like the typed ones."""
+def _starts_with_any(given_words: list[str]) -> Q:
     condition = None
-    for hypothesis in query.hypotheses:
-        given = None
-        for prefix in {w[:3] for w in hypothesis.given} | set(query.initials[:1]):
-            given = _or(given, Q(name_key__startswith=prefix) | Q(name_key__contains=" " + prefix))
-        if given is not None:
-            condition = _or(condition, Q(surname_key=hypothesis.surname) & given)
+    for word in given_words:
+        condition = _or(condition, Q(name_key__startswith=word + " ") | Q(name_key__contains=f" {word} "))
     return condition
-
-
-def _word_condition(query: NameQuery) -> Q | None:
-    """Match a typed word inside a multi-word surname key ("de Vries" finds "Jansen-de Vries")."""
-    condition = None
-    for word in query.single_words:
-        if len(word) >= MIN_WORD_SEARCH_LENGTH:
-            condition = _or(condition, _word_in("surname_key", word))
-    # Only multi-word keys can match; on PostgreSQL this clause selects the partial trigram index.
-    return None if condition is None else Q(surname_key__contains=" ") & condition
-
-
-def _word_in(column: str, word: str) -> Q:
-    return (
-        Q(**{f"{column}__startswith": word + " "})
-        | Q(**{f"{column}__endswith": " " + word})
-        | Q(**{f"{column}__contains": f" {word} "})
-    )
 
 
 def _or(left: Q | None, right: Q) -> Q:
@@ -199,7 +210,7 @@ def _fetch(queryset: QuerySet, limit_in_sql: bool = True) -> list[tuple]:
     queryset = queryset.order_by().values_list(*_COLUMNS)
     if limit_in_sql:
         return list(queryset[:CANDIDATE_LIMIT])
-    # With hundreds of typo keys PostgreSQL overestimates the rows, and a LIMIT then tempts it
+    # With hundreds of keys PostgreSQL overestimates the rows, and a LIMIT then tempts it
     # into a sequential scan of the whole table (seen: 490 ms on 1M persons); cut in Python instead.
     return list(queryset)[:CANDIDATE_LIMIT]
 
@@ -223,7 +234,9 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None) -> Match |
     """Return the best match of one person's name and aliases against the query, or None."""
     person_id, name_key, surname_key, person_dob = row
     given = tuple(name_key[: len(name_key) - len(surname_key)].split())
-    best = _best_name_score(surname_key.split(), given, query)
+    # Born on the typed date: a surname two typos off is still this person.
+    typos = 2 if dob is not None and person_dob == dob else None
+    best = _best_name_score(surname_key.split(), given, query, typos)
     alias_used = ""
     for alias_key, alias_name in aliases:
         alias_score = _alias_score(alias_key, query)
@@ -236,10 +249,10 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None) -> Match |
     return Match(person_id, score + dob_score, reasons + dob_reasons, alias_used)
 
 
-def _best_name_score(surname_words: list[str], given: tuple[str, ...], query: NameQuery):
+def _best_name_score(surname_words: list[str], given: tuple[str, ...], query: NameQuery, typos: int | None = None):
     best = None
     for hypothesis in query.hypotheses:
-        surname = _surname_score(surname_words, hypothesis.surname)
+        surname = _surname_score(surname_words, hypothesis.surname, typos)
         if surname is None:
             continue
         given_score, given_reasons = _given_score(given, hypothesis, query.initials)
@@ -249,26 +262,40 @@ def _best_name_score(surname_words: list[str], given: tuple[str, ...], query: Na
     return best
 
 
-def _surname_score(surname_words: list[str], typed: str):
+def _surname_score(surname_words: list[str], typed: str, typos: int | None = None):
+    """Score a reading's surname against the person's: whole, word for word, glued, or one word of several."""
     key = " ".join(surname_words)
     if key == typed:
-        return 100, Reason.SURNAME_EXACT
-    if " " not in typed and len(surname_words) > 1 and typed in surname_words:
-        return 80, Reason.SURNAME_WORD
-    if len(typed) >= MIN_FUZZY_LENGTH and " " not in typed and within_one_edit(key, typed):
-        return 60, Reason.SURNAME_TYPO
+        return EXACT, Reason.SURNAME_EXACT
+    typed_words = typed.split()
+    scores = []
+    if len(typed_words) == len(surname_words):
+        pairs = [word_similarity(t, w, typos) for t, w in zip(typed_words, surname_words, strict=True)]
+        scores.append(None if None in pairs else min(pairs))
+    if len(surname_words) > 1 or len(typed_words) > 1:
+        scores.append(word_similarity(typed.replace(" ", ""), key.replace(" ", ""), typos))
+    best = max((s for s in scores if s is not None), default=None)
+    if best is not None:
+        return best, Reason.SURNAME_SOUND if best == SAME_SOUND else Reason.SURNAME_TYPO
+    if len(typed_words) == 1 and len(surname_words) > 1:
+        word = max((word_similarity(typed, w, typos) or 0 for w in surname_words), default=0)
+        if word:
+            return word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD
     return None
+
+
+# Points for a typed given name by how well it matches one on record.
+GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, SOUND_AND_TYPO: 14, TWO_TYPOS: 12}
 
 
 def _given_score(given: tuple[str, ...], hypothesis: Hypothesis, initials: tuple[str, ...]):
     score, reasons = 0, ()
     if hypothesis.given:
-        exact = [w for w in hypothesis.given if w in given]
-        typo = [w for w in hypothesis.given if w not in exact and any(within_one_edit(w, g) for g in given)]
-        if exact:
-            score, reasons = 30 + 5 * (given[:1] == exact[:1]), (Reason.GIVEN_NAME,)
-        elif typo:
-            score, reasons = 15, (Reason.GIVEN_NAME_TYPO,)
+        matched = [max((word_similarity(t, g) or 0 for g in given), default=0) for t in hypothesis.given]
+        if any(matched):
+            score = sum(GIVEN_POINTS.get(m, -10) for m in matched)
+            score += 5 * (given[:1] == hypothesis.given[:1])
+            reasons = (Reason.GIVEN_NAME,) if EXACT in matched else (Reason.GIVEN_NAME_TYPO,)
         else:
             score, reasons = -25, (Reason.GIVEN_NAME_DIFFERS,)
     if initials:

@@ -11,8 +11,9 @@ from registry.field_names import PROTECTED_DETAIL_FIELDS
 from registry.models import AuditEntry, BanKind, ProtectedPerson
 
 from .devices import device_last_contact
-from .windows import WINDOW_LABELS
-from .wording import forbids_text
+from .query import DOB_INPUT_FORMATS
+from .windows import WINDOW_LABELS, BanWindow
+from .wording import forbids_text, period_text
 from .zones import zone_exact, zone_for_officer
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -24,7 +25,7 @@ def LocalDateTimeField(**kwargs) -> serializers.DateTimeField:  # noqa: N802 (re
 
 class LookupParamsSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, trim_whitespace=True)
-    dob = serializers.DateField(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
+    dob = serializers.DateField(required=False, allow_null=True, input_formats=DOB_INPUT_FORMATS)
     id = serializers.CharField(required=False, allow_blank=True, max_length=60, trim_whitespace=True)
 
     def validate(self, attrs):
@@ -48,6 +49,15 @@ class EnforcementSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class PeriodSerializer(serializers.Serializer):
+    """The stretch of a ban's weekly hours that holds now (current) or comes next."""
+
+    current = serializers.BooleanField()
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+    text = serializers.CharField()
+
+
 # Named apart from the registry API's Ban in the schema: a shared name made one replace the other.
 @extend_schema_serializer(component_name="LookupBan")
 class BanSerializer(serializers.Serializer):
@@ -56,6 +66,8 @@ class BanSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="ban.id")
     window = serializers.CharField()
     window_label = serializers.SerializerMethodField()
+    active_now = serializers.SerializerMethodField()
+    period = serializers.SerializerMethodField()
     kind = serializers.CharField(source="ban.kind")
     kind_label = serializers.SerializerMethodField()
     forbids = serializers.SerializerMethodField()
@@ -89,6 +101,18 @@ class BanSerializer(serializers.Serializer):
     def get_window_label(self, item) -> str:
         return str(WINDOW_LABELS[item.window])
 
+    def get_active_now(self, item) -> bool:
+        return item.window == BanWindow.IN_FORCE
+
+    @extend_schema_field(PeriodSerializer(allow_null=True))
+    def get_period(self, item) -> dict | None:
+        if item.period is None:
+            return None
+        start, end = item.period
+        current = item.window == BanWindow.IN_FORCE
+        found = {"current": current, "start": start, "end": end, "text": period_text(start, end)}
+        return PeriodSerializer(found).data
+
     def get_kind_label(self, item) -> str:
         return str(item.ban.get_kind_display())
 
@@ -105,7 +129,7 @@ class BanSerializer(serializers.Serializer):
     def get_device_last_contact(self, item):
         if not item.ban.decision.electronic_monitoring:
             return None
-        # One query per person, not per ban: a person's bans share the device.
+        # Fetched for all persons in one query (LookupResult.device_contacts); one ban on its own asks alone.
         cache = self.context.setdefault("device_last_contact", {})
         if item.ban.person_id not in cache:
             cache[item.ban.person_id] = device_last_contact(item.ban.person_id)
@@ -190,6 +214,11 @@ class LookupResultSerializer(serializers.Serializer):
     truncated = serializers.BooleanField()
     dob_relaxed = serializers.BooleanField()
     results = PersonResultSerializer(source="persons", many=True)
+
+    def to_representation(self, instance):
+        # The device contacts were fetched for all persons in one query; the bans read them from here.
+        self.context.setdefault("device_last_contact", {}).update(instance.device_contacts)
+        return super().to_representation(instance)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

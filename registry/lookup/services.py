@@ -8,6 +8,7 @@ from django.utils import timezone
 from registry.models import AuditEntry, Ban, Person
 from registry.roles import may_see_protected_persons
 
+from .devices import devices_last_contact
 from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
 from .search import Match, SearchOutcome, search_identifier, search_name
 from .windows import BanWindow, ShownBan, bans_by_person
@@ -15,6 +16,8 @@ from .windows import BanWindow, ShownBan, bans_by_person
 # Persons shown at most; more matches mean the officer should add a date of birth.
 MAX_RESULTS = 10
 AUDIT_ACTION = "lookup"
+# Letters a query needs to be tried as a name when no identifier matched it.
+MIN_NAME_LETTERS = 3
 AUDIT_ACTION_PROTECTED = "lookup.protected_persons"
 
 
@@ -39,6 +42,8 @@ class LookupResult:
     match_count: int
     truncated: bool = False
     dob_relaxed: bool = False
+    # Last contact of the ankle monitor per person with a monitored ban shown (None: unknown).
+    device_contacts: dict[int, datetime | None] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -56,6 +61,9 @@ def lookup(user, *, q: str = "", dob: date | None = None, identifier: str = "", 
     if identifier or looks_like_identifier(q):
         parsed_id = parse_identifier(identifier or q)
         outcome = search_identifier(parsed_id)
+        if not outcome.matches and not identifier and sum(ch.isalpha() for ch in q) >= MIN_NAME_LETTERS:
+            # No such code: letters with a stray digit may still be a name ("Jansen2" typed in a hurry).
+            parsed_id, outcome = None, search_name(parse_name(q), dob)
     else:
         outcome = search_name(parse_name(q), dob)
     result = _result(identifier or q, dob, parsed_id, outcome, now, may_see_protected_persons(user))
@@ -69,7 +77,11 @@ def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, f
     bans = bans_by_person(list(people), now, with_protected=full)
     persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown]
     truncated = outcome.truncated or len(outcome.matches) > MAX_RESULTS
-    return LookupResult(text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed)
+    monitored = [pid for pid, shown in bans.items() if any(s.ban.decision.electronic_monitoring for s in shown)]
+    contacts = devices_last_contact(monitored, now)
+    return LookupResult(
+        text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed, contacts
+    )
 
 
 def record_lookup(user, result: LookupResult, channel: str) -> AuditEntry:

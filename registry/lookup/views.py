@@ -39,7 +39,15 @@ class LookupView(APIView):
     @extend_schema(parameters=[LookupParamsSerializer], responses=LookupResultSerializer)
     def get(self, request):
         """Look up a person by name (q, optional dob) or identifier (id); every call is audited."""
-        params = LookupParamsSerializer(data=request.query_params)
+        return self._answer(request, request.query_params)
+
+    @extend_schema(request=LookupParamsSerializer, responses=LookupResultSerializer)
+    def post(self, request):
+        """Look up as GET does, with the name, number and date of birth in the body: out of URLs and access logs."""
+        return self._answer(request, request.data)
+
+    def _answer(self, request, data):
+        params = LookupParamsSerializer(data=data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         result = lookup(request.user, q=data.get("q", ""), dob=data.get("dob"), identifier=data.get("id", ""))

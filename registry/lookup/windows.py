@@ -1,13 +1,25 @@
-"""Which bans a lookup shows: in force now, starting soon, or recently ended."""
+"""Which bans a lookup shows: in force and active now, in force outside its hours, starting soon, or ended.
 
+A ban with weekly hours (time_windows, Europe/Amsterdam wall-clock time) is in
+force for its whole validity but binds only inside its hours; the officer acts
+on what binds now. The window maths is the geofence engine's, so the lookup and
+the alerts can never disagree on whether a night ban holds.
+"""
+
+import json
 from collections import defaultdict
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from geofence.engine.errors import InvalidTimeWindow
+from geofence.engine.windows import MINUTES_PER_WEEK, local_minute_of_week, window_bitmap, windows_from_json
+from registry.localtime import LOCAL
 from registry.models import Ban, BanStatus
 
 STARTING_SOON = timedelta(days=14)
@@ -16,6 +28,7 @@ RECENTLY_ENDED = timedelta(days=30)
 
 class BanWindow(StrEnum):
     IN_FORCE = "in_force"
+    IN_FORCE_IDLE = "in_force_idle"
     STARTING_SOON = "starting_soon"
     SUSPENDED = "suspended"
     RECENTLY_ENDED = "recently_ended"
@@ -23,6 +36,7 @@ class BanWindow(StrEnum):
 
 WINDOW_LABELS = {
     BanWindow.IN_FORCE: _("NU VAN KRACHT"),
+    BanWindow.IN_FORCE_IDLE: _("Van kracht, maar nu buiten de tijden (geldt nu niet)"),
     BanWindow.STARTING_SOON: _("Gaat binnenkort in (nog niet van kracht)"),
     BanWindow.SUSPENDED: _("Geschorst (nu niet van kracht)"),
     BanWindow.RECENTLY_ENDED: _("Onlangs beëindigd (niet meer van kracht)"),
@@ -30,17 +44,27 @@ WINDOW_LABELS = {
 # In force first: that is what the officer acts on.
 WINDOW_ORDER = {window: i for i, window in enumerate(WINDOW_LABELS)}
 _ENDED_STATUSES = (BanStatus.ENDED, BanStatus.REVOKED)
+_WITH_HOURS = (BanWindow.IN_FORCE, BanWindow.IN_FORCE_IDLE)
+
+
+class Period(NamedTuple):
+    """One stretch of a ban's weekly hours, in local time."""
+
+    start: datetime
+    end: datetime
 
 
 class ShownBan(NamedTuple):
     window: BanWindow
     ban: Ban
+    # The current period when the ban binds now, else the next one; None for a ban without hours.
+    period: Period | None = None
 
 
 def ban_window(ban: Ban, now: datetime) -> BanWindow | None:
     """Return how a ban relates to now, or None when a lookup should not show it."""
     if ban.is_in_force(now):
-        return BanWindow.IN_FORCE
+        return BanWindow.IN_FORCE if hours_hold(ban.time_windows, now) else BanWindow.IN_FORCE_IDLE
     open_now = ban.valid_until is None or ban.valid_until > now
     if ban.status in (BanStatus.ACTIVE, BanStatus.PENDING) and now < ban.valid_from <= now + STARTING_SOON:
         return BanWindow.STARTING_SOON
@@ -62,6 +86,55 @@ def _ended_at(ban: Ban, now: datetime) -> datetime | None:
     return ended if now - RECENTLY_ENDED <= ended <= now else None
 
 
+def hours_hold(time_windows: list[dict], now: datetime) -> bool:
+    """Return True when a ban without hours, or one whose weekly hours include now, binds."""
+    if not time_windows:
+        return True
+    return bool(_open_minutes(_as_key(time_windows))[_minute_of_week(now)])
+
+
+def shown_period(ban: Ban, now: datetime) -> Period | None:
+    """Return the period of the ban's hours that holds now, else the next one before the ban ends."""
+    if not ban.time_windows:
+        return None
+    open_ = _open_minutes(_as_key(ban.time_windows))
+    if open_.all():
+        return None
+    ahead = np.roll(open_, -_minute_of_week(now))  # ahead[k]: open k minutes from now
+    if ahead[0]:
+        start, end = -int(np.argmax(~ahead[::-1])), int(np.argmax(~ahead))
+    else:
+        start = int(np.argmax(ahead))
+        end = start + int(np.argmax(~ahead[start:])) if not ahead[start:].all() else len(ahead)
+    period = Period(_wall_clock(now, start), _wall_clock(now, end))
+    if ban.valid_until is not None and period.start >= ban.valid_until:
+        return None
+    return period
+
+
+def _minute_of_week(now: datetime) -> int:
+    return int(local_minute_of_week(np.array([now.timestamp()]))[0])
+
+
+def _wall_clock(now: datetime, minutes: int) -> datetime:
+    # Wall-clock arithmetic: the windows are local hours, so "20:00" stays 20:00 across a DST change.
+    local = now.astimezone(LOCAL).replace(second=0, microsecond=0, tzinfo=None)
+    return (local + timedelta(minutes=minutes)).replace(tzinfo=LOCAL)
+
+
+def _as_key(time_windows: list[dict]) -> str:
+    return json.dumps(time_windows, sort_keys=True)
+
+
+@lru_cache(maxsize=256)
+def _open_minutes(key: str) -> np.ndarray:
+    try:
+        return window_bitmap(windows_from_json(json.loads(key)))
+    except InvalidTimeWindow:
+        # Hours the engine cannot read: treat the ban as binding rather than tell an officer it does not.
+        return np.ones(MINUTES_PER_WEEK, dtype=bool)
+
+
 def bans_by_person(person_ids: list[int], now: datetime, with_protected: bool = False) -> dict[int, list[ShownBan]]:
     """Return the shown bans of each person, in force first, with their window.
 
@@ -81,7 +154,8 @@ def bans_by_person(person_ids: list[int], now: datetime, with_protected: bool = 
     for ban in candidates:
         window = ban_window(ban, now)
         if window is not None:
-            shown[ban.person_id].append(ShownBan(window, ban))
+            period = shown_period(ban, now) if window in _WITH_HOURS else None
+            shown[ban.person_id].append(ShownBan(window, ban, period))
     for bans in shown.values():
         bans.sort(key=lambda item: (WINDOW_ORDER[item[0]], item[1].valid_from))
     return shown

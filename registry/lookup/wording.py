@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from registry.models import Ban, BanKind, ContactMode, ZoneShape
-from registry.wording import distance_text, join_and, join_or, window_phrases
+from registry.wording import DAY_ABBREVIATIONS, distance_text, join_and, join_or, window_phrases
 
 # Short words for the sentence; the model's labels carry explanations in brackets.
 _CONTACT_WORDS = {
@@ -50,3 +50,8 @@ def windows_text(windows: list[dict]) -> str:
     if not windows:
         return ""
     return _("Geldt %(parts)s.") % {"parts": join_and(window_phrases(windows))}
+
+
+def period_text(start, end) -> str:
+    """Return a period of a ban's hours as an officer reads it: "vr 20:00–za 07:00"."""
+    return f"{_(DAY_ABBREVIATIONS[start.weekday()])} {start:%H:%M}–{_(DAY_ABBREVIATIONS[end.weekday()])} {end:%H:%M}"

@@ -10,6 +10,7 @@ See docs/need-to-know.md.
 
 import math
 
+import numpy as np
 from pyproj import Geod
 from shapely.geometry import box, mapping, shape
 
@@ -22,6 +23,7 @@ SMALL_POLYGON_M2 = 4_000_000.0
 CIRCLE_VERTICES = 64
 _METRES_PER_DEGREE_LAT = 111_320.0
 _GEOD = Geod(ellps="WGS84")
+_AZIMUTHS = np.linspace(0.0, 360.0, CIRCLE_VERTICES, endpoint=False)
 
 
 def zone_exact(ban: Ban) -> dict | None:
@@ -102,11 +104,10 @@ def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
     """Return a GeoJSON Polygon approximating a geodesic circle (for display only)."""
     if radius_m <= 0:
         return {"type": "Polygon", "coordinates": []}
-    azimuths = [360.0 * i / CIRCLE_VERTICES for i in range(CIRCLE_VERTICES)]
     lons, lats, _back = _GEOD.fwd(
-        [lon] * CIRCLE_VERTICES, [lat] * CIRCLE_VERTICES, azimuths, [radius_m] * CIRCLE_VERTICES
+        np.full(CIRCLE_VERTICES, lon), np.full(CIRCLE_VERTICES, lat), _AZIMUTHS, np.full(CIRCLE_VERTICES, radius_m)
     )
-    ring = [[round(x, 6), round(y, 6)] for x, y in zip(lons, lats, strict=True)]
+    ring = np.round(np.column_stack((lons, lats)), 6).tolist()
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 
 

@@ -98,7 +98,7 @@ RULES: dict[str, Rule] = {
     "import-detail": api(get=(REGISTRY_READERS, 200)),
     "import-rejected": api(get=(REGISTRY_READERS, 200)),
     # Lookup and audit (docs/need-to-know.md)
-    "lookup": api(get=(LOOKUP, 400)),  # no query given
+    "lookup": api(get=(LOOKUP, 400), post=(LOOKUP, 400)),  # no query given
     "lookup-protected": api(get=(PROTECTED_READERS, 200)),
     "audit-list": api(get=(frozenset({"supervisor", "admin"}), 200)),
     # Alerts: operators watch them, the police dispatch system acknowledges them

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
+from registry.lookup import vocabulary
 from registry.models import (
     Authority,
     Ban,
@@ -20,6 +21,14 @@ from registry.models import (
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=AMS)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vocabulary():
+    # The name vocabulary is per process; rows of an earlier test are rolled back, so start afresh.
+    vocabulary.forget()
+    yield
+    vocabulary.forget()
 
 
 @pytest.fixture(autouse=True)

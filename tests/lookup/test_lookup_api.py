@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 import time_machine
 
 from registry.models import BanKind, LegalBasis
@@ -96,10 +97,21 @@ def test_missing_query_is_400_with_field_message(client_for, users):
     assert "q" in response.json()
 
 
-def test_bad_date_of_birth_is_400_on_the_field(client_for, users):
-    response = client_for("bob").get(URL, {"q": "Vries", "dob": "17-05-1980"})
+@pytest.mark.parametrize("dob", ["31-02-1980", "1980-13-45", "gisteren", "17-05-80"])
+def test_bad_date_of_birth_is_400_on_the_field(client_for, users, dob):
+    response = client_for("bob").get(URL, {"q": "Vries", "dob": dob})
     assert response.status_code == 400
     assert "dob" in response.json()
+
+
+@pytest.mark.parametrize("typed", ["08-06-2001", "8-6-2001", "08.06.2001", "08/06/2001", "2001-06-08"])
+def test_date_of_birth_typed_the_dutch_way_narrows_to_the_person(client_for, registry, typed):
+    wanted = registry.person("Dirkje", "Vlietstra", dob=date(2001, 6, 8))
+    registry.person("Dirkje", "Vlietstra", dob=date(2001, 8, 6))
+    body = client_for("bob").get(URL, {"q": "Vlietstra", "dob": typed}).json()
+    assert body["query"]["dob"] == "2001-06-08"
+    assert [r["person"]["id"] for r in body["results"]][:1] == [wanted.pk]
+    assert "dob_equal" in body["results"][0]["match"]["reasons"]
 
 
 def test_punctuation_only_query_is_400(client_for, users):
@@ -108,3 +120,33 @@ def test_punctuation_only_query_is_400(client_for, users):
 
 def test_answers_are_not_cached(client_for, users):
     assert client_for("bob").get(URL, {"q": "Vries"})["Cache-Control"] == "no-store"
+
+
+def test_post_looks_up_with_the_query_in_the_body(client_for, registry):
+    person = registry.person("Dirkje", "Vlietstra", dob=date(2001, 6, 8))
+    response = client_for("bob").post(URL, {"q": "Vlietstra", "dob": "08-06-2001"}, format="json")
+    assert response.status_code == 200
+    assert [r["person"]["id"] for r in response.json()["results"]] == [person.pk]
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_post_with_a_bad_date_is_400_on_the_field(client_for, users):
+    response = client_for("bob").post(URL, {"q": "Vries", "dob": "31-02-1980"}, format="json")
+    assert response.status_code == 400
+    assert "dob" in response.json()
+
+
+def test_code_of_letters_and_digits_is_found_exactly(client_for, registry):
+    person = registry.person("Dirkje", "Vlietstra", cjib_reference="CJIB-AB12CD34")
+    registry.person("Dirkje", "Vlietstra", cjib_reference="CJIB-AB12CD35")
+    for typed in ("CJIB-AB12CD34", "cjib-ab12cd34", " CJIB-AB12CD34 "):
+        body = client_for("bob").get(URL, {"q": typed}).json()
+        assert body["query"]["kind"] == "identifier"
+        assert [r["person"]["id"] for r in body["results"]] == [person.pk], typed
+
+
+def test_name_with_a_stray_digit_is_searched_as_a_name_when_no_code_matches(client_for, registry):
+    person = registry.person("Dirkje", "Vlietstra")
+    body = client_for("bob").get(URL, {"q": "Vlietstra2"}).json()
+    assert body["query"]["kind"] == "name"
+    assert [r["person"]["id"] for r in body["results"]] == [person.pk]

@@ -24,8 +24,14 @@ def banned(registry):
 
 
 def page(client, **params) -> str:
+    """Search as the phone does: post the form, follow the redirect to the answer."""
     with time_machine.travel(NOW):
-        response = client.get(PAGE, params)
+        if params:
+            posted = client.post(PAGE, params)
+            assert posted.status_code == 302
+            response = client.get(posted["Location"])
+        else:
+            response = client.get(PAGE)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -34,7 +40,8 @@ def test_empty_page_is_a_dutch_search_form_sized_for_phones(officer):
     html = page(officer)
     assert '<html lang="nl">' in html
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
-    assert 'name="q"' in html and 'name="dob"' in html and 'type="date"' in html
+    assert 'name="q"' in html and 'name="dob"' in html and 'inputmode="numeric"' in html
+    assert 'method="post"' in html and "csrfmiddlewaretoken" in html
     assert "Zoeken" in html
     assert "lookup/lookup.css" in html and "https://" not in html
 

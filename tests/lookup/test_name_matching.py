@@ -154,3 +154,14 @@ def test_common_surname_without_given_name_says_the_answer_is_truncated(registry
     for i in range(8):
         registry.person(f"Klaasje{'abcdefgh'[i]}", "Bakberg")
     assert search_name(parse_name("Bakberg")).truncated
+
+
+def test_crowded_surname_fetches_the_given_name_as_typed_before_near_misses(registry, monkeypatch):
+    from registry.lookup import search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    for given in ["Baas", "Bast", "Bras", "Bes", "Bos", "Bal", "Bar", "Bat"]:
+        registry.person(given, "Bakberg")
+    wanted = registry.person("Bas", "Bakberg")
+    outcome = search_name(parse_name("Bas Bakberg"))
+    assert outcome.matches[0].person_id == wanted.pk

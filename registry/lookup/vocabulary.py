@@ -1,0 +1,209 @@
+"""The surname words and given names on record, held in memory for phonetic and typo-tolerant matching.
+
+A typed word is compared with every distinct word on record (some tens of
+thousands at a million persons), not with every person: exact, same Dutch
+sound (registry.names.sound_key), same consonant skeleton (transliterations),
+or one or two typos (rapidfuzz's optimal string alignment distance). The
+surname keys holding the matched words are then fetched by the indexed key.
+This is the same on SQLite and PostgreSQL.
+
+Each process loads the words once and picks up persons added since by id,
+at most once a second; a full reload every RELOAD_SECONDS also catches changed
+names. A person saved in this process is added at once. An exact surname key
+is always searched as typed, so a person registered a moment ago in another
+process is found by the exact name in any case.
+"""
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Count, Max
+from django.db.models.signals import post_save
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from registry.models import Person
+from registry.names import fold, skeleton_key, sound_key
+
+from .query import MIN_FUZZY_LENGTH
+
+REFRESH_SECONDS = 1.0
+RELOAD_SECONDS = 600.0
+# Word similarity, best first: the ranking in search.py builds on these.
+EXACT, SAME_SOUND, ONE_TYPO, SAME_SKELETON, SOUND_AND_TYPO, TWO_TYPOS = 100, 90, 75, 65, 62, 60
+MIN_TWO_TYPO_LENGTH = 6
+MIN_SKELETON_LENGTH = 3
+
+
+def max_typos(word: str) -> int:
+    """Return the edits a typed word of this length may carry and still match."""
+    if len(word) >= MIN_TWO_TYPO_LENGTH:
+        return 2
+    return 1 if len(word) >= MIN_FUZZY_LENGTH else 0
+
+
+@lru_cache(maxsize=200_000)
+def _sound(word: str) -> str:
+    return sound_key(word)
+
+
+@lru_cache(maxsize=200_000)
+def _skeleton(word: str) -> str:
+    return skeleton_key(word)
+
+
+@lru_cache(maxsize=100_000)
+def word_similarity(typed: str, word: str, typos: int | None = None) -> int | None:
+    """Return how well a word on record matches a typed word (EXACT ... TWO_TYPOS), or None.
+
+    `typos` widens what counts (2 when the date of birth already matched); by default it follows the length.
+    """
+    if typed == word:
+        return EXACT
+    if _sound(typed) == _sound(word):
+        return SAME_SOUND
+    allowed = max_typos(typed) if typos is None else typos
+    # Past the cutoff rapidfuzz answers cutoff + 1, so compare with what is allowed.
+    distance = OSA.distance(typed, word, score_cutoff=allowed) if allowed else None
+    if distance == 1:
+        return ONE_TYPO
+    if len(typed) >= MIN_SKELETON_LENGTH and _skeleton(typed) == _skeleton(word):
+        return SAME_SKELETON
+    sound_allowed = min(allowed, 1 if typos is None else typos)
+    if sound_allowed and OSA.distance(_sound(typed), _sound(word), score_cutoff=sound_allowed) <= sound_allowed:
+        return SOUND_AND_TYPO
+    return TWO_TYPOS if distance == 2 and allowed == 2 else None
+
+
+@dataclass
+class WordIndex:
+    """Distinct words with their sound and skeleton keys, searchable by similarity."""
+
+    words: set[str] = field(default_factory=set)
+    by_sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_skeleton: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _choices: list[str] | None = None
+    _sounds: list[str] | None = None
+
+    def add(self, word: str) -> None:
+        if word in self.words:
+            return
+        self.words.add(word)
+        self.by_sound[_sound(word)].add(word)
+        self.by_skeleton[_skeleton(word)].add(word)
+        self._choices = None
+
+    def similar(self, typed: str) -> dict[str, int]:
+        """Return the words on record that match the typed word, scored by word_similarity.
+
+        Each rule of word_similarity has its way in here (sound and skeleton by key,
+        typos by rapidfuzz over the words and over their sound keys); the score is then
+        word_similarity's own, so retrieval and ranking cannot disagree.
+        """
+        candidates = set(self.by_sound.get(_sound(typed), ()))
+        if len(typed) >= MIN_SKELETON_LENGTH:
+            candidates |= self.by_skeleton.get(_skeleton(typed), set())
+        allowed = max_typos(typed)
+        if allowed:
+            if self._choices is None:
+                self._choices = sorted(self.words)
+                self._sounds = sorted(self.by_sound)
+            for word, _distance, _index in process.extract(
+                typed, self._choices, scorer=OSA.distance, score_cutoff=allowed, limit=None
+            ):
+                candidates.add(word)
+            for sound, _distance, _index in process.extract(
+                _sound(typed), self._sounds, scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                candidates |= self.by_sound[sound]
+        if typed in self.words:
+            candidates.add(typed)
+        scored = {word: word_similarity(typed, word) for word in candidates}
+        return {word: score for word, score in scored.items() if score is not None}
+
+
+class Vocabulary:
+    """Surname keys with their person counts, their words, and the given names on record."""
+
+    def __init__(self):
+        self.key_counts: dict[str, int] = defaultdict(int)
+        self.keys_by_word: dict[str, set[str]] = defaultdict(set)
+        self.surname_words = WordIndex()
+        self.given_words = WordIndex()
+        self.max_id = 0
+        self.loaded_at = self.checked_at = time.monotonic()
+
+    def add(self, surname: str, given_names: str, count: int = 1) -> None:
+        if surname:
+            self.key_counts[surname] += count
+            for word in surname.split():
+                self.keys_by_word[word].add(surname)
+                self.surname_words.add(word)
+        for word in fold(given_names).split():
+            self.given_words.add(word)
+
+    def load(self) -> "Vocabulary":
+        """Read every surname key with its count, and the distinct given names."""
+        self.max_id = Person.objects.aggregate(last=Max("id"))["last"] or 0
+        counts = Person.objects.order_by().values_list("surname_key").annotate(n=Count("id"))
+        for surname, count in counts.iterator(chunk_size=10_000):
+            self.add(surname, "", count)
+        given = Person.objects.order_by().values_list("given_names", flat=True).distinct()
+        for names in given.iterator(chunk_size=10_000):
+            self.add("", names)
+        return self
+
+    def catch_up(self) -> None:
+        """Add the persons created since the last look (by id)."""
+        rows = Person.objects.filter(id__gt=self.max_id).order_by("id").values_list("id", "surname_key", "given_names")
+        for person_id, surname, given in rows:
+            self.add(surname, given)
+            self.max_id = person_id
+        self.checked_at = time.monotonic()
+
+    def surname_keys(self, typed_words: list[str]) -> dict[str, int]:
+        """Return the surname keys holding a word like a typed one, with the best similarity of each."""
+        found: dict[str, int] = {}
+        for typed in typed_words:
+            for word, score in self.surname_words.similar(typed).items():
+                for key in self.keys_by_word.get(word, ()):
+                    found[key] = max(found.get(key, 0), score)
+        return found
+
+    def persons_with(self, keys) -> int:
+        return sum(self.key_counts.get(key, 0) for key in keys)
+
+
+_current: Vocabulary | None = None
+_lock = threading.Lock()
+
+
+def vocabulary() -> Vocabulary:
+    """Return this process's vocabulary, loaded on first use and kept up to date."""
+    global _current
+    with _lock:
+        now = time.monotonic()
+        if _current is None or now - _current.loaded_at > RELOAD_SECONDS:
+            _current = Vocabulary().load()
+        elif now - _current.checked_at > REFRESH_SECONDS:
+            _current.catch_up()
+        return _current
+
+
+def forget() -> None:
+    """Drop the vocabulary so the next lookup reloads it (tests, after a bulk load)."""
+    global _current
+    with _lock:
+        _current = None
+
+
+def _person_saved(sender, instance: Person, created: bool, **kwargs) -> None:
+    with _lock:
+        if _current is not None:
+            _current.add(instance.surname_key, instance.given_names)
+
+
+post_save.connect(_person_saved, sender=Person, dispatch_uid="lookup-vocabulary")
