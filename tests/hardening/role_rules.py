@@ -84,7 +84,7 @@ RULES: dict[str, Rule] = {
     "health": Rule("public", {"get": (EVERYONE, frozenset({200, 503}))}),
     # Registry
     **registry_crud("person"),
-    **registry_crud("protected-person", PROTECTED_READERS),
+    **registry_crud("protected-person"),  # victims in bulk: not operators (need to know)
     **registry_crud("decision"),
     **registry_crud("ban"),
     **lifecycle("decision"),
