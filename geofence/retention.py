@@ -64,7 +64,9 @@ def _expired_alerts(cutoff: datetime) -> QuerySet:
 
 
 def _expired_letters(cutoff: datetime) -> QuerySet:
-    done = Q(sent_on__lt=timezone.localdate(cutoff)) | Q(superseded_at__lt=cutoff)
+    # A sent letter of a ban still in force stays: its snapshot tells whether the victim needs a new one.
+    ended = ~Q(ban__in=Ban.objects.filter(_live_bans(cutoff)))
+    done = Q(sent_on__lt=timezone.localdate(cutoff)) & ended | Q(superseded_at__lt=cutoff)
     return VictimNotice.objects.filter(done).exclude(pdf=None, snapshot={})
 
 

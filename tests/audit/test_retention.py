@@ -13,6 +13,7 @@ from geofence.models import DeviceEvent, Fix, Incident, IncidentEvent, IncidentS
 from geofence.retention import ANONYMISED, purge_expired
 from geofence.testing import make_device, make_vendor
 from registry import services
+from registry.letters.models import NoticeStatus, VictimNotice
 from registry.models import AuditEntry, BanStatus, Person, ProtectedPerson
 
 NOW = timezone.now()
@@ -148,3 +149,23 @@ def test_beat_runs_the_purge_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["purge-expired"]
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {settings.RETENTION_PURGE_HOUR}
+
+
+def _letter(ban, victim, sent_on):
+    """Return the ban's letter to the victim, marked sent on the day (the ban opens it as due)."""
+    fields = {"status": NoticeStatus.SENT, "snapshot": {"kind": "contact"}, "pdf": b"%PDF-fictief", "sent_on": sent_on}
+    created = {**fields, "ban_version": 1, "due_since": NOW}
+    notice, _ = VictimNotice.objects.update_or_create(
+        ban=ban, protected_person=victim, defaults=fields, create_defaults=created
+    )
+    return notice
+
+
+def test_letters_of_an_ended_ban_lose_pdf_and_snapshot_after_their_term(users, bound_person, victim):
+    ended = _letter(_ban(users, bound_person, victim, LONG_AGO), victim, LONG_AGO.date())
+    live = _letter(_ban(users, bound_person, victim, NOW + timedelta(days=30)), victim, LONG_AGO.date())
+    assert purge_expired(NOW)["letters"] == 1
+    ended.refresh_from_db()
+    live.refresh_from_db()
+    assert (ended.pdf, ended.snapshot, ended.sent_on) == (None, {}, LONG_AGO.date())
+    assert bytes(live.pdf) == b"%PDF-fictief"
