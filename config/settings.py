@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import env_bool, env_int, env_list, env_str
 from .secret_key import DEVELOPMENT_SECRET_KEY, check_secret_key
@@ -289,6 +290,28 @@ CELERY_BEAT_SCHEDULE = (
         for queue in CELERY_QUEUES_CONSUMED
     }
 )
+# Retention (docs/retention.md): days each data class is kept after the moment the doc names for it.
+RETENTION_DAYS = {
+    "fixes": env_int("RETENTION_FIXES_DAYS", 365),
+    "device_events": env_int("RETENTION_DEVICE_EVENTS_DAYS", 365),
+    "quarantine": env_int("RETENTION_QUARANTINE_DAYS", 30),
+    "incidents": env_int("RETENTION_INCIDENTS_DAYS", 5 * 365),
+    "alerts": env_int("RETENTION_ALERTS_DAYS", 365),
+    "letters": env_int("RETENTION_LETTERS_DAYS", 2 * 365),
+    "persons": env_int("RETENTION_PERSONS_DAYS", 5 * 365),
+    "protected_persons": env_int("RETENTION_PROTECTED_PERSONS_DAYS", 5 * 365),
+    "audit": env_int("RETENTION_AUDIT_DAYS", 5 * 365),
+}
+RETENTION_PURGE_HOUR = env_int("RETENTION_PURGE_HOUR", 3)  # local time, daily
+# Refused feed items kept per vendor per day; beyond it they are counted in the log, not stored.
+QUARANTINE_MAX_PER_VENDOR_PER_DAY = env_int("QUARANTINE_MAX_PER_VENDOR_PER_DAY", 20_000)
+CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "geofence.retention")  # not a tasks module
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "purge-expired": {
+        "task": "geofence.retention.purge_expired_daily",
+        "schedule": crontab(hour=RETENTION_PURGE_HOUR, minute=30),
+    },
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

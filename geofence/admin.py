@@ -19,6 +19,19 @@ from .models import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """Show rows but never add, change or delete them, superusers included: their services own every write."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Vendor)
 class VendorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "active"]
@@ -78,8 +91,16 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 admin.site.register(DeviceAssignment)
-admin.site.register(DeviceStatus)
-admin.site.register(DeviceEvent)
+
+
+@admin.register(DeviceStatus)
+class DeviceStatusAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+@admin.register(DeviceEvent)
+class DeviceEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(QuarantinedItem)
@@ -88,14 +109,15 @@ class QuarantinedItemAdmin(admin.ModelAdmin):
     list_filter = ["reason", "kind", "vendor"]
 
 
-class IncidentEventInline(admin.TabularInline):
+class IncidentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = IncidentEvent
     extra = 0
     can_delete = False
 
 
+# The state machine, timeline, audit log and alert outbox stand behind every incident change.
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "type", "state", "priority", "definite", "person", "device", "opened_at", "closed_at"]
     list_filter = ["type", "state", "priority"]
     inlines = [IncidentEventInline]

@@ -152,12 +152,31 @@ def _upsert_person(data: dict, user, reason: str, row: ImportRow) -> tuple[Perso
     return person, bool(changed)
 
 
+PERSON_IDENTIFIERS = ("strafrechtketennummer", "bsn")
+
+
 def _match_person(data: dict, row: ImportRow) -> Person | None:
-    for field in ("strafrechtketennummer", "bsn"):
+    """Find the row's person by an identifier, else by name and date of birth; refuse conflicting identifiers.
+
+    A match never overwrites an identifier: a row whose strafrechtketennummer or BSN differs from the
+    found person's is a different person with the same name, or a typing error; either way a registrar decides.
+    """
+    person = _match_by_identifier(data) or _match_by_name(data, row)
+    if person is not None:
+        _refuse_conflicting_identifiers(person, data, row)
+    return person
+
+
+def _match_by_identifier(data: dict) -> Person | None:
+    for field in PERSON_IDENTIFIERS:
         if data.get(field):
             found = Person.objects.filter(**{field: data[field]}).first()
             if found is not None:
                 return found
+    return None
+
+
+def _match_by_name(data: dict, row: ImportRow) -> Person | None:
     if not data.get("date_of_birth"):
         return None
     key = full_name_key(data.get("given_names", ""), data.get("tussenvoegsel", ""), data.get("surname", ""))
@@ -166,6 +185,20 @@ def _match_person(data: dict, row: ImportRow) -> Person | None:
         message = _("Meerdere personen met deze naam en geboortedatum; geef een strafrechtketennummer of BSN.")
         raise RowRejected([RowError(row.line, "person", "person_ambiguous", str(message))])
     return found[0] if found else None
+
+
+def _refuse_conflicting_identifiers(person: Person, data: dict, row: ImportRow) -> None:
+    errors = []
+    for field in PERSON_IDENTIFIERS:
+        known, given = getattr(person, field), data.get(field)
+        if known and given and known != given:
+            message = _(
+                "%(field)s %(given)s verschilt van %(known)s van de gevonden persoon %(name)s (%(id)s); "
+                "ter beoordeling, niet samengevoegd."
+            ) % {"field": field, "given": given, "known": known, "name": person.full_name, "id": person.pk}
+            errors.append(RowError(row.line, f"person.{field}", "person_identifier_conflict", str(message)))
+    if errors:
+        raise RowRejected(errors)
 
 
 def _upsert_protected(data: dict, user, reason: str) -> tuple[ProtectedPerson, bool]:

@@ -26,6 +26,10 @@ class AlertOutboxAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Read-only, superusers included: delivery and acknowledgement go through the services.
+        return False
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 

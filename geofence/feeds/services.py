@@ -180,19 +180,45 @@ def _raw(item: ParsedFix | ParsedEvent) -> dict:
 
 
 def quarantine(vendor: Vendor, kind: str, rejected: list[Rejection], now: datetime) -> None:
+    """Keep each refused item once per vendor and local day, up to the vendor's daily cap; log what is dropped.
+
+    A vendor resending a refused batch (unknown devices, typically) must not grow the table per retry.
+    """
+    day = QuarantinedItem.objects.filter(vendor=vendor, received_at__gte=_local_day_start(now))
+    seen = {_quarantine_key(ref, raw) for ref, raw in day.filter(kind=kind).values_list("device_ref", "raw")}
+    fresh = []
+    for r in rejected:
+        raw = sanitize(r.raw)
+        if (key := _quarantine_key(r.device_ref, raw)) not in seen:
+            seen.add(key)
+            fresh.append((r, raw))
+    room = max(settings.QUARANTINE_MAX_PER_VENDOR_PER_DAY - day.count(), 0)
+    if len(fresh) > room:
+        log.warning(
+            "quarantine of vendor %s is full for today: %d refused items not kept", vendor.slug, len(fresh) - room
+        )
     QuarantinedItem.objects.bulk_create(
         QuarantinedItem(
             vendor=vendor,
             kind=kind,
             device_ref=r.device_ref,
             index=r.index,
-            raw=sanitize(r.raw),
+            raw=raw,
             reason=r.reason,
             message=r.detail,
             received_at=now,
         )
-        for r in rejected
+        for r, raw in fresh[:room]
     )
+
+
+def _local_day_start(now: datetime) -> datetime:
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _quarantine_key(device_ref: str, raw) -> tuple[str, str]:
+    # The whole item, not only its timestamp: two different items of one device and second are both kept.
+    return device_ref, json.dumps(raw, sort_keys=True)
 
 
 def record_fixes_on_status(inserted: list[StoredFix], now: datetime, evaluated: list[StoredFix] | None = None) -> None:

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from registry import services
 from registry.lifecycle import IllegalTransition
-from registry.models import Ban, Decision, Person, PersonAlias, ProtectedPerson
+from registry.models import AuditEntry, Ban, Decision, Person, PersonAlias, ProtectedPerson
 from registry.permissions import role_permission
 from registry.roles import Role
 
@@ -25,8 +25,6 @@ from .serializers import (
 
 # Registrars write; supervisors oversee. Police officers use the lookup, never these lists.
 RegistrarOrSupervisorRead = role_permission(Role.REGISTRAR, read_roles=(Role.SUPERVISOR,))
-# Victims' details: never police officers (need to know), operators read for the dashboard.
-ProtectedPersonAccess = role_permission(Role.REGISTRAR, read_roles=(Role.SUPERVISOR, Role.MONITORING_OPERATOR))
 
 
 class RegistryViewSet(
@@ -93,17 +91,41 @@ class LifecycleActionsMixin:
         return self._lifecycle(request, "end")
 
 
-class PersonViewSet(RegistryViewSet):
+class AuditedReadsMixin:
+    """Write an audit entry naming the rows each list, detail or history read showed."""
+
+    audit_ids_field = "person_ids"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if request.method == "GET" and response.status_code == 200 and self.action in ("list", "retrieve", "history"):
+            self._audit_read(request, response.data)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def _audit_read(self, request, data) -> None:
+        if self.action == "list":
+            rows = data.get("results", []) if isinstance(data, dict) else data
+            ids = [row["id"] for row in rows]
+        else:
+            ids = [int(self.kwargs["pk"])]
+        label = self.queryset.model._meta.model_name
+        AuditEntry.record(
+            request.user, f"registry.{label}.{self.action}", **{self.audit_ids_field: ids}, query=request.GET.dict()
+        )
+
+
+class PersonViewSet(AuditedReadsMixin, RegistryViewSet):
     queryset = Person.objects.prefetch_related(Prefetch("aliases", queryset=PersonAlias.objects.order_by("name")))
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
 
 
-class ProtectedPersonViewSet(RegistryViewSet):
+class ProtectedPersonViewSet(AuditedReadsMixin, RegistryViewSet):
+    """Victims' details in bulk: registrars and supervisors only (need to know); operators see a ban's own."""
+
     queryset = ProtectedPerson.objects.all()
     serializer_class = ProtectedPersonSerializer
     filterset_class = ProtectedPersonFilter
-    permission_classes = [ProtectedPersonAccess]
+    audit_ids_field = "protected_person_ids"
 
 
 class DecisionViewSet(LifecycleActionsMixin, RegistryViewSet):

@@ -51,7 +51,9 @@ def generate_notice(notice_id: int, user, language: str = "nl", at=None) -> Vict
         notice.ban_version = notice.ban.version
         notice.status, notice.generated_at, notice.language = NoticeStatus.GENERATED, at, language
         notice.save(update_fields=["pdf", "snapshot", "ban_version", "status", "generated_at", "language"])
-        AuditEntry.record(user, "letter.generated", notice, [notice.ban.person_id], language=language)
+        AuditEntry.record(
+            user, "letter.generated", notice, [notice.ban.person_id], [notice.protected_person_id], language=language
+        )
     return notice
 
 
@@ -84,9 +86,17 @@ def mark_sent(notice: VictimNotice, user, sent_on: date, channel: Channel) -> Vi
                 % {"id": notice.pk, "status": notice.get_status_display()}
             )
         notice.refresh_from_db()
-        AuditEntry.record(user, "letter.sent", notice, [notice.ban.person_id], sent_on=str(sent_on), channel=channel)
+        AuditEntry.record(
+            user,
+            "letter.sent",
+            notice,
+            [notice.ban.person_id],
+            [notice.protected_person_id],
+            sent_on=str(sent_on),
+            channel=channel,
+        )
     return notice
 
 
 def record_download(notice: VictimNotice, user) -> None:
-    AuditEntry.record(user, "letter.downloaded", notice, [notice.ban.person_id])
+    AuditEntry.record(user, "letter.downloaded", notice, [notice.ban.person_id], [notice.protected_person_id])

@@ -226,5 +226,18 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor", "actor_name", "action", "target_type", "target_id", "person_ids", "details"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "action",
+            "target_type",
+            "target_id",
+            "person_ids",
+            "protected_person_ids",
+            "details",
+            "prev_hash",
+            "hash",
+        ]
         read_only_fields = fields

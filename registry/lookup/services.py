@@ -104,5 +104,11 @@ def record_lookup(user, result: LookupResult, channel: str) -> AuditEntry:
 def protected_persons_of_ban(user, ban: Ban) -> list:
     """Return the persons a ban protects, and audit that this user saw them."""
     protected = list(ban.protected_persons.all())
-    AuditEntry.record(user, AUDIT_ACTION_PROTECTED, target=ban, person_ids=[ban.person_id])
+    AuditEntry.record(
+        user,
+        AUDIT_ACTION_PROTECTED,
+        target=ban,
+        person_ids=[ban.person_id],
+        protected_person_ids=[p.pk for p in protected],
+    )
     return protected

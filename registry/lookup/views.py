@@ -70,6 +70,7 @@ class AuditParamsSerializer(serializers.Serializer):
     officer = serializers.CharField(required=False, max_length=150)
     # Bounded: the database cannot bind a larger number (SQLite raised OverflowError, a 500).
     person = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    protected_person = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     action = serializers.CharField(required=False, max_length=60)
     since = PlausibleDateTimeField(required=False)
     until = PlausibleDateTimeField(required=False)
@@ -92,14 +93,18 @@ class AuditListView(generics.ListAPIView):
         return _no_store(super().list(request, *args, **kwargs))
 
 
-def filter_audit(queryset: QuerySet, officer=None, person=None, action=None, since=None, until=None) -> QuerySet:
-    """Return the entries of one officer and/or about one person, in a time span."""
+def filter_audit(
+    queryset: QuerySet, officer=None, person=None, protected_person=None, action=None, since=None, until=None
+) -> QuerySet:
+    """Return the entries of one officer and/or about one person or protected person, in a time span."""
     if officer:
         # isdigit() alone accepts "²", which int() refuses.
         by_id = {"actor_id": int(officer)} if officer.isascii() and officer.isdigit() else {"actor_name": officer}
         queryset = queryset.filter(**by_id)
     if person:
         queryset = entries_showing_person(queryset, person)
+    if protected_person:
+        queryset = entries_showing_person(queryset, protected_person, field="protected_person_ids")
     if action:
         queryset = queryset.filter(action=action)
     if since:
@@ -109,11 +114,11 @@ def filter_audit(queryset: QuerySet, officer=None, person=None, action=None, sin
     return queryset
 
 
-def entries_showing_person(queryset: QuerySet, person_id: int) -> QuerySet:
-    """Return the entries whose person_ids hold the person (jsonb containment on PostgreSQL)."""
+def entries_showing_person(queryset: QuerySet, person_id: int, field: str = "person_ids") -> QuerySet:
+    """Return the entries whose id list `field` holds the id (jsonb containment on PostgreSQL)."""
     if connection.vendor == "postgresql":
-        return queryset.filter(person_ids__contains=[person_id])
+        return queryset.filter(**{f"{field}__contains": [person_id]})
     # SQLite has no JSON containment lookup: test membership with json_each.
     table = AuditEntry._meta.db_table
-    where = f"EXISTS (SELECT 1 FROM json_each({table}.person_ids) WHERE json_each.value = %s)"  # noqa: S608
+    where = f"EXISTS (SELECT 1 FROM json_each({table}.{field}) WHERE json_each.value = %s)"  # noqa: S608
     return queryset.extra(where=[where], params=[person_id])  # noqa: S610

@@ -1,4 +1,4 @@
-from .audit import AuditEntry
+from .audit import AuditChainHead, AuditEntry
 from .bans import Ban, BanKind, BanStatus, ContactMode, ZoneShape
 from .decisions import Authority, Decision, LegalBasis, RiskLevel
 from .history import HistoryEntry
@@ -6,6 +6,7 @@ from .imports import ImportBatch, RejectedRow
 from .people import Person, PersonAlias, ProtectedPerson
 
 __all__ = [
+    "AuditChainHead",
     "AuditEntry",
     "Authority",
     "Ban",

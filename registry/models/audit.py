@@ -1,31 +1,101 @@
-"""The append-only audit log of lookups and operator actions."""
+"""The append-only, hash-chained audit log of lookups and operator actions."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = ""
+APPEND_ONLY = "The audit log is append-only."
+
+
+class ChainBreak(NamedTuple):
+    entry_id: int
+    reason: str
 
 
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionDenied("The audit log is append-only.")
+        raise PermissionDenied(APPEND_ONLY)
 
     def delete(self):
-        raise PermissionDenied("The audit log is append-only.")
+        raise PermissionDenied(APPEND_ONLY)
+
+    def first_break(self) -> tuple[ChainBreak | None, int]:
+        """Walk the chain in insertion order; return the first broken link (or None) and the entries checked."""
+        expected_prev, count, last_id = AuditChainHead.current().anchor_hash, 0, 0
+        for entry in self.order_by("id").iterator(chunk_size=2000):
+            count, last_id = count + 1, entry.pk
+            if entry.prev_hash != expected_prev:
+                return ChainBreak(entry.pk, "prev_hash does not match the previous entry: an entry was removed"), count
+            if entry.hash != entry.compute_hash():
+                return ChainBreak(entry.pk, "hash does not match the entry's content: the entry was altered"), count
+            expected_prev = entry.hash
+        if expected_prev != AuditChainHead.current().hash:
+            reason = "the chain head does not match this last entry: newer entries were removed"
+            return ChainBreak(last_id, reason), count
+        return None, count
+
+    def purge_before(self, cutoff) -> tuple[int, str]:
+        """Delete the oldest entries written before the cutoff; return how many and the new anchor hash."""
+        with transaction.atomic():
+            AuditChainHead.locked()
+            last = self.filter(at__lt=cutoff).order_by("-id").first()
+            if last is None:
+                return 0, AuditChainHead.current().anchor_hash
+            # The trigger lets deletes through only while this flag is set, inside this transaction.
+            AuditChainHead.objects.filter(pk=1).update(purging=True)
+            deleted, _ = models.QuerySet.delete(self.filter(id__lte=last.pk))
+            AuditChainHead.objects.filter(pk=1).update(purging=False, anchor_hash=last.hash)
+        return deleted, last.hash
+
+
+class AuditChainHead(models.Model):
+    """One row holding the newest entry's hash; writers lock it so the chain cannot fork."""
+
+    hash = models.CharField(max_length=64, blank=True)
+    # Hash of the newest purged entry: where the chain of the remaining entries starts.
+    anchor_hash = models.CharField(max_length=64, blank=True)
+    # True only inside the purge's own transaction; the database trigger refuses deletes otherwise.
+    purging = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.hash
+
+    @classmethod
+    def locked(cls) -> "AuditChainHead":
+        """Return the head row locked for this transaction (create it on first use)."""
+        cls.objects.get_or_create(pk=1)
+        return cls.objects.select_for_update().get(pk=1)
+
+    @classmethod
+    def current(cls) -> "AuditChainHead":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class AuditEntry(models.Model):
-    """Who did what, when, to which subject. Never updated, never deleted."""
+    """Who did what, when, to which subject. Never updated; deleted only by the retention purge after its term."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=150)
     action = models.CharField(max_length=60, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=60, blank=True)
-    # Persons shown or touched, for "who looked at this person" queries.
+    # Bound persons shown or touched, for "who looked at this person" queries.
     person_ids = models.JSONField(default=list)
+    # Protected persons (victims) whose data was shown: a separate id space from persons.
+    protected_person_ids = models.JSONField(default=list)
     details = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -40,21 +110,53 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionDenied("The audit log is append-only.")
-        super().save(*args, **kwargs)
+            raise PermissionDenied(APPEND_ONLY)
+        with transaction.atomic():
+            head = AuditChainHead.locked()
+            self.prev_hash = head.hash
+            self.hash = self.compute_hash()
+            super().save(*args, **kwargs)
+            AuditChainHead.objects.filter(pk=1).update(hash=self.hash)
 
     def delete(self, *args, **kwargs):
-        raise PermissionDenied("The audit log is append-only.")
+        raise PermissionDenied(APPEND_ONLY)
+
+    def compute_hash(self) -> str:
+        """Return the SHA-256 of the previous hash and this entry's content, in a canonical JSON form."""
+        content = {
+            "prev": self.prev_hash,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "target": [self.target_type, self.target_id],
+            "person_ids": self.person_ids,
+            "protected_person_ids": self.protected_person_ids,
+            "details": self.details,
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     @classmethod
-    def record(cls, user, action: str, target=None, person_ids=(), **details) -> "AuditEntry":
+    def record(
+        cls, user, action: str, target=None, person_ids: Iterable = (), protected_person_ids: Iterable = (), **details
+    ) -> "AuditEntry":
         """Append one entry for the user's action on an optional target row."""
-        return cls.objects.create(
-            actor=user if user is not None and user.is_authenticated else None,
-            actor_name=user.get_username() if user is not None and user.is_authenticated else "",
+        authenticated = user is not None and user.is_authenticated
+        entry = cls(
+            actor=user if authenticated else None,
+            actor_name=user.get_username() if authenticated else "",
             action=action,
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             person_ids=list(person_ids),
-            details=details,
+            protected_person_ids=list(protected_person_ids),
+            details=_json_roundtrip(details),
         )
+        entry.save()
+        return entry
+
+
+def _json_roundtrip(details: dict) -> dict:
+    # Hash what the database will return: JSON turns tuples into lists and keys into strings.
+    return json.loads(json.dumps(details))

@@ -89,7 +89,7 @@ RULES: dict[str, Rule] = {
     "metrics": api(get=(frozenset({"supervisor", "admin"}), 200)),  # or a scraper with METRICS_TOKEN
     # Registry
     **registry_crud("person"),
-    **registry_crud("protected-person", PROTECTED_READERS),
+    **registry_crud("protected-person"),  # victims in bulk: not operators (need to know)
     **registry_crud("decision"),
     **registry_crud("ban"),
     **lifecycle("decision"),

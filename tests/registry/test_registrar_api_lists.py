@@ -93,6 +93,7 @@ def test_create_update_read_round_trip_with_history(client_for):
     assert [h["snapshot"]["surname"] for h in history] == ["Reis", "Reiziger"]
 
 
-def test_protected_persons_are_never_shown_to_police_officers(client_for, protected):
+def test_protected_persons_are_never_shown_to_police_officers_or_operators(client_for, protected):
     assert client_for("bob").get(f"/api/v1/protected-persons/{protected.pk}/").status_code == 403
-    assert client_for("carol").get(f"/api/v1/protected-persons/{protected.pk}/").json()["city"] == "Utrecht"
+    assert client_for("carol").get(f"/api/v1/protected-persons/{protected.pk}/").status_code == 403
+    assert client_for("erin").get(f"/api/v1/protected-persons/{protected.pk}/").json()["city"] == "Utrecht"

@@ -85,7 +85,6 @@ class Objects:
 
 REGISTRAR = {"alice"}
 READERS = {"alice", "erin"}
-PROTECTED_READERS = {"alice", "carol", "erin"}
 EVERYONE = set(ROLES)
 
 
@@ -171,7 +170,7 @@ def decision_with_ban_in(o, status):
 ROUTES = [
     Route("api-root", "get", lambda o: "/api/v1/", EVERYONE),
     *crud("persons", "person", "person", person_body, READERS),
-    *crud("protected-persons", "protected-person", "protected", person_body, PROTECTED_READERS),
+    *crud("protected-persons", "protected-person", "protected", person_body, READERS),
     *crud("decisions", "decision", "decision", decision_body, READERS),
     *crud("bans", "ban", "ban", ban_body, READERS),
     *lifecycle("bans", "ban", lambda o, s: o.ban_in(s)),

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from registry.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = "Check the audit log's hash chain; report the first broken link (exit 1) or ok with the count."
+
+    def handle(self, **options):
+        broken, count = AuditEntry.objects.first_break()
+        if broken is not None:
+            raise CommandError(f"broken at entry {broken.entry_id} ({count} checked): {broken.reason}", returncode=1)
+        self.stdout.write(f"ok: {count} entries")
