@@ -40,6 +40,6 @@ def ban(users, bound_person, victim):
         person=bound_person,
         kind=BanKind.CONTACT,
         valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=90),
+        valid_until=now + timedelta(days=60),
         protected_persons=[victim],
     )

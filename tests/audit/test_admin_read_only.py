@@ -33,7 +33,7 @@ def rows(db) -> dict[str, object]:
             device=device, ts=now, received_at=now, type=DeviceEvent._meta.get_field("type").choices[0][0]
         ),
         "alertoutbox": AlertOutbox.objects.create(
-            alert_id=uuid.uuid4(), incident_id=incident.pk, change="opened", message={}, status=AlertStatus.DEAD
+            alert_id=uuid.uuid4(), incident_id=incident.pk, change="opened", message={}, status=AlertStatus.PENDING
         ),
     }
 
@@ -70,10 +70,10 @@ def test_incident_change_page_shows_the_timeline_without_edit_fields(superuser_c
     assert 'name="timeline-0-action"' not in page
 
 
-def test_retrying_dead_alerts_still_goes_through_the_service(superuser_client, rows, eager_celery):
+def test_retrying_undelivered_alerts_still_goes_through_the_service(superuser_client, rows, eager_celery):
     alert = rows["alertoutbox"]
     response = superuser_client.post(
-        PATHS["alertoutbox"], {"action": "retry_dead", "_selected_action": [alert.pk]}, follow=True
+        PATHS["alertoutbox"], {"action": "retry_now", "_selected_action": [alert.pk]}, follow=True
     )
     assert response.status_code == 200
     assert AuditEntry.objects.filter(action="alert.retry", target_id=str(alert.pk)).exists()

@@ -88,7 +88,7 @@ def _ban(users, person, victim, valid_until):
         decision=decision,
         person=person,
         kind="contact",
-        valid_from=valid_until - timedelta(days=365),
+        valid_from=valid_until - timedelta(days=60),  # within a gedragsaanwijzing's 90 days
         valid_until=valid_until,
         protected_persons=[victim],
     )

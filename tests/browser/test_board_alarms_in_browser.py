@@ -35,12 +35,12 @@ def waiting_incident(priority: int, opened_s_ago: float, **fields) -> Incident:
 
 
 def test_waiting_p1_shows_its_waiting_time_and_escalates_with_banner_sound_and_supervisor_mark(
-    browser, live_server, users, settings
+    browser, sign_in, live_server, users, settings
 ):
     settings.MONITOR_ESCALATE_AFTER_SECONDS = 4
     p4 = waiting_incident(priority=4, opened_s_ago=30)
     handled = waiting_incident(priority=1, opened_s_ago=60, state="acknowledged")
-    context, board = log_in(browser, live_server.url, "carol")
+    context, board = log_in(browser, sign_in, live_server.url, "carol")
     p1 = waiting_incident(priority=1, opened_s_ago=0)
 
     row = board.wait_for_selector(f'tr[data-incident-id="{p1.pk}"]')
@@ -61,7 +61,7 @@ def test_waiting_p1_shows_its_waiting_time_and_escalates_with_banner_sound_and_s
 
 
 def test_undelivered_alert_is_a_banner_with_its_age_and_retry_delivers_it(
-    browser, live_server, users, settings, tmp_path
+    browser, sign_in, live_server, users, settings, tmp_path
 ):
     settings.POLICE_QUEUE_URL = "redis://127.0.0.1:9/0"  # down
     incident = waiting_incident(priority=2, opened_s_ago=400, state="acknowledged")
@@ -69,7 +69,7 @@ def test_undelivered_alert_is_a_banner_with_its_age_and_retry_delivers_it(
         incident_id=incident.pk, change="opened", priority=2, message={"incident": {"id": incident.pk}}, attempts=7
     )
     AlertOutbox.objects.filter(pk=alert.pk).update(created_at=timezone.now() - timedelta(seconds=330))
-    context, board = log_in(browser, live_server.url, "carol")
+    context, board = log_in(browser, sign_in, live_server.url, "carol")
 
     item = board.wait_for_selector(f'#undelivered-banner li[data-alert-id="{alert.alert_id}"]')
     assert board.is_visible("#undelivered-banner")

@@ -3,7 +3,7 @@
 import pytest
 
 from geofence.incidents import zones
-from geofence.models import Incident
+from geofence.models import Incident, IncidentType
 from geofence.testing import make_ban, make_device, make_protected, make_vendor
 from tests.browser.test_dashboard_in_browser import approach, post_positions
 
@@ -102,7 +102,7 @@ def test_dashboard_polls_and_draws_the_map_under_the_strict_policy(browser, sign
         page = watched.page
         page.wait_for_selector("#live-state[data-state=live]")
         post_positions(live_server.url, key, approach(device))
-        incident = Incident.objects.get()
+        incident = Incident.objects.get(type=IncidentType.ZONE_VIOLATION)
         page.wait_for_selector(f'tr[data-incident-id="{incident.pk}"]', timeout=5000)  # arrived by polling
         page.click(f'tr[data-incident-id="{incident.pk}"] a')
         page.wait_for_selector(".leaflet-overlay-pane path.zone-path")

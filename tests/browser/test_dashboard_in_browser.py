@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from geofence.incidents import zones
-from geofence.models import Incident
+from geofence.models import Incident, IncidentType
 from geofence.testing import HOME, fix, make_ban, make_device, make_protected, make_vendor, offset
 from registry.models import AuditEntry
 
@@ -75,7 +75,7 @@ def test_violation_appears_live_and_operator_acknowledges_it(browser, sign_in, l
     answer = post_positions(base, scene["key"], approach(scene["device"]))
     answered_at = time.monotonic()
     assert answer["accepted"] == 6
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(type=IncidentType.ZONE_VIOLATION)
     remaining_ms = 2000 - (time.monotonic() - answered_at) * 1000
     row = board.wait_for_selector(f'tr[data-incident-id="{incident.pk}"]', timeout=max(remaining_ms, 1))
     assert "is-new" in row.get_attribute("class")
@@ -126,7 +126,7 @@ def test_violation_appears_live_and_operator_acknowledges_it(browser, sign_in, l
 def test_stale_action_in_the_browser_is_refused_with_a_clear_message(browser, sign_in, live_server, scene):
     base = live_server.url
     post_positions(base, scene["key"], approach(scene["device"]))
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(type=IncidentType.ZONE_VIOLATION)
     erin_context, stale_page = log_in(browser, sign_in, base, "erin")
     stale_page.goto(f"{base}/monitor/incidents/{incident.pk}/")
     stale_page.wait_for_selector("#inc-state.state-open")
