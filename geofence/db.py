@@ -355,3 +355,32 @@ def devices_named(refs: set[str]) -> list[tuple]:
     with bulk_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(f"SELECT id, device_id, vendor_id FROM {Device._meta.db_table} WHERE {condition}", params)  # noqa: S608
         return cursor.fetchall()
+
+
+def previous_fix_rows(before: dict[int, float]) -> list[tuple]:
+    """Return (device, unix ts, lat, lon, accuracy) of each device's last stored fix before the given unix time."""
+    if not before:
+        return []
+    devices = sorted(before)
+    if connection.vendor == "postgresql":
+        with bulk_cursor() as cursor:
+            # One index probe per device: the newest (device, ts) entry below its bound.
+            cursor.execute(
+                "SELECT b.device, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "
+                "FROM unnest(%s::text::bigint[], %s::text::float8[]) AS b(device, bound) "
+                "CROSS JOIN LATERAL (SELECT ts, lat, lon, accuracy_m FROM geofence_fix "
+                "WHERE device_id = b.device AND ts < to_timestamp(b.bound) ORDER BY ts DESC LIMIT 1) AS f",
+                [array_literal(devices, int), array_literal([before[d] for d in devices])],
+            )
+            return cursor.fetchall()
+    found = []
+    for device_id in devices:
+        row = (
+            Fix.objects.filter(device_id=device_id, ts__lt=datetime.fromtimestamp(before[device_id], UTC))
+            .order_by("-ts")
+            .values_list("ts", "lat", "lon", "accuracy_m")
+            .first()
+        )
+        if row is not None:
+            found.append((device_id, row[0].timestamp(), row[1], row[2], row[3]))
+    return found

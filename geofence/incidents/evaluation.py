@@ -38,6 +38,7 @@ from django.utils import timezone
 from geofence.db import (
     DeviceState,
     lock_devices,
+    previous_fix_rows,
     stored_fix_rows,
     subject_assignment_rows,
     update_from_values,
@@ -45,7 +46,7 @@ from geofence.db import (
 from geofence.engine.constants import SUPPORTED_LAT_RANGE, SUPPORTED_LON_RANGE
 from geofence.engine.evaluate import FixBatch, PointFix, evaluate
 from geofence.engine.verdicts import InactiveReason, Verdict
-from geofence.models import DeviceAssignment, DeviceStatus, Fix
+from geofence.models import DeviceAssignment, DeviceStatus
 
 from . import devices as device_incidents
 from .tracking import ZoneIncidents, is_plain, tracks_of
@@ -322,14 +323,6 @@ def _previous_fixes(fixes: _Fixes, idx: np.ndarray, batch: FixBatch, result) -> 
         subject = fixes.subject[i]
         if subject in subjects and (subject not in first or fixes.t[i] < first[subject][0]):
             first[subject] = (fixes.t[i], fixes.device[i])
-    found = {}
-    for subject, (t, device_id) in first.items():
-        row = (
-            Fix.objects.filter(device_id=device_id, ts__lt=_dt(t))
-            .order_by("-ts")
-            .values_list("ts", "lat", "lon", "accuracy_m")
-            .first()
-        )
-        if row is not None:
-            found[subject] = PointFix(row[0].timestamp(), row[1], row[2], row[3])
-    return found
+    subject_of = {device_id: subject for subject, (_t, device_id) in first.items()}
+    rows = previous_fix_rows({device_id: t for t, device_id in first.values()})
+    return {subject_of[device_id]: PointFix(t, lat, lon, accuracy) for device_id, t, lat, lon, accuracy in rows}
