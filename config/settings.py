@@ -222,7 +222,7 @@ FEED_DUE_CHECK_SECONDS = env_int("FEED_DUE_CHECK_SECONDS", 10)
 # A device whose newest fix lies this far ahead of (or behind) the server in this many batches in a row
 # opens a clock incident.
 DEVICE_CLOCK_AHEAD_SECONDS = env_int("DEVICE_CLOCK_AHEAD_SECONDS", 60)
-DEVICE_CLOCK_BEHIND_SECONDS = env_int("DEVICE_CLOCK_BEHIND_SECONDS", 1800)
+DEVICE_CLOCK_BEHIND_SECONDS = env_int("DEVICE_CLOCK_BEHIND_SECONDS", 21600)
 DEVICE_CLOCK_BATCHES = env_int("DEVICE_CLOCK_BATCHES", 3)
 # A subject still inside after an operator closed the violation opens a new one after this many seconds.
 INCIDENT_REOPEN_GRACE_SECONDS = env_int("INCIDENT_REOPEN_GRACE_SECONDS", 60)

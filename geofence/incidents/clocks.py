@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
 
+from geofence.db import update_from_values
 from geofence.models import DeviceAssignment, DeviceStatus, Incident, IncidentType
 
 from .services import Action, change_state, open_incident
@@ -27,7 +27,7 @@ def record_offsets(rows: list[tuple], status: dict, now: datetime) -> None:
     )
     off = {d: (ts - now).total_seconds() for d, ts in newest.items() if ts - now > ahead or now - ts > behind}
     if off:
-        _count_off(off, now)
+        _count_off(off, status, now)
     # `status` holds the rows as locked for this batch: only devices counted off before need a reset.
     recovered = [d for d in newest if d not in off and d in status and status[d].clock_off_batches]
     if recovered:
@@ -36,13 +36,17 @@ def record_offsets(rows: list[tuple], status: dict, now: datetime) -> None:
             change_state(incident, Action.CLOSE, at=now, reason="clock_ok")
 
 
-def _count_off(off: dict[int, float], now: datetime) -> None:
-    DeviceStatus.objects.filter(device_id__in=off).update(clock_off_batches=F("clock_off_batches") + 1)
-    for device_id, offset in off.items():
-        DeviceStatus.objects.filter(device_id=device_id).update(clock_offset_s=offset)
-    lasting = DeviceStatus.objects.filter(device_id__in=off, clock_off_batches__gte=settings.DEVICE_CLOCK_BATCHES)
-    for device_id in lasting.values_list("device_id", flat=True):
-        if not Incident.objects.active().filter(type=IncidentType.CLOCK_SKEW, device_id=device_id).exists():
+def _count_off(off: dict[int, float], status: dict, now: datetime) -> None:
+    rows = [(d, offset, (status[d].clock_off_batches if d in status else 0) + 1) for d, offset in sorted(off.items())]
+    update_from_values(DeviceStatus._meta.db_table, "device_id", ("clock_offset_s", "clock_off_batches"), rows)
+    lasting = [d for d, _offset, batches in rows if batches >= settings.DEVICE_CLOCK_BATCHES]
+    have = set(
+        Incident.objects.active()
+        .filter(type=IncidentType.CLOCK_SKEW, device_id__in=lasting)
+        .values_list("device_id", flat=True)
+    )
+    for device_id in lasting:
+        if device_id not in have:
             open_incident(
                 type=IncidentType.CLOCK_SKEW,
                 at=now,

@@ -112,3 +112,24 @@ def test_device_clock_running_ahead_opens_a_clock_incident(feed, settings):
     assert Incident.objects.get(type=IncidentType.CLOCK_SKEW).state == IncidentState.OPEN
     feed.positions([fix(device, timezone.now(), *HOME)])  # back in step
     assert Incident.objects.get(type=IncidentType.CLOCK_SKEW).closed_reason == "clock_ok"
+
+
+def test_buffered_fixes_hours_old_are_not_a_clock_fault(feed):
+    devices = [make_device(feed.vendor, person=make_ban(centre=offset(*HOME, 50_000)).person) for _ in range(3)]
+    then = timezone.now() - timedelta(hours=3)
+
+    for n in range(4):
+        feed.positions([fix(d, then + timedelta(seconds=n), *HOME) for d in devices])
+
+    assert not Incident.objects.filter(type=IncidentType.CLOCK_SKEW).exists()
+
+
+def test_device_clock_hours_behind_opens_a_clock_incident(feed, settings):
+    settings.DEVICE_CLOCK_BEHIND_SECONDS = 3600
+    device = make_device(feed.vendor, person=make_ban(centre=offset(*HOME, 50_000)).person)
+    then = timezone.now() - timedelta(hours=2)
+
+    for n in range(3):
+        feed.positions([fix(device, then + timedelta(seconds=n), *HOME)])
+
+    assert Incident.objects.get(type=IncidentType.CLOCK_SKEW).details["offset_s"] < -7000
