@@ -27,7 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-# Colleagues benchmark on the same machine: database, Redis DB and port can be moved out of each other's way.
+# Other runs on the same machine: database, Redis DB and port can be moved out of their way.
 DB_NAME = os.environ.get("BENCH_DB", "banwatch_alerts_bench")
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "3")

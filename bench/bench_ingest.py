@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Colleagues benchmark on the same machine: database and port can be moved out of each other's way.
+# Other runs on the same machine: database and port can be moved out of their way.
 DB_NAME = os.environ.get("BENCH_DB", "banwatch_ingest_bench")
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 PORT = int(os.environ.get("BENCH_PORT", "8102"))

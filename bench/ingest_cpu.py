@@ -1,7 +1,7 @@
 """CPU per 1,000-fix feed batch, in-process through the full Django stack: Python and PostgreSQL backend.
 
 A load-independent companion to bench_ingest.py: on a shared machine the wall-clock figures move with the
-neighbours' load, CPU seconds much less. Seeds 10,000 devices (5 % inside a zone), posts 30 warm-up
+load of other processes, CPU seconds much less. Seeds 10,000 devices (5 % inside a zone), posts 30 warm-up
 batches, then measures 3 rounds of 30 and prints each and the lowest.
 
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py
@@ -84,7 +84,7 @@ def main() -> None:
         )
     if profiler:
         profiler.dump_stats(args.profile)
-    # Neighbours only ever add CPU time (cache misses, stolen cycles): the lowest round is the closest to idle.
+    # Other processes only ever add CPU time (cache misses, stolen cycles): the lowest round is the closest to idle.
     print(
         f"per 1,000-fix batch, best of {args.rounds} rounds: Python CPU {min(r[0] for r in rounds):.0f} ms, "
         f"PostgreSQL backend CPU {min(r[1] for r in rounds):.0f} ms; load average {os.getloadavg()[0]:.1f}"

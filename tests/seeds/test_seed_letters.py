@@ -1,4 +1,4 @@
-"""seed_demo writes the victim letter of every seeded ban with a protected person (issue 9's done-when)."""
+"""seed_demo writes the victim letter of every seeded ban with a protected person."""
 
 from io import BytesIO
 
