@@ -36,6 +36,10 @@ class PoliceOutcome(models.TextChoices):
     NO_ACTION = "no_action", _("geen actie")
 
 
+# The police outcomes that treat the alert as a violation: a report to the OM is drafted for them.
+POLICE_VIOLATION_OUTCOMES = frozenset({PoliceOutcome.ARREST})
+
+
 # A step may follow any step of a lower rank; the rank-3 steps end the progression.
 STEP_RANK = {
     PoliceOutcome.OFFICER_SENT: 1,

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geofence.models import ZONE_TYPES, Incident
+from geofence.alerts.models import POLICE_VIOLATION_OUTCOMES, AlertOutbox
+from geofence.models import ZONE_TYPES, CloseOutcome, Incident
 from registry.models import AuditEntry
 
 from .facts import build_facts
@@ -122,14 +123,10 @@ def _user(user):
 
 def draft_confirmed(user=None) -> int:
     """Draft the reports of every confirmed violation that has none (catches changes made without signals)."""
-    from geofence.alerts.models import AlertOutbox
-
-    from .signals import CONFIRMED_REASON, POLICE_VIOLATION_OUTCOMES
-
     without = Incident.objects.filter(type__in=VIOLATION_TYPES, om_report__isnull=True)
     police = AlertOutbox.objects.filter(police_outcome__in=POLICE_VIOLATION_OUTCOMES).values("incident_id")
     drafted = 0
-    for incident in without.filter(closed_reason=CONFIRMED_REASON):
+    for incident in without.filter(closed_reason=CloseOutcome.VIOLATION_CONFIRMED):
         drafted += draft_report(incident, user, ReportBasis.OPERATOR_CONFIRMED)[1]
     for incident in without.filter(pk__in=police):
         drafted += draft_report(incident, user, ReportBasis.POLICE_REPORTED)[1]

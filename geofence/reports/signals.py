@@ -3,21 +3,20 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from geofence.alerts.models import AlertOutbox
+from geofence.alerts.models import POLICE_VIOLATION_OUTCOMES, AlertOutbox
 from geofence.models import CloseOutcome, Incident
 
 from . import services
 from .models import ReportBasis
 
-# Incident.closed_reason an operator gives for a confirmed violation (the dashboard's close outcome).
-CONFIRMED_REASON = CloseOutcome.VIOLATION_CONFIRMED
-# AlertOutbox.police_outcome meaning the police treated the alert as a violation.
-POLICE_VIOLATION_OUTCOMES = frozenset({"arrest"})
-
 
 @receiver(post_save, sender=Incident, dispatch_uid="reports_incident_saved")
 def incident_saved(sender, instance: Incident, raw: bool = False, **kwargs) -> None:
-    if not raw and instance.closed_reason == CONFIRMED_REASON and instance.type in services.VIOLATION_TYPES:
+    if (
+        not raw
+        and instance.closed_reason == CloseOutcome.VIOLATION_CONFIRMED
+        and instance.type in services.VIOLATION_TYPES
+    ):
         services.draft_report(instance, None, ReportBasis.OPERATOR_CONFIRMED)
 
 

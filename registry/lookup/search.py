@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db.models import Lookup, Q, QuerySet
 
+from registry.db import any_of_sql
 from registry.models import Person, PersonAlias
 from registry.names import TUSSENVOEGSELS
 
@@ -54,10 +55,7 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        values = list(self.rhs) or [""]
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*params, values]
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+        return any_of_sql(lhs, params, list(self.rhs) or [""], connection.vendor)
 
 
 Person._meta.get_field("surname_key").register_lookup(AnyOf)

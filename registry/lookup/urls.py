@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import api
 
 urlpatterns = [
-    path("lookup", views.LookupView.as_view(), name="lookup"),
-    path("lookup/bans/<int:pk>/protected-persons", views.BanProtectedPersonsView.as_view(), name="lookup-protected"),
-    path("audit", views.AuditListView.as_view(), name="audit-list"),
+    path("lookup", api.LookupView.as_view(), name="lookup"),
+    path("lookup/bans/<int:pk>/protected-persons", api.BanProtectedPersonsView.as_view(), name="lookup-protected"),
+    path("audit", api.AuditListView.as_view(), name="audit-list"),
 ]

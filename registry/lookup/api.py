@@ -1,6 +1,5 @@
 """Lookup API, the supervisors' audit list, and the protected persons of a ban for roles that may see them."""
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -9,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.fields import PlausibleDateTimeField
+from registry.db import rows_listing_id
 from registry.models import AuditEntry, Ban
 from registry.permissions import IsSupervisor, role_permission
 from registry.roles import ROLES_SEEING_PROTECTED_PERSONS, may_see_protected_persons
@@ -115,10 +115,5 @@ def filter_audit(
 
 
 def entries_showing_person(queryset: QuerySet, person_id: int, field: str = "person_ids") -> QuerySet:
-    """Return the entries whose id list `field` holds the id (jsonb containment on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return queryset.filter(**{f"{field}__contains": [person_id]})
-    # SQLite has no JSON containment lookup: test membership with json_each.
-    table = AuditEntry._meta.db_table
-    where = f"EXISTS (SELECT 1 FROM json_each({table}.{field}) WHERE json_each.value = %s)"  # noqa: S608
-    return queryset.extra(where=[where], params=[person_id])  # noqa: S610
+    """Return the entries whose id list `field` holds the id."""
+    return rows_listing_id(queryset, field, person_id)
