@@ -9,7 +9,7 @@ A consumer on the police queue stamps each message's arrival. Prints p50/p99.
     python bench/bench_alert_latency.py --queue amqp  [--quick]
 
 Needs PostgreSQL (creates database banwatch_alerts_bench), Redis DB 3 as the
-Celery broker, and for --queue amqp the RabbitMQ vhost banwatch_bench.
+Celery broker (DB 4 as the police queue), and for --queue amqp the RabbitMQ vhost banwatch_bench.
 """
 
 import argparse
@@ -31,8 +31,10 @@ sys.path.insert(0, str(REPO))
 DB_NAME = os.environ.get("BENCH_DB", "banwatch_alerts_bench")
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "3")
+# The police queue never shares the Celery broker's database (system check alerts.E003).
+QUEUE_REDIS_DB = os.environ.get("BENCH_QUEUE_REDIS_DB", str(int(REDIS_DB) + 1))
 QUEUES = {
-    "redis": f"redis://127.0.0.1:6379/{REDIS_DB}",
+    "redis": f"redis://127.0.0.1:6379/{QUEUE_REDIS_DB}",
     "amqp": os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/banwatch_bench"),
 }
 PORT = int(os.environ.get("BENCH_PORT", "8103"))
