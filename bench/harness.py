@@ -174,12 +174,16 @@ class Processes:
 
 
 def ensure_vhost(vhost: str) -> str:
-    """Return the AMQP URL of the vhost, creating it with rabbitmqctl when missing."""
+    """Return the AMQP URL of the vhost, creating it with rabbitmqctl when missing.
+
+    The permissions are set every time: a fault drill cut off during its police-queue outage (which
+    withdraws them) must not leave the next run locked out.
+    """
     listed = subprocess.run(["rabbitmqctl", "list_vhosts", "-q"], capture_output=True, text=True, check=True)
     if vhost not in listed.stdout.split():
         subprocess.run(["rabbitmqctl", "add_vhost", vhost], capture_output=True, check=True)
-        permissions = ["rabbitmqctl", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]
-        subprocess.run(permissions, capture_output=True, check=True)
+    permissions = ["rabbitmqctl", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]
+    subprocess.run(permissions, capture_output=True, check=True)
     return f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
 
 

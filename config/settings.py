@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "registry.letters",
     "geofence.reports",
     "geofence.monitor",
-    # Demo data, feed simulator and the one-command demo.
-    "seeds",
 ]
+# Demo data, the feed simulator and the one-command demo: installed for development and the demo only, so a
+# production deployment has no seed_demo or demo command at all.
+if DEBUG or DEMO_MODE:
+    INSTALLED_APPS.append("seeds")
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     # Serves collected static files (admin, API docs) from gunicorn in production.
@@ -347,10 +350,23 @@ VICTIM_NOTICE_DUE_DAYS = env_int("VICTIM_NOTICE_DUE_DAYS", 3)
 # Violation reports: sent to the OM and not assessed after this many days is overdue.
 OM_ASSESSMENT_DUE_DAYS = env_int("OM_ASSESSMENT_DUE_DAYS", 14)
 
+# Logs: JSON lines (time, level, logger, message, request id) unless LOG_FORMAT=text; text by default with DEBUG.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -101,7 +101,7 @@ def test_a_debug_value_that_is_not_a_boolean_is_refused():
 
 
 def test_migrate_and_check_work_with_nothing_set_and_no_var_folder(tmp_path):
-    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES and k != "DJANGO_SETTINGS_MODULE"}
     clean["BANWATCH_VAR_DIR"] = str(tmp_path / "not-yet")
     for command in (["migrate", "-v0"], ["check"]):
         result = subprocess.run(
@@ -132,3 +132,13 @@ def test_the_placeholder_of_env_example_is_refused():
     result = load_settings(DEBUG="false", SECRET_KEY=key)
     assert result.returncode != 0
     assert "published placeholder" in result.stderr
+
+
+def test_production_has_no_demo_commands(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", BANWATCH_VAR_DIR=str(tmp_path), SECRET_KEY=PRODUCTION_KEY)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "Unknown command: 'seed_demo'" in result.stderr
