@@ -19,7 +19,7 @@ run bench/bench_ingest.py --quick --rate 10000
 run bench/bench_alert_latency.py --quick --queue redis
 run bench/bench_alert_latency.py --quick --queue amqp
 # Reliability (docs/RELIABILITY.md): both exit 1 when anything accepted was lost.
-# Five faults, one of them the police queue down for three minutes: more than the usual five minutes.
+# Five faults, the police queue down for three minutes among them: more time than the other benchmarks get.
 LIMIT=720 run bench/faults.py --quick
 run bench/soak.py --minutes 2
 # Detection drill (docs/RELIABILITY.md): exits 1 when an urgent police alert is missed or extra, outside the

@@ -101,7 +101,7 @@ def run(queue: str, scenarios: list, json_out: Path | None, allow_known_open: bo
         heartbeats.beat_once()  # first contact of every device before silence is checked
         heartbeats.start()
         processes.beat()
-        cookies = operator_session(stack.port, world.operator, OPERATOR_PASSWORD)
+        cookies = operator_session(stack.port, world.operator, OPERATOR_PASSWORD, world.operator_totp_key)
         player = Player(world, stack.port, cookies, silenced)
         saved_before = sum(b.saved is None for s in scenarios for b in s.bans.values())
         start = time.time() + BAN_LEAD_S + 0.05 * saved_before

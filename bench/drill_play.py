@@ -65,17 +65,28 @@ class Client:
             return response.status, raw.decode(errors="replace")
 
 
-def operator_session(port: int, username: str, password: str) -> dict:
-    """Log the operator in through the login form; return the session's cookies."""
+def operator_session(port: int, username: str, password: str, totp_key: str) -> dict:
+    """Sign the operator in through the forms, password then authenticator code; return the session's cookies."""
     client = Client(port)
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
     client.request("GET", "/accounts/login/")
     form = {"username": username, "password": password, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
-    status, _ = client.request(
-        "POST", "/accounts/login/", urlencode(form), {"Content-Type": "application/x-www-form-urlencoded"}
-    )
-    if "sessionid" not in client.cookies:
-        raise SystemExit(f"operator login failed (HTTP {status})")
+    client.request("POST", "/accounts/login/", urlencode(form), form_type)
+    code = {"code": _totp_code(totp_key), "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
+    client.request("POST", "/accounts/two-factor/", urlencode(code), form_type)
+    status, _ = client.request("GET", "/monitor/api/incidents/")
+    if status != 200:
+        raise SystemExit(f"operator sign-in failed (the board answered HTTP {status})")
     return client.cookies
+
+
+def _totp_code(hex_key: str) -> str:
+    """Return the code an authenticator app with this key shows now."""
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(unhexlify(hex_key)).token():06d}"
 
 
 @dataclass

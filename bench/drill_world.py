@@ -66,12 +66,14 @@ class World:
     token: str  # the registrar's API token
     operator: str  # the operator's username (password OPERATOR_PASSWORD)
     placed: list[Placed]
+    operator_totp_key: str = ""  # hex key of the operator's authenticator: the second factor at sign-in
 
 
 def build_world(scenarios: list[Scenario], assigned_since: datetime) -> World:
     """Create vendor, users, persons, victims and devices for the scenarios; return their ids."""
     from django.contrib.auth.models import Group, User
-    from rest_framework.authtoken.models import Token
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from knox.models import AuthToken
 
     from geofence.testing import make_device, make_vendor
     from registry.roles import Role
@@ -81,13 +83,14 @@ def build_world(scenarios: list[Scenario], assigned_since: datetime) -> World:
     registrar.groups.add(Group.objects.get_or_create(name=Role.REGISTRAR)[0])
     operator = User.objects.create_user("drill-operator", password=OPERATOR_PASSWORD)
     operator.groups.add(Group.objects.get_or_create(name=Role.MONITORING_OPERATOR)[0])
-    token = Token.objects.create(user=registrar).key
+    _row, token = AuthToken.objects.create(user=registrar)
+    authenticator = TOTPDevice.objects.create(user=operator, name="drill", confirmed=True)
     placed = []
     for index, scenario in enumerate(scenarios):
         here = Placed(scenario, index, scenario_centre(index))
         _people(here, vendor, assigned_since, make_device)
         placed.append(here)
-    return World(key, token, operator.username, placed)
+    return World(key, token, operator.username, placed, authenticator.key)
 
 
 def _people(here: Placed, vendor, since: datetime, make_device) -> None:
