@@ -140,20 +140,16 @@ class ZoneIncidents:
         if suspect:
             details["suspect"] = True
         kind = IncidentType.PRESENCE_VIOLATION if meta.ban_kind == BanKind.PRESENCE else IncidentType.ZONE_VIOLATION
-        ban = Ban.objects.select_related("decision", "person").get(pk=meta.ban_id)
-        incident = open_incident(
-            type=kind,
-            at=at,
-            ban=ban,
-            person=ban.person,
-            protected_person_id=meta.protected_id,
-            device=self._device(device_id),
+        incident = self._open_about(
+            kind,
+            meta,
+            device_id,
+            i,
             definite=definite,
             # A suspect fix alone asks the centre to confirm; the police hear of it once a plausible fix does.
             notify_police=not suspect,
             details=details,
             fix_count=1,
-            last_fix=self._fix(i),
             closest_distance_m=_num(pair["centre_distance_m"]),
             deepest_intrusion_m=_intrusion(meta, pair),
             eta_min=_num(pair["eta_min"]),
@@ -233,17 +229,13 @@ class ZoneIncidents:
             add_timeline_entry(incident, "closer", at=at, **figures)
             self.watches[key] = _set_fields(incident, details={**incident.details, **figures})
             return
-        ban = Ban.objects.select_related("decision", "person").get(pk=meta.ban_id)
-        self.watches[key] = open_incident(
-            type=IncidentType.ZONE_APPROACH,
-            at=at,
-            ban=ban,
-            person=ban.person,
-            protected_person_id=meta.protected_id,
-            device=self._device(device_id),
+        self.watches[key] = self._open_about(
+            IncidentType.ZONE_APPROACH,
+            meta,
+            device_id,
+            i,
             notify_police=settings.APPROACH_ALERTS_TO_POLICE,
             details=figures,
-            last_fix=self._fix(i),
             closest_distance_m=_num(pair["centre_distance_m"]),
             eta_min=_num(pair["eta_min"]),
         )
@@ -257,16 +249,22 @@ class ZoneIncidents:
             return
         if key in self.watches:
             return
+        self.watches[key] = self._open_about(
+            IncidentType.PROTECTION_INTERRUPTED, meta, device_id, i, details={"zone": meta.zone_key}
+        )
+
+    def _open_about(self, type: str, meta, device_id: int, i: int, **fields) -> Incident:
+        """Open an incident of this type about the ban, its subject and the device, at fix i."""
         ban = Ban.objects.select_related("decision", "person").get(pk=meta.ban_id)
-        self.watches[key] = open_incident(
-            type=IncidentType.PROTECTION_INTERRUPTED,
-            at=at,
+        return open_incident(
+            type=type,
+            at=_dt(self.fixes.t[i]),
             ban=ban,
             person=ban.person,
             protected_person_id=meta.protected_id,
             device=self._device(device_id),
             last_fix=self._fix(i),
-            details={"zone": meta.zone_key},
+            **fields,
         )
 
     def _close_watch(self, type: str, ban_id: int, device_id: int, at: datetime, reason: str) -> Incident | None:
