@@ -201,6 +201,28 @@ class BanAdmin(HistoryInlineMixin, ServiceAdmin):
         fixed = ("decision", "person", "status") if obj is not None else ()
         return (*super().get_readonly_fields(request, obj), *fixed)
 
+    def get_fieldsets(self, request, obj=None):
+        zone_help = _("Teken een cirkel (standaard 5 km, advies reclassering) of een gebied; of vul de velden in.")
+        return [
+            (None, {"fields": ["decision", "person", "kind", "status", "valid_from", "valid_until"]}),
+            (_("Contact"), {"fields": ["protected_persons", "contact_modes"]}),
+            (
+                _("Zone"),
+                {
+                    "fields": [
+                        "zone_geojson",
+                        "zone_shape",
+                        ("centre_lat", "centre_lon"),
+                        "radius_m",
+                        "zone_description",
+                    ],
+                    "description": zone_help,
+                },
+            ),
+            (_("Tijdvensters"), {"fields": ["time_windows"]}),
+            (None, {"fields": ["term_justification", "lifecycle_action", "reason", "history_table"]}),
+        ]
+
     def after_save(self, request, obj, form):
         action = form.cleaned_data.get("lifecycle_action")
         if action:
