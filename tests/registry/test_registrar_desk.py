@@ -115,3 +115,11 @@ def test_ended_ban_is_not_ending_soon(users):
     ban.status = BanStatus.ENDED
     ban.save()
     assert ban.decision.reference not in section(desk_html(users["alice"]), "bans-ending")
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/auth/user/", "/admin/geofence/vendorapikey/", "/admin/registry/auditentry/", "/admin/alerts/"]
+)
+def test_registrar_in_the_admin_sees_only_the_work_of_the_role(users, client, path):
+    client.force_login(users["alice"])
+    assert client.get(path).status_code in (403, 404)

@@ -35,6 +35,8 @@
     const map = L.map(root.querySelector(".zone-canvas"), { attributionControl: Boolean(tiles) });
     if (tiles) L.tileLayer(tiles, { attribution: root.dataset.tileAttribution || "" }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
+    // The admin lays the form out after the map starts: keep Leaflet's idea of its size true, or clicks land off.
+    if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
     const drawn = L.layerGroup().addTo(map);
     let mode = null; // "circle-pick", "polygon-drawing" or null
     let vertices = [];
@@ -51,7 +53,7 @@
     JSON.parse(root.dataset.homes || "[]").forEach((home) => {
       L.circleMarker([home.lat, home.lon], { radius: 6, className: "zone-home" })
         .bindTooltip(home.name)
-        .on("click", (e) => { if (mode === "circle-pick") { L.DomEvent.stop(e); placeCentre(e.latlng); } })
+        .on("click", (e) => { if (mode === "circle-pick") { L.DomEvent.stop(e); placeCentre(e.latlng, true); } })
         .addTo(map);
     });
 
@@ -68,18 +70,18 @@
       const circle = L.circle(centre, { radius: radius || defaultRadius, className: "zone-drawn" }).addTo(drawn);
       const marker = L.marker(centre, { draggable: true, keyboard: true, title: "middelpunt" }).addTo(drawn);
       marker.on("drag", (e) => circle.setLatLng(e.target.getLatLng()));
-      marker.on("dragend", (e) => placeCentre(e.target.getLatLng()));
+      marker.on("dragend", (e) => placeCentre(e.target.getLatLng(), false));
       if (fit) map.fitBounds(centre.toBounds(2.4 * (radius || defaultRadius)));
     }
 
-    function placeCentre(latlng) {
+    function placeCentre(latlng, fit) {
       field("shape", "circle");
       field("lat", round(latlng.lat));
       field("lon", round(latlng.lng));
       if (numberIn(fields.radius) === null) field("radius", defaultRadius);
       geojson.value = "";
       setMode(null);
-      drawCircle(false);
+      drawCircle(fit);
       say("circleDone");
     }
 
@@ -119,7 +121,7 @@
     }
 
     map.on("click", (e) => {
-      if (mode === "circle-pick") placeCentre(e.latlng);
+      if (mode === "circle-pick") placeCentre(e.latlng, true);
       else if (mode === "polygon-drawing") { vertices.push(e.latlng); drawPolygon(false); }
     });
     buttons.circle.addEventListener("click", () => {
