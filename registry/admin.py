@@ -1,7 +1,10 @@
 """Admin for the registry. Saves of persons, decisions and bans go through registry.services,
 so the admin keeps the same history as the API. History and the audit log are read-only."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +179,18 @@ class DecisionAdmin(HistoryInlineMixin, ServiceAdmin):
     search_fields = ["reference", "person__surname", "person__name_key", "person__strafrechtketennummer"]
     autocomplete_fields = ["person"]
     date_hierarchy = "decision_date"
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "add_ban_link")
+
+    @admin.display(description=_("nieuw verbod"))
+    def add_ban_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        query = urlencode({"decision": obj.pk, "person": obj.person_id})
+        return format_html(
+            '<a href="{}?{}">{}</a>', reverse("admin:registry_ban_add"), query, _("Verbod toevoegen (zone tekenen)")
+        )
 
 
 @admin.register(Ban)

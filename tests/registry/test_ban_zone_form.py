@@ -168,3 +168,11 @@ def test_change_form_shows_stored_windows_and_protected_homes(registrar, users, 
     assert '<option value="0,2" selected>ma, wo</option>' in html
     assert 'value="08:00"' in html and 'value="18:00"' in html
     assert "Wilma Beschermd" in html and "52.09" in html  # the home, to centre a circle on
+
+
+def test_decision_page_links_to_a_new_ban_with_decision_and_person_filled_in(registrar, decision):
+    html = registrar.get(reverse("admin:registry_decision_change", args=[decision.pk])).content.decode()
+    link = f"/admin/registry/ban/add/?decision={decision.pk}&amp;person={decision.person_id}"
+    assert link in html
+    form = registrar.get(link.replace("&amp;", "&")).context["adminform"].form
+    assert (form.initial["decision"], form.initial["person"]) == (str(decision.pk), str(decision.person_id))
