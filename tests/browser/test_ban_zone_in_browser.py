@@ -63,6 +63,8 @@ def test_registrar_draws_circle_and_polygon_and_finds_them_in_the_lookup(
     context.add_init_script(WATCH)
     page = context.new_page()
     sign_in(page, base, "alice")
+    assert page.url == base + "/registratie/"  # the registrar lands on the desk
+    page.screenshot(path=str(screenshot_dir / "registrar-desk.png"), full_page=True)
 
     # A circle: one click on its centre; the radius field fills with the 5 km default. Then a night window.
     open_add_form(page, base, decision)
