@@ -1,7 +1,10 @@
 """Admin for the registry. Saves of persons, decisions and bans go through registry.services,
 so the admin keeps the same history as the API. History and the audit log are read-only."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +180,18 @@ class DecisionAdmin(HistoryInlineMixin, ServiceAdmin):
     autocomplete_fields = ["person"]
     date_hierarchy = "decision_date"
 
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "add_ban_link")
+
+    @admin.display(description=_("nieuw verbod"))
+    def add_ban_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        query = urlencode({"decision": obj.pk, "person": obj.person_id})
+        return format_html(
+            '<a href="{}?{}">{}</a>', reverse("admin:registry_ban_add"), query, _("Verbod toevoegen (zone tekenen)")
+        )
+
 
 @admin.register(Ban)
 class BanAdmin(HistoryInlineMixin, ServiceAdmin):
@@ -200,6 +215,28 @@ class BanAdmin(HistoryInlineMixin, ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         fixed = ("decision", "person", "status") if obj is not None else ()
         return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def get_fieldsets(self, request, obj=None):
+        zone_help = _("Teken een cirkel (standaard 5 km, advies reclassering) of een gebied; of vul de velden in.")
+        return [
+            (None, {"fields": ["decision", "person", "kind", "status", "valid_from", "valid_until"]}),
+            (_("Contact"), {"fields": ["protected_persons", "contact_modes"]}),
+            (
+                _("Zone"),
+                {
+                    "fields": [
+                        "zone_geojson",
+                        "zone_shape",
+                        ("centre_lat", "centre_lon"),
+                        "radius_m",
+                        "zone_description",
+                    ],
+                    "description": zone_help,
+                },
+            ),
+            (_("Tijdvensters"), {"fields": ["time_windows"]}),
+            (None, {"fields": ["term_justification", "lifecycle_action", "reason", "history_table"]}),
+        ]
 
     def after_save(self, request, obj, form):
         action = form.cleaned_data.get("lifecycle_action")

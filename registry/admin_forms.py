@@ -20,6 +20,7 @@ from .validators import (
     validate_time_windows,
     validate_zone_geojson_field,
 )
+from .widgets import ContactModesWidget, TimeWindowsWidget, ZoneMapWidget
 
 LIFECYCLE_CHOICES = [
     ("", "—"),
@@ -114,9 +115,18 @@ class BanAdminForm(ReasonForm):
     class Meta:
         model = Ban
         fields = ["decision", "person", *BAN_FIELDS, "protected_persons"]
+        widgets = {
+            "zone_geojson": ZoneMapWidget,
+            "time_windows": TimeWindowsWidget,
+            "contact_modes": ContactModesWidget,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "zone_geojson" in self.fields:
+            self.fields["zone_geojson"].label = _("zone op de kaart")
+            if self.instance.pk:
+                self.fields["zone_geojson"].widget.homes = protected_homes(self.instance)
         extra = {
             "radius_m": validate_radius,
             "centre_lat": validate_latitude,
@@ -140,6 +150,8 @@ class BanAdminForm(ReasonForm):
             self.add_error("status", problem)
         state = {**{f.name: getattr(self.instance, f.name, None) for f in Ban._meta.concrete_fields}, **cleaned}
         for field, errors in normalise_ban(state).items():
+            if field in self.errors:
+                continue  # its own check said what is wrong; "missing" would only repeat it
             for error in errors:
                 self.add_error(field if field in self.fields else None, error)
         for name in ("zone_shape", "radius_m", "contact_modes"):
@@ -154,3 +166,9 @@ class BanAdminForm(ReasonForm):
         if action and self.instance.status not in TRANSITIONS[action][0]:
             message = _("Deze statuswijziging kan niet vanuit status '%(status)s'.")
             self.add_error("lifecycle_action", message % {"status": self.instance.get_status_display()})
+
+
+def protected_homes(ban: Ban) -> list[dict]:
+    """Return the homes of the ban's protected persons, for the zone map: the usual centre of a zone."""
+    people = ban.protected_persons.filter(home_lat__isnull=False, home_lon__isnull=False)
+    return [{"lat": p.home_lat, "lon": p.home_lon, "name": p.full_name} for p in people]

@@ -1,18 +1,12 @@
-"""The landing page: send each user to where their role works, and the registrar's overdue work."""
+"""The landing page: send each user to where their role works, and the registrar's desk."""
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from registry.models import Ban
+from registry import desk
 from registry.roles import Role, has_role, roles_of
-from registry.terms import legal_warnings
-
-# The desk lists this many bans past their term at most; the API's bans list gives the rest with their warnings.
-MAX_TERM_WARNINGS = 200
 
 # First match wins: a user with several roles lands where the most urgent work is.
 ROLE_HOMES = (
@@ -47,30 +41,12 @@ def home(request):
 @never_cache
 @login_required
 def registrar_desk(request):
-    """Show what a registrar must chase: overdue victim letters, OM assessments and bans past their term."""
+    """Show the registrar's work due within the desk's horizon or overdue, and bans past their term."""
     if not has_role(request.user, Role.REGISTRAR, Role.SUPERVISOR):
         raise PermissionDenied
-    # Looked up by label: the registry app does not import the geofence apps when it loads.
-    notices = apps.get_model("letters", "VictimNotice").objects
-    reports = apps.get_model("reports", "ViolationReport").objects
-    # Catch up with ban changes made without signals, so the list is never short (as the API does).
-    notices.reconcile()
     context = {
-        "overdue_letters": notices.overdue()
-        .select_related("ban__decision", "ban__person", "protected_person")
-        .order_by("due_since", "id"),
-        "overdue_reports": reports.assessment_overdue()
-        .select_related("incident__person", "incident__ban__decision")
-        .order_by("sent_at", "id"),
-        "term_warnings": bans_past_their_term(),
-        "letter_due_days": settings.VICTIM_NOTICE_DUE_DAYS,
-        "om_due_days": settings.OM_ASSESSMENT_DUE_DAYS,
+        "work_lists": desk.work_lists(),
+        "term_warnings": desk.bans_past_their_term(),
+        "horizon_days": desk.DESK_HORIZON_DAYS,
     }
     return render(request, "registry/registrar_desk.html", context)
-
-
-def bans_past_their_term(at=None) -> list[tuple[Ban, list[dict]]]:
-    """Return open bans past their end date or legal term, each with its warnings, oldest start first."""
-    candidates = Ban.objects.legal_term_candidates(at).select_related("decision", "person").order_by("valid_from")
-    found = ((ban, legal_warnings(ban, at)) for ban in candidates.iterator())
-    return [item for item in found if item[1]][:MAX_TERM_WARNINGS]

@@ -40,6 +40,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "letters.change_victimnotice",
         "reports.view_violationreport",
         "reports.change_violationreport",
+        # The desk's devices without a wearer: the registrar records who wears which device.
+        "geofence.view_device",
+        "geofence.view_deviceassignment",
+        "geofence.add_deviceassignment",
     ],
     Role.MONITORING_OPERATOR: [*_VIEW_MONITORING],
     Role.SUPERVISOR: [
@@ -57,6 +61,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.DEVICE_FEED: [],
     Role.POLICE_DISPATCH: [],
 }
+
+# Who works in the admin site without being staff: the role's model permissions above decide what they see there.
+ROLES_USING_ADMIN = frozenset({Role.REGISTRAR})
 
 # Who may see a protected person's identity, contact details and address.
 ROLES_SEEING_PROTECTED_PERSONS = frozenset({Role.REGISTRAR, Role.MONITORING_OPERATOR, Role.SUPERVISOR})

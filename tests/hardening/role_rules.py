@@ -27,7 +27,7 @@ class Rule:
     api     - not authenticated (anonymous, a vendor key outside the feed API) 401, other roles 403;
     feed    - anything but a vendor key 401 (the feed API knows no people);
     page    - not logged in: redirect to the login page; other roles 403;
-    admin   - anyone but staff: redirect to the admin login page;
+    admin   - anyone but staff and the roles working in the admin (ADMIN_USERS): redirect to the admin login page;
     public  - no refusal: every role gets the allowed status.
     Vendor keys are no login for pages: a vendor is anonymous there.
     """
@@ -126,7 +126,10 @@ RULES: dict[str, Rule] = {
     "reports-assessment": api(post=(REGISTRAR, 400)),
 }
 
-# The admin site: staff only. What the admin gets depends on the page (a missing object redirects,
+# The admin site: staff, and the roles whose work is done there (registry.roles.ROLES_USING_ADMIN); what each
+# sees there follows its model permissions.
+ADMIN_USERS = frozenset({"admin", "registrar"})
+# The admin site. What the admin gets depends on the page (a missing object redirects,
 # a read-only model refuses adding), so any answer short of an error or a login redirect will do.
 ADMIN_ANSWERS = frozenset({200, 302, 403, 404, 405})
 # The admin's own login and logout: a logged-in admin is sent on from the login page, and logging out
@@ -139,7 +142,5 @@ def rule_for(name: str) -> Rule | None:
     if name in ADMIN_PUBLIC:
         return Rule("public", {"get": (EVERYONE, ADMIN_PUBLIC[name])})
     if name.startswith("admin:"):
-        return Rule(
-            "admin", {m: (frozenset({"admin"}), ADMIN_ANSWERS) for m in ("get", "post", "put", "patch", "delete")}
-        )
+        return Rule("admin", {m: (ADMIN_USERS, ADMIN_ANSWERS) for m in ("get", "post", "put", "patch", "delete")})
     return RULES.get(name)

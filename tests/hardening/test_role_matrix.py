@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 from hardening_world import ROLES, VENDORS
-from role_rules import Rule, rule_for
+from role_rules import ADMIN_USERS, Rule, rule_for
 from url_routes import all_routes, path_kwargs, probe
 
 from geofence.models import DeviceEvent, Fix
@@ -21,7 +21,7 @@ def is_refused_outright(rule: Rule, role: str) -> bool:
     if rule.kind == "feed":
         return role not in VENDORS
     if rule.kind == "admin":
-        return role != "admin"
+        return role not in ADMIN_USERS
     return role == "anonymous" or role in VENDORS
 
 

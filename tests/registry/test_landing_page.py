@@ -62,5 +62,5 @@ def test_officer_may_not_open_the_registrar_desk(browser_for):
 
 def test_registrar_desk_shows_empty_lists(browser_for):
     html = browser_for("alice").get("/registratie/").content.decode()
-    assert "Geen brieven te laat." in html
-    assert "Geen rapporten te laat." in html
+    assert "Geen brieven te versturen." in html
+    assert "Geen rapporten te beoordelen." in html

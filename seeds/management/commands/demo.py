@@ -21,7 +21,7 @@ PAGES = (
     ("Startpagina (per rol)", "/"),
     ("Meldkamer-dashboard", "/monitor/"),
     ("Opzoeken door politie", "/politie/"),
-    ("Registratie (te laat)", "/registratie/"),
+    ("Registratie (werkvoorraad)", "/registratie/"),
     ("API-documentatie", "/api/docs/"),
     ("Beheer (Django admin)", "/admin/"),
 )
