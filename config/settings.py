@@ -334,6 +334,8 @@ MONITOR_POLL_INTERVAL_MS = env_int("MONITOR_POLL_INTERVAL_MS", 1000)
 MONITOR_TRACK_HOURS = env_int("MONITOR_TRACK_HOURS", 6)
 # An unacknowledged P1/P2 incident this old escalates on the board (banner, sound, supervisor mark).
 MONITOR_ESCALATE_AFTER_SECONDS = env_int("MONITOR_ESCALATE_AFTER_SECONDS", 180)
+# The operator's checklist per incident type (Dutch steps in order; docs/dashboard.md).
+MONITOR_CHECKLIST_FILE = env_str("MONITOR_CHECKLIST_FILE", str(BASE_DIR / "geofence" / "monitor" / "checklists.toml"))
 # Health: anonymous callers share one cached answer; a zone catalogue older than this fails health.
 HEALTH_ANONYMOUS_CACHE_SECONDS = env_int("HEALTH_ANONYMOUS_CACHE_SECONDS", 10)
 HEALTH_ANONYMOUS_RATE = env_str("HEALTH_ANONYMOUS_RATE", "60/min")
