@@ -116,3 +116,9 @@ def test_pages_refuse_other_roles_and_send_anonymous_to_login(browser_client, ur
     assert browser_client("alice").get(url).status_code == 403
     assert browser_client("frank").get(url).status_code == 403
     assert browser_client(None).get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_chart_coordinates_are_not_localised(browser_client, known):
+    html = browser_client("carol").get("/monitor/statistiek/" + QUERY).content.decode()
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'y="' in svg and not any("," in value.split('"')[0] for value in svg.split(' y="')[1:])
