@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from geofence.incidents.states import Action
@@ -16,10 +17,12 @@ from .presenters import label, local
 def panel(incident: Incident, user) -> dict:
     """Return everything the casework partial shows, as seen by this user."""
     handler = casework.handler_id(incident)
+    handler_name = get_user_model().objects.filter(pk=handler).values_list("username", flat=True).first()
     may_contact = casework.can_reveal_victim_contact(user, incident)
     return {
         "incident_id": incident.pk,
         "active": incident.is_active,
+        "handler": handler_name or "",
         "handled_by_you": handler is not None and handler == user.pk,
         "victim": {
             "present": incident.protected_person_id is not None,

@@ -4,6 +4,7 @@ A chart is groups along the x axis (days, priorities, vendors), each with one va
 series are drawn side by side or stacked. Colours come from CSS classes series-0, series-1, ….
 """
 
+import math
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 220
@@ -45,15 +46,19 @@ def bar_chart(
     stacked: bool = False,
     fmt=lambda v: f"{v:g}",
     top: float | None = None,
+    counts: bool = False,
 ) -> Chart:
     """Return the geometry of a bar chart of the groups (label, one value per series; None: no data)."""
     chart = Chart(title=title, unit=unit)
-    chart.legend = [{"label": name, "css": f"series-{i}"} for i, name in enumerate(series)] if len(series) > 1 else []
+    shown = len(series) > 1 or stacked
+    chart.legend = [{"label": name, "css": f"series-{i}"} for i, name in enumerate(series)] if shown else []
     totals = [
         sum(v or 0 for v in values) if stacked else max((v or 0 for v in values), default=0) for _, values in groups
     ]
     chart.empty = not groups or all(v is None for _, values in groups for v in values)
     axis_max = top or _nice_max(max(totals, default=0))
+    if counts:  # whole numbers on every tick
+        axis_max = max(TICKS, math.ceil(axis_max / TICKS) * TICKS)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(groups), 1)
     label_every = max(1, round(len(groups) / 12))

@@ -80,6 +80,7 @@ def charts(period: statistics.Period, data: dict) -> dict:
             alert_groups,
             [label(IncidentType, t) for t in types],
             stacked=True,
+            counts=True,
         ),
         "waits": bar_chart(
             _("Tijd tot in behandeling genomen (minuten)"),

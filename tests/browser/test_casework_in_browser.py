@@ -1,9 +1,12 @@
 """In headless Chromium at 1440×900: the handler's casework on an incident, the handover and the statistics."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
-from geofence.models import Fix, Incident, IncidentType
+from geofence.alerts.models import AlertOutbox
+from geofence.models import Fix, Incident, IncidentEvent, IncidentType
 from geofence.monitor.models import ChecklistTick, HandoverNote, VictimContact
 from geofence.testing import HOME, make_ban, make_device, make_protected, make_vendor
 from registry.models import AuditEntry
@@ -91,8 +94,12 @@ def test_handler_reveals_phone_logs_contact_ticks_checklist_and_closes(
     context.close()
 
 
-def test_handover_note_and_statistics_chart(browser, sign_in, live_server, incident, screenshot_dir):
+def test_handover_note_and_statistics_chart(browser, sign_in, live_server, incident, users, screenshot_dir):
     base = live_server.url
+    # One police alert and one take-on after 90 s, so the alerts and waiting charts have a bar each.
+    AlertOutbox.objects.create(incident_id=incident.pk, change="opened", message={})
+    taken_at = incident.created_at + timedelta(seconds=90)
+    IncidentEvent.objects.create(incident=incident, action="acknowledged", at=taken_at, actor=users["carol"])
     context, page = signed_in(browser, sign_in, base, "erin", "/monitor/overdracht/")
     assert page.locator(f'#handover-unacknowledged tr[data-incident-id="{incident.pk}"]').count() == 1
     page.fill("#handover-text", "EB-300001 in de gaten houden; slachtoffer gewaarschuwd.")
@@ -106,9 +113,12 @@ def test_handover_note_and_statistics_chart(browser, sign_in, live_server, incid
     assert page.locator("#device-rows td.position a").count() == 0  # no status row yet: no last position
 
     page.goto(base + "/monitor/statistiek/")
-    chart = page.locator("figure[data-chart=uptime] svg rect.bar")
-    assert chart.count() == 1  # one vendor
-    assert page.locator("figure[data-chart=alerts] svg").count() == 0  # no alerts sent in this scene
+    assert page.locator("figure[data-chart=uptime] svg rect.bar").count() == 1  # one vendor
+    today = timezone.localdate().strftime("%d-%m")
+    alerts = page.locator("figure[data-chart=alerts] svg rect.bar title")
+    assert alerts.all_text_contents()[-1] == f"{today} · gebiedsverbod overtreden: 1"
+    assert "P1 · p50: 1.5 min" in page.locator("figure[data-chart=waits] svg title").all_text_contents()
+    assert page.locator("figure[data-chart=false] svg").count() == 0  # nothing closed: no data, no chart
     assert page.get_attribute("#csv-export", "href").startswith("/monitor/statistiek/export.csv?from=")
     page.screenshot(path=str(screenshot_dir / "statistics-1440.png"), full_page=True)
     context.close()

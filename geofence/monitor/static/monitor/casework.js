@@ -69,6 +69,8 @@
     renderClosure(data.closure);
     renderChecklist(data.checklist);
     renderContacts(data.contacts);
+    if (!data.victim.can_reveal) byId("revealed").hidden = true; // a closed or handed-over incident hides it
+    byId("casework-handler").textContent = data.handler || "–";
     var refusal = byId("victim-refusal");
     refusal.textContent = data.victim.present ? data.victim.refusal : "";
     refusal.hidden = !refusal.textContent;
