@@ -299,6 +299,7 @@ RETENTION_DAYS = {
     "device_events": env_int("RETENTION_DEVICE_EVENTS_DAYS", 365),
     "quarantine": env_int("RETENTION_QUARANTINE_DAYS", 30),
     "incidents": env_int("RETENTION_INCIDENTS_DAYS", 5 * 365),
+    "handover_notes": env_int("RETENTION_HANDOVER_NOTES_DAYS", 365),
     "alerts": env_int("RETENTION_ALERTS_DAYS", 365),
     "letters": env_int("RETENTION_LETTERS_DAYS", 2 * 365),
     "persons": env_int("RETENTION_PERSONS_DAYS", 5 * 365),
