@@ -1,7 +1,10 @@
 """Victim contact on an incident: only its handler reveals the phone (audited) and logs contacts."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from geofence.monitor.checklists import parse, steps_for
 from geofence.monitor.models import ChecklistTick, VictimContact
@@ -115,3 +118,10 @@ def test_checklist_file_errors_name_the_type_and_step():
         parse(good + '[[type.brand]]\nkey = "a"\ntekst = "x"\n')
     with pytest.raises(ImproperlyConfigured, match="type.default step 2: key 'a' repeated"):
         parse(good + '[[type.default]]\nkey = "a"\ntekst = "x"\n')
+
+
+def test_contact_time_typed_in_local_time_is_stored_as_that_moment(browser_client, taken):
+    when = timezone.localtime() - timedelta(minutes=7)
+    typed = when.strftime("%Y-%m-%dT%H:%M")
+    assert act(browser_client("carol"), taken, "victim/contacts", result="reached", at=typed).status_code == 200
+    assert VictimContact.objects.get().at == when.replace(second=0, microsecond=0)
