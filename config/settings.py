@@ -299,6 +299,7 @@ RETENTION_DAYS = {
     "device_events": env_int("RETENTION_DEVICE_EVENTS_DAYS", 365),
     "quarantine": env_int("RETENTION_QUARANTINE_DAYS", 30),
     "incidents": env_int("RETENTION_INCIDENTS_DAYS", 5 * 365),
+    "handover_notes": env_int("RETENTION_HANDOVER_NOTES_DAYS", 365),
     "alerts": env_int("RETENTION_ALERTS_DAYS", 365),
     "letters": env_int("RETENTION_LETTERS_DAYS", 2 * 365),
     "persons": env_int("RETENTION_PERSONS_DAYS", 5 * 365),
@@ -334,6 +335,8 @@ MONITOR_POLL_INTERVAL_MS = env_int("MONITOR_POLL_INTERVAL_MS", 1000)
 MONITOR_TRACK_HOURS = env_int("MONITOR_TRACK_HOURS", 6)
 # An unacknowledged P1/P2 incident this old escalates on the board (banner, sound, supervisor mark).
 MONITOR_ESCALATE_AFTER_SECONDS = env_int("MONITOR_ESCALATE_AFTER_SECONDS", 180)
+# The operator's checklist per incident type (Dutch steps in order; docs/dashboard.md).
+MONITOR_CHECKLIST_FILE = env_str("MONITOR_CHECKLIST_FILE", str(BASE_DIR / "geofence" / "monitor" / "checklists.toml"))
 # Health: anonymous callers share one cached answer; a zone catalogue older than this fails health.
 HEALTH_ANONYMOUS_CACHE_SECONDS = env_int("HEALTH_ANONYMOUS_CACHE_SECONDS", 10)
 HEALTH_ANONYMOUS_RATE = env_str("HEALTH_ANONYMOUS_RATE", "60/min")

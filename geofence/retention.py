@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import DeviceEvent, Fix, Incident, IncidentState, QuarantinedItem
+from geofence.monitor.models import HandoverNote
 from geofence.reports.models import ViolationReport
 from registry.letters.models import VictimNotice
 from registry.lifecycle import FINAL_STATUSES
@@ -57,6 +58,10 @@ def _expired_incidents(cutoff: datetime) -> QuerySet:
     # An incident reported to the OM is evidence in the OM's file: the report keeps it (PROTECT).
     reported = ViolationReport.objects.filter(incident=OuterRef("pk"))
     return Incident.objects.filter(state=IncidentState.CLOSED, closed_at__lt=cutoff).exclude(Exists(reported))
+
+
+def _expired_handover_notes(cutoff: datetime) -> QuerySet:
+    return HandoverNote.objects.filter(written_at__lt=cutoff)
 
 
 def _expired_alerts(cutoff: datetime) -> QuerySet:
@@ -115,6 +120,7 @@ RULES = [
     Rule("device_events", _expired_device_events, _delete),
     Rule("quarantine", _expired_quarantine, _delete),
     Rule("incidents", _expired_incidents, _delete),
+    Rule("handover_notes", _expired_handover_notes, _delete),
     Rule("alerts", _expired_alerts, _delete),
     Rule("letters", _expired_letters, _clear_letters),
     Rule("persons", _expired_persons, _anonymise_persons),

@@ -76,7 +76,7 @@ class CloseOutcome(models.TextChoices):
     """How an operator closes an incident."""
 
     FALSE_ALARM = "false_alarm", _("loos alarm")
-    VIOLATION_CONFIRMED = "violation_confirmed", _("overtreding bevestigd")
+    VIOLATION_CONFIRMED = "violation_confirmed", _("overtreding vastgesteld")
     DEVICE_FAULT = "device_fault", _("apparaatstoring")
     HANDLED_BY_POLICE = "handled_by_police", _("afgehandeld door politie")
     PERSON_RETURNED = "person_returned", _("persoon teruggekeerd / contact hersteld")

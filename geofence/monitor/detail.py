@@ -7,6 +7,7 @@ from geofence.models import IncidentState
 from registry.roles import may_see_protected_persons
 
 from . import health, presenters, queries
+from .casework_panel import with_contacts
 
 ACTIONS = {"acknowledge": Action.ACKNOWLEDGE, "escalate": Action.ESCALATE, "close": Action.CLOSE}
 
@@ -45,7 +46,7 @@ def incident_detail(incident, user) -> dict:
         "ban": {"facts": presenters.ban_facts(incident, bans)},
         "device": {"facts": health.device_facts(incident.device)},
         "deliveries": [presenters.delivery_row(a) for a in queries.alert_rows(incident.pk)],
-        "timeline": timeline,
+        "timeline": with_contacts(incident, timeline),
         "changed_notice": changed_notice(timeline),
         "operators": [{"id": u.pk, "name": u.get_full_name() or u.get_username()} for u in queries.monitor_operators()],
         "allowed_actions": allowed_actions(incident),

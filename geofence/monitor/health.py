@@ -44,6 +44,7 @@ def device_row(device, now) -> dict:
     wearer = device.current_assignments[0] if device.current_assignments else None
     last_contact = status.last_contact_at if status else None
     return {
+        "pk": device.pk,
         "device_id": str(device),
         "kind": device.kind,
         "person": str(wearer.person or wearer.protected_person) if wearer else _("niet gekoppeld"),

@@ -25,7 +25,7 @@ PRIORITY_CLASSES = {1: "critical", 2: "high", 3: "medium"}
 ACTION_LABELS = {
     "opened": gettext_lazy("geopend"),
     "escalated": gettext_lazy("geëscaleerd"),
-    "acknowledged": gettext_lazy("bevestigd door meldkamer"),
+    "acknowledged": gettext_lazy("in behandeling genomen"),
     "closed": gettext_lazy("gesloten"),
     "updated": gettext_lazy("bijgewerkt"),
     "assigned": gettext_lazy("toegewezen"),

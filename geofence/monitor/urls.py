@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import centre_views, views
 
 app_name = "monitor"
 
@@ -8,8 +8,15 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("incidents/<int:pk>/", views.incident_page, name="incident"),
     path("devices/", views.devices, name="devices"),
+    path("overdracht/", centre_views.HandoverView.as_view(), name="handover"),
+    path("statistiek/", centre_views.statistics_page, name="statistics"),
+    path("statistiek/export.csv", centre_views.statistics_csv, name="statistics-csv"),
     path("api/incidents/", views.board_data, name="api-incidents"),
     path("api/incidents/<int:pk>/", views.incident_data, name="api-incident"),
+    path("api/incidents/<int:pk>/casework/", centre_views.casework_data, name="api-casework"),
+    path("api/incidents/<int:pk>/victim/reveal/", centre_views.victim_reveal, name="api-victim-reveal"),
+    path("api/incidents/<int:pk>/victim/contacts/", centre_views.victim_contacts, name="api-victim-contacts"),
+    path("api/incidents/<int:pk>/checklist/", centre_views.checklist_tick, name="api-checklist"),
     path("api/incidents/<int:pk>/<slug:action>/", views.incident_action, name="api-incident-action"),
     path("api/devices/", views.devices_data, name="api-devices"),
 ]

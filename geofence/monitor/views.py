@@ -23,6 +23,7 @@ from registry.roles import may_see_protected_persons
 from . import health, presenters, queries, services
 from .access import operator_json, operator_page
 from .detail import incident_detail
+from .device_links import add_links
 from .labels import PoliceRegion, script_labels
 
 # The JSON endpoints are DRF views, so they parse bodies with the API's strict JSON parser (a deep or
@@ -220,4 +221,5 @@ def devices(request):
 @permission_classes([AllowAny])
 @operator_json
 def devices_data(request):
-    return json_with_etag(request, {"devices": health.device_rows(queries.monitored_devices())})
+    devices = list(queries.monitored_devices())
+    return json_with_etag(request, {"devices": add_links(health.device_rows(devices), devices)})

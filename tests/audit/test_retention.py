@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import DeviceEvent, Fix, Incident, IncidentEvent, IncidentState, QuarantinedItem
+from geofence.monitor.models import HandoverNote
 from geofence.retention import ANONYMISED, purge_expired
 from geofence.testing import make_device, make_vendor
 from registry import services
@@ -169,3 +170,11 @@ def test_letters_of_an_ended_ban_lose_pdf_and_snapshot_after_their_term(users, b
     live.refresh_from_db()
     assert (ended.pdf, ended.snapshot, ended.sent_on) == (None, {}, LONG_AGO.date())
     assert bytes(live.pdf) == b"%PDF-fictief"
+
+
+def test_handover_notes_are_deleted_after_their_term(users, settings):
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "handover_notes": 365}
+    HandoverNote.objects.create(author=users["carol"], text="Oud", written_at=NOW - timedelta(days=366))
+    recent = HandoverNote.objects.create(author=users["carol"], text="Recent", written_at=NOW - timedelta(days=364))
+    assert purge_expired(NOW)["handover_notes"] == 1
+    assert list(HandoverNote.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -75,11 +75,19 @@ RULES: dict[str, Rule] = {
     "monitor:board": page(MONITOR),
     "monitor:incident": page(MONITOR),
     "monitor:devices": page(MONITOR),
+    "monitor:handover": Rule("page", {"get": (MONITOR, 200), "post": (MONITOR, 400)}),  # an empty note
+    "monitor:statistics": page(MONITOR),
+    "monitor:statistics-csv": page(MONITOR),
     # The monitor's JSON answers like the API
     "monitor:api-incidents": api(get=(MONITOR, 200)),
     "monitor:api-incident": api(get=(MONITOR, 200)),
     "monitor:api-incident-action": api(post=(MONITOR, 400)),  # no version in an empty body
     "monitor:api-devices": api(get=(MONITOR, 200)),
+    "monitor:api-casework": api(get=(MONITOR, 200)),
+    # Casework writes check the body before who handles the incident: an empty body lacks its field.
+    "monitor:api-victim-reveal": api(post=(MONITOR, 422)),
+    "monitor:api-victim-contacts": api(post=(MONITOR, 422)),
+    "monitor:api-checklist": api(post=(MONITOR, 422)),
     # API description: for any logged-in user, vendors included only by key on the feed API
     "schema": api(get=(PEOPLE, 200)),
     "swagger-ui": api(get=(PEOPLE, 200)),

@@ -11,10 +11,15 @@
     return el("td", { "data-label": label, text: text === null || text === undefined ? "–" : String(text), className: className });
   }
 
+  function linkCell(label, text, url, className) {
+    if (!url || text === null || text === undefined) return cell(label, text, className);
+    return el("td", { "data-label": label, className: className }, [el("a", { href: url, text: String(text) })]);
+  }
+
   function renderRow(d) {
     return el("tr", { "data-device": d.device_id, className: "health-" + d.health }, [
       cell(t("device"), d.device_id, "device"),
-      cell(t("person"), d.person, "person"),
+      linkCell(t("person"), d.person, d.incident && d.incident.url, "person"),
       el("td", { "data-label": t("health"), className: "health" }, [
         el("span", { className: "badge health-badge", text: d.health_label }),
       ]),
@@ -23,6 +28,8 @@
       cell(t("strap"), d.strap_label, "strap"),
       cell(t("gps"), d.gps_label, "gps"),
       cell(t("vendor"), d.vendor, "vendor"),
+      linkCell(t("open_incident"), d.incident ? d.incident.text : null, d.incident && d.incident.url, "incident"),
+      linkCell(t("last_position"), d.last_position ? d.last_position.text : null, d.last_position && d.last_position.url, "position"),
     ]);
   }
 

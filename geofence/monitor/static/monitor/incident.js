@@ -33,7 +33,6 @@
       [t("opened"), inc.opened_at_local],
       [t("region"), inc.region_label],
       [t("assigned"), inc.assigned_to || "–"],
-      [t("version"), inc.version],
     ]);
   }
 
@@ -127,6 +126,7 @@
         ownVersion = result.data.incident.version;
         document.getElementById("change-notice").hidden = true;
         render(result.data);
+        document.dispatchEvent(new CustomEvent("monitor:casework-changed"));
         return true;
       }
       showError(result.data.detail || "HTTP " + result.status);
@@ -149,6 +149,11 @@
         if (ok && form.dataset.action === "note") form.reset();
       });
     });
+  });
+
+  // The casework panel's writes show in the timeline; its own state may follow this page's actions.
+  document.addEventListener("monitor:incident-changed", function () {
+    poller.now();
   });
 
   document.getElementById("reload-button").addEventListener("click", function () {
