@@ -13,13 +13,12 @@ from knox.auth import TokenAuthentication
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from geofence.feeds import devices as device_services
 from geofence.feeds.auth import IsVendor, VendorApiKeyAuthentication
 from geofence.models import Device, DeviceAssignment, IncidentEvent, VendorApiKey
-from registry.api.errors import Conflict
 from registry.models import AuditEntry
 from registry.permissions import role_permission
 from registry.roles import Role
@@ -47,10 +46,20 @@ def is_vendor(request) -> bool:
     return isinstance(request.auth, VendorApiKey)
 
 
+class DeviceConflictError(APIException):
+    """409 with a code a client can act on: {"detail": ..., "code": ...}."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+    def __init__(self, exc: device_services.DeviceConflict) -> None:
+        super().__init__(str(exc), exc.code)
+        self.detail = {"detail": str(exc), "code": exc.code}
+
+
 class ServiceConflictMixin:
     def handle_exception(self, exc):
         if isinstance(exc, device_services.DeviceConflict):
-            exc = Conflict(detail=str(exc), code=exc.code)
+            exc = DeviceConflictError(exc)
         return super().handle_exception(exc)
 
 

@@ -43,6 +43,7 @@ class DeviceSerializer(serializers.ModelSerializer):
         model = Device
         fields = ["id", "vendor", "device_id", "kind", "model", "active", "created_at"]
         read_only_fields = ["active", "created_at"]
+        validators = []  # a registered id is a conflict (409) from the service, not a field error
 
     def validate_device_id(self, value: str) -> str:
         value = value.strip()
