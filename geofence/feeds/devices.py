@@ -69,6 +69,8 @@ def replace_device(old: Device, new: Device, *, actor, reason: str, at: datetime
             raise ValidationError({"new_device": _("Kies een ander apparaat dan het te vervangen apparaat.")})
         if not new.active:
             raise ValidationError({"new_device": _("Het nieuwe apparaat is buiten gebruik.")})
+        if new.kind != old.kind:
+            raise ValidationError({"new_device": _("Het nieuwe apparaat is van een andere soort.")})
         current = DeviceAssignment.objects.at(at).filter(device=old).first()
         if current is None:
             raise DeviceConflict(_("Het apparaat is op dat tijdstip aan niemand gekoppeld."), "not_assigned")
@@ -81,7 +83,10 @@ def replace_device(old: Device, new: Device, *, actor, reason: str, at: datetime
             valid_from=at,
             valid_until=current.valid_until,
         )
-        moved.full_clean(exclude=["device", "person", "protected_person"])
+        try:
+            moved.full_clean(exclude=["device", "person", "protected_person"])
+        except ValidationError as exc:  # the new device is taken in that period: say so on the field named
+            raise ValidationError({"new_device": exc.messages}) from None
         current.valid_until = at
         current.save(update_fields=["valid_until", "updated_at"])
         moved.save()

@@ -8,6 +8,7 @@ centre (operators and supervisors), as on the dashboard.
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from knox.auth import TokenAuthentication
 from rest_framework import mixins, status, viewsets
@@ -105,10 +106,10 @@ class DeviceViewSet(
     def _vendor(self, named):
         if is_vendor(self.request):
             if named is not None and named != self.request.auth.vendor:
-                raise ValidationError({"vendor": ["Een leverancier registreert alleen eigen apparaten."]})
+                raise ValidationError({"vendor": [_("Een leverancier registreert alleen eigen apparaten.")]})
             return self.request.auth.vendor
         if named is None:
-            raise ValidationError({"vendor": ["Geef de leverancier (code)."]})
+            raise ValidationError({"vendor": [_("Geef de leverancier (code).")]})
         return named
 
     @extend_schema(

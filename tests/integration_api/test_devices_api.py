@@ -143,3 +143,15 @@ def test_replacing_with_a_naive_time_is_refused_by_field(feed):
 
     assert answer.status_code == 400
     assert "tijdzone" in answer.json()["at"][0]
+
+
+def test_replacing_onto_a_taken_or_other_kind_of_device_is_refused_by_field(feed):
+    old = make_device(feed.vendor, "EM-1", person=make_person())
+    taken = make_device(feed.vendor, "EM-2", person=make_person())
+    victim_unit = Device.objects.create(vendor=feed.vendor, device_id="VU-1", kind="victim_unit")
+
+    for new in (taken, victim_unit):
+        body = {"new_device": new.pk, "reason": "x"}
+        answer = feed.client.post(f"{DEVICES}{old.pk}/replace/", body, format="json")
+        assert answer.status_code == 400 and "new_device" in answer.json(), answer.content
+    assert DeviceAssignment.objects.filter(device=old, valid_until__isnull=True).exists()
