@@ -20,7 +20,8 @@ CASEWORK_READERS = CASEWORK_WRITERS | {"supervisor"}
 DEVICE_READERS = REGISTRY_READERS | MONITOR  # assignments: who wears which device
 DEVICE_USERS = DEVICE_READERS | frozenset(VENDORS)  # a vendor by its key, on its own devices only
 DEVICE_WRITERS = REGISTRAR | frozenset(VENDORS)
-# The world's device belongs to vendor A: vendor B gets 404 for it (test_integration_roles checks who gets which).
+# The world's device belongs to vendor A: vendor B gets 404 for it (tests/integration_api/test_devices_api.py
+# checks which vendor gets which).
 OWN_DEVICE = frozenset({200, 404})
 
 
