@@ -398,6 +398,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ReportOutcomeEnum": "geofence.reports.models.Outcome",
     "BanStatusEnum": "registry.models.BanStatus",
     "NoticeStatusEnum": "registry.letters.models.NoticeStatus",
+    "IncidentTypeEnum": "geofence.models.IncidentType",
+    "DeviceKindEnum": "geofence.models.DeviceKind",
 }
 
 # Shared by the throttles (login, lookup): per process without CACHE_URL, shared by all workers with Redis.

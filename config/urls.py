@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("geofence.feeds.urls")),
     path("api/v1/", include("registry.letters.urls")),
     path("api/v1/", include("geofence.reports.urls")),
+    path("api/v1/", include("geofence.integration.urls")),
     path("monitor/", include("geofence.monitor.urls")),
     path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("registry.lookup.urls")),

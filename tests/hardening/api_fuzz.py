@@ -38,7 +38,9 @@ ROW_OF = {
     "letters": "letter",
     "reports": "report",
     "lookup": "ban",
-    "incidents": "incident",  # /monitor/api/incidents/{id}/
+    "incidents": "incident",  # /monitor/api/incidents/{id}/ and /api/v1/incidents/{id}/
+    "devices": "device_pk",
+    "assignments": "assignment",
 }
 API_PREFIXES = ("/api/v1/", "/monitor/api/")
 

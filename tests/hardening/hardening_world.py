@@ -123,6 +123,8 @@ def build_world(capture: Callable = contextlib.nullcontext) -> World:
         ban=ban.pk,
         device_a=device_a.device_id,
         device_b=device_b.device_id,
+        device_pk=device_a.pk,
+        assignment=device_a.assignments.get().pk,
         incident=incident.pk,
         alert=str(AlertOutbox.objects.filter(incident_id=incident.pk).order_by("created_at").first().alert_id),
         letter=VictimNotice.objects.filter(ban=ban).order_by("pk").first().pk,

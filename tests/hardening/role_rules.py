@@ -17,6 +17,12 @@ MONITOR = frozenset({"operator", "supervisor", "admin"})
 LOOKUP = frozenset({"officer", "operator", "supervisor", "registrar", "admin"})
 CASEWORK_WRITERS = frozenset({"registrar", "operator", "admin"})  # letters and reports
 CASEWORK_READERS = CASEWORK_WRITERS | {"supervisor"}
+DEVICE_READERS = REGISTRY_READERS | MONITOR  # assignments: who wears which device
+DEVICE_USERS = DEVICE_READERS | frozenset(VENDORS)  # a vendor by its key, on its own devices only
+DEVICE_WRITERS = REGISTRAR | frozenset(VENDORS)
+# The world's device belongs to vendor A: vendor B gets 404 for it (tests/integration_api/test_devices_api.py
+# checks which vendor gets which).
+OWN_DEVICE = frozenset({200, 404})
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,21 @@ RULES: dict[str, Rule] = {
     # Feeds: vendors only, each on its own devices (test_vendor_isolation)
     "feed-positions": Rule("feed", {"post": (frozenset(VENDORS), 400)}),
     "feed-events": Rule("feed", {"post": (frozenset(VENDORS), 400)}),
+    # Bridges from device protocols onto the feed: vendors only, by key, as the feed
+    "bridge-traccar-positions": Rule("feed", {"post": (frozenset(VENDORS), 400)}),  # no position object
+    "bridge-traccar-events": Rule("feed", {"post": (frozenset(VENDORS), 400)}),
+    # OsmAnd is a query string or a form: the probe's JSON body is 415
+    "bridge-osmand": Rule("feed", {"get": (frozenset(VENDORS), 400), "post": (frozenset(VENDORS), 415)}),
+    # Integration API: devices (registrar and own vendor write), assignments (registrar), incidents (centre)
+    "device-list": api(get=(DEVICE_USERS, 200), post=(DEVICE_WRITERS, 400)),
+    "device-detail": api(get=(DEVICE_USERS, OWN_DEVICE)),
+    "device-retire": api(post=(DEVICE_WRITERS, frozenset({400, 404}))),  # no reason given
+    "device-replace": api(post=(DEVICE_WRITERS, frozenset({400, 404}))),  # no new device given
+    "assignment-list": api(get=(DEVICE_READERS, 200), post=(REGISTRAR, 400)),
+    "assignment-detail": api(get=(DEVICE_READERS, 200)),
+    "assignment-end": api(post=(REGISTRAR, 400)),  # no end given
+    "incident-list": api(get=(MONITOR, 200)),
+    "incident-detail": api(get=(MONITOR, 200)),
     # Victim letters and OM reports
     "letters-list": api(get=(CASEWORK_READERS, 200)),
     "letters-overdue": api(get=(CASEWORK_READERS, 200)),

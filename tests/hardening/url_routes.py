@@ -84,6 +84,9 @@ PK_OF = (
     ("admin:letters_", "letter"),
     ("reports-", "report"),
     ("monitor:", "incident"),
+    ("incident-", "incident"),
+    ("device-", "device_pk"),
+    ("assignment-", "assignment"),
     ("lookup-protected", "ban"),
 )
 
