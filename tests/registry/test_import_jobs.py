@@ -20,10 +20,11 @@ def letters(n: int) -> str:
     return "".join(chr(ord("a") + int(d)) for d in f"{n:03d}")  # names match without their digits
 
 
-def csv_rows(count: int, start: int = 0) -> str:
+def csv_rows(count: int, start: int = 0, bad_every: int = 7, bad_at: int = 3) -> str:
+    """Return CSV rows of one-ban decisions (row n on line n + 2); n % bad_every == bad_at: radius over 50 km."""
     return "".join(
         f"court,vrijheidsbeperkende_maatregel,J{n:05d}-26,2026-04-01,Kees,Verzin{letters(n)},1980-01-0{1 + n % 9},"
-        f"SKN-J{n:05d},area,2026-04-02,2027-04-01,52.1,5.1,{75000 if n % 7 == 3 else 5000}\n"
+        f"SKN-J{n:05d},area,2026-04-02,2027-04-01,52.1,5.1,{75000 if n % bad_every == bad_at else 5000}\n"
         for n in range(start, start + count)
     )
 
