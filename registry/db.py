@@ -30,7 +30,29 @@ def copy_rows(model: type[Model], objs: list[Model]) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=500)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    _copy(model, objs, [f for f in model._meta.concrete_fields if not f.primary_key])
+
+
+def insert_rows(model: type[Model], objs: list[Model]) -> None:
+    """Insert new rows and set their keys: taken from the table's sequence, then COPY, on PostgreSQL."""
+    if not objs:
+        return
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")  # keys of parents saved since
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+        cursor.execute(sql, [model._meta.db_table, model._meta.pk.column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+    _copy(model, objs, list(model._meta.concrete_fields))
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _copy(model: type[Model], objs: list[Model], fields: list) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

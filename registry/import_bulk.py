@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Upper
 
-from .db import copy_rows
+from .db import copy_rows, insert_rows
 from .import_formats import ImportRow, RowError
 from .import_rows import (
     BAN_DEFAULTS,
@@ -199,13 +199,11 @@ class Plan:
         """Insert everything planned, with its history rows; tell the receivers of decisions_imported."""
         if not self.decisions:
             return
-        ProtectedPerson.objects.bulk_create([p for p, _ in self.new_protected])
-        Person.objects.bulk_create([p for p, _, _ in self.new_people])
-        PersonAlias.objects.bulk_create(
-            [_alias(person, name) for person, names, _ in self.new_people for name in names]
-        )
-        Decision.objects.bulk_create([d for d, _ in self.decisions])
-        Ban.objects.bulk_create([b for b, _, _ in self.bans])
+        insert_rows(ProtectedPerson, [p for p, _ in self.new_protected])
+        insert_rows(Person, [p for p, _, _ in self.new_people])
+        copy_rows(PersonAlias, [_alias(person, name) for person, names, _ in self.new_people for name in names])
+        insert_rows(Decision, [d for d, _ in self.decisions])
+        insert_rows(Ban, [b for b, _, _ in self.bans])
         through = Ban.protected_persons.through
         copy_rows(
             through, [through(ban_id=b.pk, protectedperson_id=p.pk) for b, protected, _ in self.bans for p in protected]
