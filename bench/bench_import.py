@@ -45,7 +45,7 @@ COLUMNS = [
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="5,000 rows, 300 decisions on the old path")
+    parser.add_argument("--quick", action="store_true", help="5,000 rows, 100 decisions on the old path")
     parser.add_argument("--rows", type=int, help="file rows (default 100,000; --quick 5,000)")
     parser.add_argument("--old-rows", type=int, help="decisions through the old row-by-row path (default 2,000)")
     parser.add_argument("--format", choices=["csv", "json"], default="csv", help="csv, or json (JSON Lines)")
@@ -199,7 +199,7 @@ def run_old(path: Path, file_format: str, limit: int) -> dict:
 def main() -> None:
     args = parse_args()
     rows = args.rows or (5_000 if args.quick else 100_000)
-    old_rows = args.old_rows or (300 if args.quick else 2_000)
+    old_rows = args.old_rows or (100 if args.quick else 2_000)
     prepare_database(args.database)
     setup_django(args)
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
