@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
@@ -96,7 +97,7 @@ def precheck(batch: ImportBatch) -> None:
 def claim(batch_id: int) -> str | None:
     """Take a queued job, or a running one silent for IMPORT_STALE_SECONDS; return the claim or None."""
     token, now = str(uuid.uuid4()), timezone.now()
-    stale = now - timezone.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    stale = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     free = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, progress_at__lt=stale)
     taken = ImportBatch.objects.filter(free, pk=batch_id).update(
         status=ImportStatus.RUNNING, claim=token, progress_at=now, started_at=Coalesce(F("started_at"), now)

@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def test_a_worker_dying_mid_file_loses_no_committed_chunk_and_the_job_resumes_af
     assert Decision.objects.count() == 17  # 20 decisions, 3 rejected (radius)
     assert run_job(batch.pk) is None  # the claim is fresh: another worker may still be running it
 
-    ImportBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - timezone.timedelta(hours=1))
+    ImportBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - timedelta(hours=1))
     done = run_job(batch.pk)
     assert done.status == ImportStatus.DONE
     assert (done.rows_total, done.rows_created, done.rows_rejected) == (35, 30, 5)
