@@ -32,6 +32,8 @@ def _refusal(request) -> HttpResponse | None:
     except ValueError:
         return _json_error(400, "Content-Length is not a number.")
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request.method == "POST" and request.path.startswith(settings.IMPORT_UPLOAD_PATHS):
+        limit = settings.IMPORT_MAX_FILE_BYTES  # decision files are streamed to disk, never held in memory
     if limit is not None and length > limit:
         return _json_error(413, f"Request body too large: {length} bytes, limit {limit} bytes.")
     return None

@@ -144,6 +144,12 @@ LOGIN_REDIRECT_URL = "/"
 # Request size limits: a 10,000-fix feed batch is about 1.5 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 4 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Decision files (registry import jobs): their own body limit, kept on disk until a worker has imported them.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 256 * 1024 * 1024)
+IMPORT_UPLOAD_PATHS = ("/api/v1/imports", "/registratie/import/")
+IMPORT_UPLOAD_DIR = Path(env_str("IMPORT_UPLOAD_DIR", str(VAR_DIR / "imports")))
+IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 500)  # decisions committed together
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 300)  # a running job silent this long may be taken over
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 REST_FRAMEWORK = {

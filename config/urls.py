@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("registry.lookup.urls")),
     path("politie/", lookup_page, name="lookup-page"),
     path("registratie/", registrar_desk, name="registrar-desk"),
+    path("registratie/", include("registry.urls")),
 ]
 
 handler404 = "config.errors.not_found"

@@ -1,7 +1,9 @@
 """The registry's SQL that differs between PostgreSQL and SQLite, behind functions named for what they do."""
 
+import json
+
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import JSONField, Model, QuerySet
 
 
 def any_of_sql(lhs: str, params: list, values: list, vendor: str) -> tuple[str, list]:
@@ -19,3 +21,47 @@ def rows_listing_id(queryset: QuerySet, field: str, value: int) -> QuerySet:
     table = queryset.model._meta.db_table
     where = f"EXISTS (SELECT 1 FROM json_each({table}.{field}) WHERE json_each.value = %s)"  # noqa: S608
     return queryset.extra(where=[where], params=[value])  # noqa: S610
+
+
+def copy_rows(model: type[Model], objs: list[Model]) -> None:
+    """Insert new rows whose keys nobody needs back: COPY on PostgreSQL (several times bulk_create's speed)."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=500)
+        return
+    _copy(model, objs, [f for f in model._meta.concrete_fields if not f.primary_key])
+
+
+def insert_rows(model: type[Model], objs: list[Model]) -> None:
+    """Insert new rows and set their keys: taken from the table's sequence, then COPY, on PostgreSQL."""
+    if not objs:
+        return
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")  # keys of parents saved since
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+        cursor.execute(sql, [model._meta.db_table, model._meta.pk.column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+    _copy(model, objs, list(model._meta.concrete_fields))
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _copy(model: type[Model], objs: list[Model], fields: list) -> None:
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row([_copy_value(f, obj) for f in fields])
+
+
+def _copy_value(field, obj: Model):
+    value = field.pre_save(obj, add=True)
+    if isinstance(field, JSONField):
+        return None if value is None and field.null else json.dumps(value, cls=field.encoder)
+    return field.get_db_prep_save(value, connection)

@@ -1,272 +1,236 @@
-"""Import OM/CJIB decision files: validate each decision, then create or update it through the services.
+"""Decision import jobs: store the upload, then stream it through the importer in committed chunks.
 
-Idempotent by (authority, reference): a decision whose content matches the
-registry changes nothing and counts as unchanged. Each decision is imported
-in its own savepoint, so a bad one is rejected (and kept, with its raw text
-and reasons) while the others go in.
+A job (ImportBatch) is created with its file on disk and run by a worker
+(registry.tasks.run_import) or in-process (the command, import_file). The
+file is read as a stream; every IMPORT_CHUNK_ROWS decisions are imported in
+one transaction that also records the job's counts and the last file line
+done, so a worker that dies mid-file loses nothing committed and the job
+resumes after that line. A bad decision is rejected with its line and kept
+(RejectedRow); a file that cannot be read on stops the job at that line.
 """
 
 import hashlib
-from collections import Counter, defaultdict
-from typing import Any
+import io
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.core.files import File
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from config.jsonsafety import storable
+from .import_bulk import import_chunk
+from .import_csv import check_header_of
+from .import_formats import FileError, ImportRow, TextReader, guess_format, iter_rows
+from .import_rows import RowContext, import_row
+from .models import AuditEntry, ImportBatch, ImportStatus, RejectedRow
 
-from . import services
-from .import_formats import FileError, ImportRow, RowError, guess_format, parse_file
-from .import_serializers import ImportDecisionSerializer, flatten_errors
-from .lifecycle import FINAL_STATUSES, IllegalTransition, action_between
-from .models import AuditEntry, BanStatus, Decision, ImportBatch, Person, ProtectedPerson, RejectedRow
-from .names import full_name_key
-from .validators import creation_status_problem
-
-# Values a ban field takes when the file leaves it out, so a dropped field is cleared on update.
-BAN_DEFAULTS: dict[str, Any] = {
-    "valid_until": None,
-    "contact_modes": [],
-    "zone_shape": "",
-    "centre_lat": None,
-    "centre_lon": None,
-    "radius_m": None,
-    "zone_geojson": None,
-    "zone_description": "",
-    "time_windows": [],
-    "term_justification": "",
-}
-
-
-class RowRejected(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(e.message for e in errors))
+log = logging.getLogger(__name__)
+Progress = Callable[[ImportBatch], None]
+OUTCOMES = ("created", "updated", "unchanged", "rejected")
 
 
 class ImportFileRejected(Exception):
-    """The file could not be read at all; the batch records why."""
+    """The file could not be read (on); the job records why and where."""
 
     def __init__(self, batch: ImportBatch, error: FileError) -> None:
         self.batch, self.error = batch, error
         super().__init__(str(error))
 
 
-def import_file(content: bytes, *, filename: str, file_format: str | None = None, user=None) -> ImportBatch:
-    """Import one file; return its batch with counts. Raise ImportFileRejected when unreadable."""
+class ClaimLost(Exception):
+    """Another worker took the job over; this one stops without writing."""
+
+
+def create_job(stream, *, filename: str, file_format: str | None = None, user=None) -> ImportBatch:
+    """Store an uploaded file (any readable binary stream) and return its queued job."""
     file_format = file_format or guess_format(filename)
-    batch = ImportBatch(filename=filename[:255], file_format=file_format, sha256=hashlib.sha256(content).hexdigest())
+    batch = ImportBatch(filename=filename[:255], file_format=file_format, status=ImportStatus.QUEUED)
     batch.imported_by = user if user is not None and user.is_authenticated else None
-    try:
-        rows = parse_file(content, file_format)
-    except FileError as exc:
-        _reject_file(batch, content, exc)
-        raise ImportFileRejected(batch, exc) from exc
-    with transaction.atomic():
-        batch.save()
-        seen: dict = {}  # (authority, reference) -> first line, to refuse duplicates within the file
-        outcomes = Counter(_import_row(batch, row, user, seen) for row in rows)
-        batch.rows_total = len(rows)
-        batch.rows_created, batch.rows_updated = outcomes["created"], outcomes["updated"]
-        batch.rows_unchanged, batch.rows_rejected = outcomes["unchanged"], outcomes["rejected"]
-        batch.save()
-        AuditEntry.record(user, "import_decisions", batch, filename=filename, **dict(outcomes))
+    hasher = _HashingReader(stream)
+    batch.upload.save(f"{uuid.uuid4().hex}.{file_format}", File(hasher), save=False)
+    batch.sha256, batch.bytes_total = hasher.sha256.hexdigest(), hasher.size
+    batch.save()
     return batch
 
 
-def _reject_file(batch: ImportBatch, content: bytes, exc: FileError) -> None:
-    with transaction.atomic():
-        batch.rows_rejected = 1
-        batch.save()
-        raw = storable(content[:100_000].decode("utf-8", errors="replace"))
-        error = RowError(exc.line, "file", exc.code, exc.message)
-        RejectedRow.objects.create(batch=batch, line=exc.line, raw=raw, errors=[error.as_dict()])
+class _HashingReader:
+    """Hash and count the bytes as the storage copies them, so the file is read once."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.sha256, self.size = stream, hashlib.sha256(), 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
 
 
-def _import_row(batch: ImportBatch, row: ImportRow, user, seen: dict) -> str:
-    """Import one decision in a savepoint; return created, updated, unchanged or rejected."""
-    errors = list(row.errors)
-    if not errors:
-        reason = f"import {batch.filename} line {row.line}"
-        try:
-            with transaction.atomic():
-                return _apply_row(row, user, reason, seen)
-        except RowRejected as exc:
-            errors = exc.errors
-        except IllegalTransition as exc:
-            errors = [RowError(row.line, "bans.status", exc.code, str(exc))]
-        except ValidationError as exc:
-            errors = [RowError(row.line, f, "invalid", m) for f, ms in _message_dict(exc).items() for m in ms]
-    errors.sort(key=lambda e: e.line)
-    errors_json = storable([e.as_dict() for e in errors])
-    RejectedRow.objects.create(batch=batch, line=errors[0].line, raw=storable(row.raw), errors=errors_json)
-    return "rejected"
+def precheck(batch: ImportBatch) -> None:
+    """Refuse at once what a worker would refuse at line 1: an empty file, a CSV header that does not fit.
 
-
-def _apply_row(row: ImportRow, user, reason: str, seen: dict) -> str:
-    serializer = ImportDecisionSerializer(data=row.data)
-    if not serializer.is_valid():
-        raise RowRejected([RowError(row.line_of(p), p, c, m) for p, c, m in flatten_errors(serializer.errors)])
-    data = dict(serializer.validated_data)
-    bans, person_data = data.pop("bans"), dict(data.pop("person"))
-    _refuse_duplicate(seen, row, data)
-    person, person_changed = _upsert_person(person_data, user, reason, row)
-    decision = Decision.objects.filter(authority=data["authority"], reference=data["reference"]).first()
-    if decision is None:
-        decision = services.create_decision(user=user, reason=reason, person=person, **data)
-        _sync_bans(decision, bans, user, reason, row)
-        return "created"
-    if decision.person_id != person.pk:
-        message = _("Beslissing %(ref)s hoort bij een andere persoon (%(name)s).") % {
-            "ref": decision.reference,
-            "name": decision.person.full_name,
-        }
-        raise RowRejected([RowError(row.line, "person", "person_mismatch", str(message))])
-    _decision, decision_changed = services.update_decision(decision.pk, user=user, reason=reason, **data)
-    bans_changed = _sync_bans(decision, bans, user, reason, row)
-    return "updated" if (person_changed or decision_changed or bans_changed) else "unchanged"
-
-
-def _refuse_duplicate(seen: dict, row: ImportRow, data: dict) -> None:
-    key = (data["authority"], data["reference"])
-    if key in seen:
-        message = _("Kenmerk %(ref)s staat al op regel %(line)s van dit bestand.") % {
-            "ref": data["reference"],
-            "line": seen[key],
-        }
-        raise RowRejected([RowError(row.line, "reference", "duplicate_reference", str(message))])
-    seen[key] = row.line
-
-
-def _upsert_person(data: dict, user, reason: str, row: ImportRow) -> tuple[Person, bool]:
-    """Find the person by strafrechtketennummer, else BSN, else name and date of birth; create or update."""
-    aliases = data.pop("aliases", None) or []
-    person = _match_person(data, row)
-    if person is None:
-        return services.create_person(user=user, reason=reason, aliases=aliases, **data), True
-    changes = {k: v for k, v in data.items() if v not in ("", None) and getattr(person, k) != v}
-    known = set(person.aliases.values_list("name", flat=True))
-    new_aliases = sorted(known | set(aliases)) if set(aliases) - known else None
-    person, changed = services.update_person(person.pk, user=user, reason=reason, aliases=new_aliases, **changes)
-    return person, bool(changed)
-
-
-PERSON_IDENTIFIERS = ("strafrechtketennummer", "bsn")
-
-
-def _match_person(data: dict, row: ImportRow) -> Person | None:
-    """Find the row's person by an identifier, else by name and date of birth; refuse conflicting identifiers.
-
-    A match never overwrites an identifier: a row whose strafrechtketennummer or BSN differs from the
-    found person's is a different person with the same name, or a typing error; either way a registrar decides.
+    The job is then finished as failed, with its report; raise ImportFileRejected.
     """
-    person = _match_by_identifier(data) or _match_by_name(data, row)
-    if person is not None:
-        _refuse_conflicting_identifiers(person, data, row)
-    return person
+    error = None
+    if batch.bytes_total == 0:
+        error = FileError(1, "empty", gettext("het bestand is leeg"))
+    elif batch.file_format == "csv":
+        with batch.upload.open("rb") as stream:
+            try:
+                check_header_of(TextReader(stream))
+            except FileError as exc:
+                error = exc
+    if error is not None:
+        token = claim(batch.pk)
+        if token is not None:
+            _Job(batch, token, None).fail(error)
+        raise ImportFileRejected(batch, error)
 
 
-def _match_by_identifier(data: dict) -> Person | None:
-    for field in PERSON_IDENTIFIERS:
-        if data.get(field):
-            found = Person.objects.filter(**{field: data[field]}).first()
-            if found is not None:
-                return found
-    return None
-
-
-def _match_by_name(data: dict, row: ImportRow) -> Person | None:
-    if not data.get("date_of_birth"):
-        return None
-    key = full_name_key(data.get("given_names", ""), data.get("tussenvoegsel", ""), data.get("surname", ""))
-    found = list(Person.objects.filter(name_key=key, date_of_birth=data["date_of_birth"])[:2])
-    if len(found) > 1:
-        message = _("Meerdere personen met deze naam en geboortedatum; geef een strafrechtketennummer of BSN.")
-        raise RowRejected([RowError(row.line, "person", "person_ambiguous", str(message))])
-    return found[0] if found else None
-
-
-def _refuse_conflicting_identifiers(person: Person, data: dict, row: ImportRow) -> None:
-    errors = []
-    for field in PERSON_IDENTIFIERS:
-        known, given = getattr(person, field), data.get(field)
-        if known and given and known != given:
-            message = _(
-                "%(field)s %(given)s verschilt van %(known)s van de gevonden persoon %(name)s (%(id)s); "
-                "ter beoordeling, niet samengevoegd."
-            ) % {"field": field, "given": given, "known": known, "name": person.full_name, "id": person.pk}
-            errors.append(RowError(row.line, f"person.{field}", "person_identifier_conflict", str(message)))
-    if errors:
-        raise RowRejected(errors)
-
-
-def _upsert_protected(data: dict, user, reason: str) -> tuple[ProtectedPerson, bool]:
-    match = {f"{k}__iexact": data.get(k, "") for k in ("given_names", "tussenvoegsel", "surname")}
-    found = ProtectedPerson.objects.filter(**match, date_of_birth=data.get("date_of_birth")).first()
-    if found is None:
-        return services.create_protected_person(user=user, reason=reason, **data), True
-    changes = {k: v for k, v in data.items() if v not in ("", None) and getattr(found, k) != v}
-    found, changed = services.update_protected_person(found.pk, user=user, reason=reason, **changes)
-    return found, bool(changed)
-
-
-def _sync_bans(decision: Decision, bans: list[dict], user, reason: str, row: ImportRow) -> bool:
-    """Pair the file's bans with the stored ones by kind and order; create, update or revoke. Return changed."""
-    stored = defaultdict(list)
-    for ban in decision.bans.order_by("pk"):
-        stored[ban.kind].append(ban)
-    seen: Counter = Counter()
-    changed = False
-    for index, item in enumerate(bans):
-        item = dict(item)
-        protected = []
-        for data in item.pop("protected_persons", []):
-            person, person_changed = _upsert_protected(dict(data), user, reason)
-            protected.append(person)
-            changed |= person_changed
-        status = item.pop("status", None)
-        fields = {**BAN_DEFAULTS, **item}
-        position = seen[item["kind"]]
-        seen[item["kind"]] += 1
-        if position < len(stored[item["kind"]]):
-            ban = stored[item["kind"]][position]
-            changed |= _update_ban(ban, fields, protected, status, user, reason)
-        else:
-            _create_ban(decision, fields, protected, status, user, reason, row.line_of(f"bans[{index}]"))
-            changed = True
-    for kind, kept in stored.items():
-        for ban in kept[seen[kind] :]:
-            if ban.status not in FINAL_STATUSES:
-                services.revoke_ban(ban.pk, user=user, reason=f"{reason}: verbod staat niet meer in de beslissing")
-                changed = True
-    return changed
-
-
-def _update_ban(ban, fields: dict, protected: list, status: str | None, user, reason: str) -> bool:
-    _ban, changed = services.update_ban(ban.pk, user=user, reason=reason, protected_persons=protected, **fields)
-    ban.refresh_from_db()
-    action = action_between(ban.status, status) if status else None
-    if action:
-        services.change_ban_status(ban.pk, action, user=user, reason=reason)
-    return bool(changed) or action is not None
-
-
-def _create_ban(decision, fields: dict, protected: list, status: str | None, user, reason: str, line: int) -> None:
-    status = status or BanStatus.ACTIVE
-    problem = creation_status_problem(status)
-    if problem:
-        raise RowRejected([RowError(line, "bans.status", "invalid_status", problem)])
-    services.create_ban(
-        user=user,
-        reason=reason,
-        decision=decision,
-        person=decision.person,
-        status=status,
-        protected_persons=protected,
-        **fields,
+def claim(batch_id: int) -> str | None:
+    """Take a queued job, or a running one silent for IMPORT_STALE_SECONDS; return the claim or None."""
+    token, now = str(uuid.uuid4()), timezone.now()
+    stale = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    free = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, progress_at__lt=stale)
+    taken = ImportBatch.objects.filter(free, pk=batch_id).update(
+        status=ImportStatus.RUNNING, claim=token, progress_at=now, started_at=Coalesce(F("started_at"), now)
     )
+    return token if taken else None
 
 
-def _message_dict(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+def run_job(batch_id: int, progress: Progress | None = None) -> ImportBatch | None:
+    """Run (or resume) a job to its end; return it, or None when it is finished or another worker runs it."""
+    token = claim(batch_id)
+    if token is None:
+        return None
+    batch = ImportBatch.objects.select_related("imported_by").get(pk=batch_id)
+    job = _Job(batch, token, progress)
+    try:
+        job.run()
+    except FileError as exc:
+        job.fail(exc)
+    except ClaimLost:
+        log.warning("import %s was taken over by another worker", batch_id)
+        return None
+    except DatabaseError:
+        raise  # the job stays running from its last committed line; the task tries again
+    except Exception:
+        log.exception("import %s failed", batch_id)
+        job.fail(FileError(batch.last_line + 1, "internal", "interne fout; de import is gestopt"))
+    return job.batch
+
+
+class _Job:
+    def __init__(self, batch: ImportBatch, token: str, progress: Progress | None) -> None:
+        self.batch, self.token, self.progress = batch, token, progress
+        self.ctx = RowContext(batch, batch.imported_by)
+        self.resume_after = batch.last_line
+
+    def run(self) -> None:
+        chunk: list[ImportRow] = []
+        with self.batch.upload.open("rb") as stream:
+            self.reader = TextReader(stream)
+            try:
+                for row in iter_rows(stream, self.batch.file_format, self.reader):
+                    if row.end_line <= self.resume_after:
+                        self._remember(row)  # committed before the job was resumed
+                        continue
+                    chunk.append(row)
+                    if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
+                        self._commit(chunk)
+                        chunk = []
+            except FileError:
+                if chunk:
+                    self._commit(chunk)  # what was read before the error stays imported
+                raise
+            if chunk:
+                self._commit(chunk)
+        self._finish(ImportStatus.DONE)
+
+    def _remember(self, row: ImportRow) -> None:
+        key = (str(row.data.get("authority", "")), str(row.data.get("reference", "")))
+        if not row.errors and all(key):
+            self.ctx.seen.setdefault(key, row.line)
+
+    def _commit(self, chunk: list[ImportRow]) -> None:
+        added = len(self.ctx.seen)
+        with transaction.atomic():
+            self._check_claim()
+            try:
+                with transaction.atomic():
+                    outcomes = import_chunk(self.ctx, chunk)
+            except DatabaseError:
+                log.warning(
+                    "bulk import of lines %s-%s failed; importing them one by one", chunk[0].line, chunk[-1].line
+                )
+                self._forget_since(added)
+                outcomes = Counter(import_row(self.ctx, row) for row in chunk)
+            self._record(outcomes, chunk[-1].end_line)
+        if self.progress is not None:
+            self.progress(self.batch)
+
+    def _forget_since(self, count: int) -> None:
+        for key in list(self.ctx.seen)[count:]:
+            del self.ctx.seen[key]
+
+    def _check_claim(self) -> None:
+        if ImportBatch.objects.select_for_update().filter(pk=self.batch.pk).values_list("claim", flat=True)[0] != (
+            self.token
+        ):
+            raise ClaimLost
+
+    def _record(self, outcomes: Counter, last_line: int) -> None:
+        batch = self.batch
+        batch.rows_total += sum(outcomes[o] for o in OUTCOMES)
+        for name in OUTCOMES:
+            setattr(batch, f"rows_{name}", getattr(batch, f"rows_{name}") + outcomes[name])
+        batch.last_line, batch.progress_at = last_line, timezone.now()
+        batch.bytes_done = self.reader.position() or batch.bytes_done
+        fields = ["rows_total", *(f"rows_{o}" for o in OUTCOMES), "last_line", "progress_at", "bytes_done"]
+        batch.save(update_fields=fields)
+
+    def fail(self, error: FileError) -> None:
+        with transaction.atomic():
+            RejectedRow.objects.create(batch=self.batch, line=error.line, raw="", errors=[_file_error(error)])
+            self.batch.rows_rejected += 1
+            self.batch.failure = error.message
+            self.batch.save(update_fields=["rows_rejected", "failure"])
+            self._finish(ImportStatus.FAILED)
+
+    def _finish(self, status: str) -> None:
+        batch = self.batch
+        with transaction.atomic():
+            self._check_claim()
+            batch.status, batch.finished_at, batch.progress_at = status, timezone.now(), timezone.now()
+            if status == ImportStatus.DONE:
+                batch.bytes_done = batch.bytes_total
+            batch.save(update_fields=["status", "finished_at", "progress_at", "bytes_done"])
+            counts = {o: getattr(batch, f"rows_{o}") for o in OUTCOMES}
+            AuditEntry.record(batch.imported_by, "import_decisions", batch, filename=batch.filename, **counts)
+        if batch.upload:
+            batch.upload.delete(save=False)  # the file holds personal data; the report stays
+            ImportBatch.objects.filter(pk=batch.pk).update(upload="")
+        if self.progress is not None:
+            self.progress(batch)
+
+
+def _file_error(error: FileError) -> dict:
+    return {"line": error.line, "field": "file", "code": error.code, "message": error.message}
+
+
+def import_file(content: bytes, *, filename: str, file_format: str | None = None, user=None) -> ImportBatch:
+    """Import a file held in memory in this process; return its job. Raise ImportFileRejected when unreadable."""
+    batch = create_job(io.BytesIO(content), filename=filename, file_format=file_format, user=user)
+    run_job(batch.pk)
+    batch.refresh_from_db()
+    if batch.status == ImportStatus.FAILED:
+        error = batch.rejected_rows.filter(errors__0__field="file").order_by("-pk").first().errors[0]
+        raise ImportFileRejected(batch, FileError(error["line"], error["code"], error["message"]))
+    return batch

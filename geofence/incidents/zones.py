@@ -30,6 +30,7 @@ from geofence.engine.windows import windows_from_json
 from geofence.engine.zones import CircleZone, Mode, MovingZone, PolygonZone
 from geofence.models import DeviceAssignment, DeviceKind, ZoneCatalogueVersion
 from registry.models import Ban, BanKind, BanStatus, ProtectedPerson, ZoneShape
+from registry.signals import decisions_imported
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ def connect_cache_signals(on_change=None) -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"zones-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"zones-delete-{model.__name__}")
     m2m_changed.connect(_changed, sender=Ban.protected_persons.through, dispatch_uid="zones-m2m")
+    decisions_imported.connect(_imported, dispatch_uid="zones-imported")
 
 
 def _changed(sender, instance, **kwargs) -> None:
@@ -145,6 +147,12 @@ def _changed(sender, instance, **kwargs) -> None:
     ZoneCatalogueVersion.bump()
     if kwargs.get("signal") is not post_delete:
         _judge_again_on_commit(_subjects_of(instance))
+
+
+def _imported(sender, person_ids: set[int], **kwargs) -> None:
+    invalidate()
+    ZoneCatalogueVersion.bump()
+    _judge_again_on_commit(set(person_ids))
 
 
 def _subjects_of(instance) -> set[int]:

@@ -1,23 +1,26 @@
-"""Decision import over the API: POST a file, read the batch and its rejected rows."""
+"""Decision import jobs over the API: POST a file (202 and the job's URL), follow the job, read its rejected rows."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
-from registry.importer import ImportFileRejected, import_file
+from registry.importer import ImportFileRejected, create_job, precheck
 from registry.models import ImportBatch, RejectedRow
+from registry.tasks import queue_import
 
 from .views import RegistrarOrSupervisorRead
 
 RAW_TYPES = ("application/json", "application/x-ndjson", "text/csv")
+REPORT_LINES = 1000  # rejected rows shown with the job; /rejected pages through all of them
 
 
 class RawBodyParser(BaseParser):
-    """Leave JSON and CSV bodies unparsed: the importer reads them itself, with line numbers."""
+    """Leave JSON and CSV bodies unparsed: the job streams them to disk and the importer reads them."""
 
     media_type = "*/*"
 
@@ -32,18 +35,32 @@ class RejectedRowSerializer(serializers.ModelSerializer):
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
+    """An import job: its status and progress while it runs, its counts and rejected lines when done."""
+
+    url = serializers.SerializerMethodField()
     imported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    percent = serializers.IntegerField(read_only=True, help_text=_("Hoe ver de worker in het bestand is, 0-100."))
     rejected = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportBatch
         fields = [
             "id",
+            "url",
             "filename",
             "file_format",
             "sha256",
             "imported_by",
             "imported_at",
+            "status",
+            "percent",
+            "bytes_total",
+            "bytes_done",
+            "last_line",
+            "started_at",
+            "progress_at",
+            "finished_at",
+            "failure",
             "rows_total",
             "rows_created",
             "rows_updated",
@@ -52,9 +69,12 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "rejected",
         ]
 
+    def get_url(self, batch: ImportBatch) -> str:
+        return reverse("import-detail", args=[batch.pk], request=self.context.get("request"))
+
     def get_rejected(self, batch: ImportBatch) -> list[dict]:
-        """Return line, field, code and message of every refused row (raw text via /rejected)."""
-        return [{"line": row.line, "errors": row.errors} for row in batch.rejected_rows.all()]
+        """Return line and errors of the first refused rows (all of them, with raw text, via /rejected)."""
+        return [{"line": row.line, "errors": row.errors} for row in batch.rejected_rows.all()[:REPORT_LINES]]
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -63,9 +83,9 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Imports of OM/CJIB decision files. POST as multipart (`file`) or as a raw JSON/CSV body."""
+    """Import jobs for OM/CJIB decision files. POST as multipart (`file`) or as a raw JSON/CSV body."""
 
-    queryset = ImportBatch.objects.select_related("imported_by").prefetch_related("rejected_rows")
+    queryset = ImportBatch.objects.select_related("imported_by")
     serializer_class = ImportBatchSerializer
     permission_classes = [RegistrarOrSupervisorRead]
     parser_classes = [MultiPartParser, FormParser, RawBodyParser]
@@ -73,18 +93,23 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer, "application/json": OpenApiTypes.ANY},
         parameters=[OpenApiParameter("filename", str, description=_("Bestandsnaam bij een ruwe body."))],
-        responses={201: ImportBatchSerializer, 400: OpenApiTypes.OBJECT},
+        responses={
+            202: OpenApiResponse(ImportBatchSerializer, description=_("Importtaak aangemaakt; volg `url`.")),
+            400: OpenApiTypes.OBJECT,
+        },
     )
     def create(self, request):
-        """Import a file; answer the counts and every rejected row with its line number."""
-        content, filename, file_format = self._read_upload(request)
+        """Store the file as an import job for a worker; answer 202 with the job and its URL to follow."""
+        stream, filename, file_format = self._upload(request)
+        batch = create_job(stream, filename=filename, file_format=file_format, user=request.user)
         try:
-            batch = import_file(content, filename=filename, file_format=file_format, user=request.user)
+            precheck(batch)
         except ImportFileRejected as exc:
-            body = {"file": [exc.error.message], "line": exc.error.line, "code": exc.error.code, "id": exc.batch.pk}
+            body = {"file": [exc.error.message], "line": exc.error.line, "code": exc.error.code, "id": batch.pk}
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        batch = self.get_queryset().get(pk=batch.pk)
-        return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
+        queue_import(batch)
+        data = self.get_serializer(batch).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
     @extend_schema(responses=RejectedRowSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -94,16 +119,16 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(RejectedRowSerializer(page, many=True).data)
 
-    def _read_upload(self, request) -> tuple[bytes, str, str | None]:
+    def _upload(self, request):
         if request.content_type.startswith("multipart/"):
             upload = ImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             file = upload.validated_data["file"]
-            return file.read(), file.name, upload.validated_data.get("file_format")
+            return file, file.name, upload.validated_data.get("file_format")
         if not request.content_type.startswith(RAW_TYPES):
             raise serializers.ValidationError(
                 {"file": [_("Stuur multipart/form-data met 'file', of een body als application/json of text/csv.")]}
             )
         file_format = "csv" if "csv" in request.content_type else "json"
         filename = request.query_params.get("filename") or f"upload.{file_format}"
-        return request.body, filename, file_format
+        return request._request, filename, file_format  # read from the socket in pieces, never whole

@@ -66,6 +66,19 @@ class VictimNoticeQuerySet(models.QuerySet):
         bans = bans.select_related("decision").prefetch_related("protected_persons")
         return sum(len(self.reconcile_ban(ban, at)) for ban in bans)
 
+    def open_for_new_bans(self, protected_of: dict[Ban, list], at=None) -> list["VictimNotice"]:
+        """Open the due notices of bans just created in bulk (no notice of theirs exists yet), in bulk."""
+        at = at or timezone.now()
+        notices = [
+            self.model(
+                ban=ban, protected_person=pp, snapshot=victim_snapshot(ban), ban_version=ban.version, due_since=at
+            )
+            for ban, people in protected_of.items()
+            if ban.status == BanStatus.ACTIVE and (ban.valid_until is None or ban.valid_until > at)
+            for pp in people
+        ]
+        return self.bulk_create(notices)
+
     def reconcile_ban(self, ban: Ban, at=None) -> list["VictimNotice"]:
         """Open a due notice for each protected person whose current letter no longer describes the ban."""
         at = at or timezone.now()

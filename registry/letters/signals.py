@@ -9,6 +9,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from registry.models import Ban, Decision
+from registry.signals import decisions_imported
 
 from .models import VictimNotice
 
@@ -35,3 +36,8 @@ def protected_persons_changed(sender, instance, action: str, reverse: bool, pk_s
     bans = Ban.objects.filter(pk__in=pk_set) if reverse else [instance]
     for ban in bans:
         VictimNotice.objects.reconcile_ban(ban)
+
+
+@receiver(decisions_imported, dispatch_uid="letters_decisions_imported")
+def decisions_imported_in_bulk(sender, protected_of: dict, **kwargs) -> None:
+    VictimNotice.objects.open_for_new_bans({ban: people for ban, people in protected_of.items() if people})

@@ -2,7 +2,7 @@ from .audit import AuditChainHead, AuditEntry
 from .bans import Ban, BanKind, BanStatus, ContactMode, ZoneShape
 from .decisions import Authority, Decision, LegalBasis, RiskLevel
 from .history import HistoryEntry
-from .imports import ImportBatch, RejectedRow
+from .imports import ImportBatch, ImportStatus, RejectedRow
 from .people import Person, PersonAlias, ProtectedPerson
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Decision",
     "HistoryEntry",
     "ImportBatch",
+    "ImportStatus",
     "LegalBasis",
     "Person",
     "PersonAlias",

@@ -1,6 +1,8 @@
 """Headless Chromium for the end-to-end tests: Debian's package, driven by Playwright, never downloaded."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +93,52 @@ def _code_from_secret(secret: str) -> str:
 
     key = b32decode(secret.replace(" ", ""))
     return f"{totp(key, step=30, t0=0, digits=6, drift=0):06d}"
+
+
+@pytest.fixture
+def celery_worker_process(live_server, settings, tmp_path):
+    """Run a real Celery worker process against the live server's database; return its log file.
+
+    The broker is a redis-server of the test's own (no other test run shares its queues); tasks the live
+    server queues go there (no eager mode); uploads sit in a directory both share. PostgreSQL only: the
+    worker is another process and must see what the test commits.
+    """
+    from django.db import connection
+
+    from config.celery import app as celery_app
+    from tests.alerts.faults import PrivateRedis
+    from tests.services import require_postgres, require_redis
+
+    require_postgres()
+    require_redis()  # the redis-server program is there
+    broker = PrivateRedis(tmp_path)
+    broker.start()
+    broker_url = broker.url + "/0"
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    saved = celery_app.conf.get("broker_write_url"), celery_app.conf.task_always_eager
+    celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = broker_url, False
+    celery_app._pool = None
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        CELERY_BROKER_URL=broker_url,
+        IMPORT_UPLOAD_DIR=str(settings.IMPORT_UPLOAD_DIR),
+        IMPORT_CHUNK_ROWS=str(settings.IMPORT_CHUNK_ROWS),
+        DJANGO_SETTINGS_MODULE="tests.settings",
+    )
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default", "--pool", "solo"]
+    command += ["--without-mingle", "--without-gossip", "--without-heartbeat", "-n", "browser-test@%h"]
+    with log.open("w") as out:
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    yield log
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = saved
+    celery_app._pool = None
+    broker.stop()

@@ -78,6 +78,10 @@ RULES: dict[str, Rule] = {
     "logout-everywhere": Rule("page", {"post": (PEOPLE, 302)}),
     "lookup-page": page(LOOKUP),
     "registrar-desk": page(REGISTRY_READERS),
+    # Decision import jobs: a registrar uploads (no file in the probe: 400), a supervisor follows them
+    "registry:import-jobs": Rule("page", {"get": (REGISTRY_READERS, 200), "post": (REGISTRAR, 400)}),
+    "registry:import-job": page(REGISTRY_READERS),
+    "registry:import-job-progress": page(REGISTRY_READERS),
     "monitor:board": page(MONITOR),
     "monitor:incident": page(MONITOR),
     "monitor:devices": page(MONITOR),
@@ -108,7 +112,7 @@ RULES: dict[str, Rule] = {
     **registry_crud("ban"),
     **lifecycle("decision"),
     **lifecycle("ban"),
-    "import-list": api(get=(REGISTRY_READERS, 200), post=(REGISTRAR, 201)),  # a batch with one rejected row
+    "import-list": api(get=(REGISTRY_READERS, 200), post=(REGISTRAR, 202)),  # "{}" becomes a job
     "import-detail": api(get=(REGISTRY_READERS, 200)),
     "import-rejected": api(get=(REGISTRY_READERS, 200)),
     # Lookup and audit (docs/need-to-know.md)

@@ -16,6 +16,7 @@ FUNCTION_VIEW_METHODS = {
     "two-factor": ("get", "post"),
     "recovery-codes": ("post",),
     "logout-everywhere": ("post",),
+    "import-jobs": ("get", "post"),
 }
 UNSAFE = ("post", "put", "patch", "delete")
 
@@ -80,6 +81,7 @@ PK_OF = (
     ("decision-", "decision"),
     ("ban-", "ban"),
     ("import-", "batch"),
+    ("registry:import-", "batch"),
     ("letters-", "letter"),
     ("admin:letters_", "letter"),
     ("reports-", "report"),

@@ -104,7 +104,8 @@ def test_bad_json_array_is_refused_as_a_file_with_line_number(db):
     with pytest.raises(ImportFileRejected) as info:
         import_file(text, filename="kapot.json")
     assert info.value.error.line >= 3
-    assert info.value.batch.rejected_rows.get().errors[0]["code"] == "invalid_json"
+    refused = info.value.batch.rejected_rows.get(errors__0__field="file")
+    assert refused.errors[0]["code"] == "invalid_json" and refused.line == info.value.error.line
 
 
 def test_json_lines_bad_line_is_rejected_and_others_import(db):
@@ -169,38 +170,57 @@ def test_command_refuses_unknown_user_and_missing_file(db, tmp_path):
         call_command("import_decisions", str(tmp_path / "weg.json"))
 
 
-def test_api_multipart_import_answers_summary(client_for):
+def post_and_run(client, capture, *args, **kwargs):
+    """POST an import and run its job as the worker would; return the POST answer and the finished job."""
+    with capture(execute=True):
+        response = client.generic("POST", *args, **kwargs) if "content_type" in kwargs else client.post(*args, **kwargs)
+    job = client.get(response["Location"]).json() if response.status_code == 202 else None
+    return response, job
+
+
+@pytest.fixture
+def run_jobs(eager_celery, django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def test_api_multipart_import_answers_202_and_the_job_reports_lines(client_for, run_jobs):
     with open(SEEDS / "malformed_example.csv", "rb") as handle:
-        response = client_for("alice").post("/api/v1/imports", {"file": handle}, format="multipart")
-    assert response.status_code == 201
-    body = response.json()
-    assert (body["rows_created"], body["rows_rejected"]) == (2, 1)
-    assert body["rejected"][0]["line"] == 4
-    rejected = client_for("erin").get(f"/api/v1/imports/{body['id']}/rejected").json()["results"]
+        response, job = post_and_run(
+            client_for("alice"), run_jobs, "/api/v1/imports", {"file": handle}, format="multipart"
+        )
+    assert response.status_code == 202
+    assert response.json()["url"].endswith(f"/api/v1/imports/{response.json()['id']}")
+    assert job["status"] == "done" and job["percent"] == 100
+    assert (job["rows_created"], job["rows_rejected"]) == (2, 1)
+    assert job["rejected"][0]["line"] == 4
+    rejected = client_for("erin").get(f"/api/v1/imports/{job['id']}/rejected").json()["results"]
     assert rejected[0]["line"] == 4 and "75000" in rejected[0]["raw"]
 
 
-def test_api_raw_json_body_import_twice_is_unchanged(client_for):
+def test_api_raw_json_body_import_twice_is_unchanged(client_for, run_jobs):
     client = client_for("alice")
     body = seed("om_decisions.json")
-    first = client.generic("POST", "/api/v1/imports?filename=om.json", body, content_type="application/json")
-    second = client.generic("POST", "/api/v1/imports?filename=om.json", body, content_type="application/json")
-    assert (first.status_code, second.status_code) == (201, 201)
-    assert (first.json()["rows_created"], second.json()["rows_unchanged"]) == (4, 4)
+    url = "/api/v1/imports?filename=om.json"
+    _first, first = post_and_run(client, run_jobs, url, body, content_type="application/json")
+    _second, second = post_and_run(client, run_jobs, url, body, content_type="application/json")
+    assert (first["rows_created"], second["rows_unchanged"]) == (4, 4)
 
 
-def test_api_raw_csv_body_import(client_for):
-    response = client_for("alice").generic(
-        "POST", "/api/v1/imports/", seed("cjib_decisions.csv"), content_type="text/csv"
+def test_api_raw_csv_body_import(client_for, run_jobs):
+    response, job = post_and_run(
+        client_for("alice"), run_jobs, "/api/v1/imports/", seed("cjib_decisions.csv"), content_type="text/csv"
     )
-    assert response.status_code == 201
-    assert response.json()["rows_created"] == 4
+    assert response.status_code == 202
+    assert job["rows_created"] == 4
 
 
-def test_api_unreadable_file_is_400_with_line(client_for):
-    response = client_for("alice").generic("POST", "/api/v1/imports", b"[{,]", content_type="application/json")
-    assert response.status_code == 400
-    assert response.json()["line"] == 1
+def test_api_unreadable_json_fails_the_job_with_its_line(client_for, run_jobs):
+    _response, job = post_and_run(
+        client_for("alice"), run_jobs, "/api/v1/imports", b"[{,]", content_type="application/json"
+    )
+    assert job["status"] == "failed"
+    assert job["rejected"][-1]["errors"][0]["line"] == 1
+    assert job["rejected"][-1]["errors"][0]["code"] == "invalid_json"
 
 
 def test_api_import_refuses_other_content_types(client_for):

@@ -176,7 +176,7 @@ ROUTES = [
     *lifecycle("bans", "ban", lambda o, s: o.ban_in(s)),
     *lifecycle("decisions", "decision", decision_with_ban_in),
     Route("import-list", "get", lambda o: "/api/v1/imports/", READERS),
-    Route("import-list", "post", lambda o: "/api/v1/imports", REGISTRAR, 201, upload, "multipart"),
+    Route("import-list", "post", lambda o: "/api/v1/imports", REGISTRAR, 202, upload, "multipart"),
     Route("import-detail", "get", lambda o: f"/api/v1/imports/{o.batch}/", READERS),
     Route("import-rejected", "get", lambda o: f"/api/v1/imports/{o.batch}/rejected", READERS),
 ]
