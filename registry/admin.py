@@ -17,6 +17,7 @@ from .models import (
     Person,
     PersonAlias,
     ProtectedPerson,
+    RegionMembership,
     RejectedRow,
 )
 from .roles import Role, has_role
@@ -253,3 +254,18 @@ class RejectedRowAdmin(RoleAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(RegionMembership)
+class RegionMembershipAdmin(RoleAdmin):
+    """Which regions each operator works for (registry/regions.py): supervisors and administrators manage them."""
+
+    write_roles = (Role.SUPERVISOR,)
+    read_roles = ()
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return has_role(request.user, Role.SUPERVISOR)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Ban, Person, ProtectedPerson
+from registry.regions import ban_region_q, persons_in_regions, protected_in_regions, regions_of
 
 from .devices import Device, Vendor
 from .fixes import Fix
@@ -94,6 +95,27 @@ class IncidentQuerySet(models.QuerySet):
     def board_order(self):
         """Highest priority first, then the oldest."""
         return self.order_by("priority", "opened_at", "id")
+
+    def visible_to(self, user):
+        """Return the incidents in the user's monitoring regions (registry/regions.py; all for nationwide roles).
+
+        An incident is in the region of its ban; without a ban, in the regions of its subject's bans, or of
+        its protected person's; an incident about nobody (a vendor's mass outage) is in every region.
+        """
+        regions = regions_of(user)
+        if regions is None:
+            return self
+        if not regions:
+            return self.none()
+        without_ban = Q(ban__isnull=True) & (
+            (Q(person__isnull=False) & persons_in_regions(regions, "person_id"))
+            | (
+                Q(person__isnull=True, protected_person__isnull=False)
+                & protected_in_regions(regions, "protected_person_id")
+            )
+            | Q(person__isnull=True, protected_person__isnull=True)
+        )
+        return self.filter((Q(ban__isnull=False) & ban_region_q(user, "ban__")) | without_ban)
 
 
 class Incident(models.Model):

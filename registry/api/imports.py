@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from registry.audit_reads import AuditedReadMixin
 from registry.importer import ImportFileRejected, import_file
 from registry.models import ImportBatch, RejectedRow
 
@@ -62,7 +63,7 @@ class ImportUploadSerializer(serializers.Serializer):
     file_format = serializers.ChoiceField(choices=["json", "csv"], required=False)
 
 
-class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportBatchViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Imports of OM/CJIB decision files. POST as multipart (`file`) or as a raw JSON/CSV body."""
 
     queryset = ImportBatch.objects.select_related("imported_by").prefetch_related("rejected_rows")

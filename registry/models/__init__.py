@@ -4,6 +4,7 @@ from .decisions import Authority, Decision, LegalBasis, RiskLevel
 from .history import HistoryEntry
 from .imports import ImportBatch, RejectedRow
 from .people import Person, PersonAlias, ProtectedPerson
+from .regions import PoliceRegion, RegionMembership
 
 __all__ = [
     "AuditChainHead",
@@ -18,8 +19,10 @@ __all__ = [
     "ImportBatch",
     "LegalBasis",
     "Person",
+    "PoliceRegion",
     "PersonAlias",
     "ProtectedPerson",
+    "RegionMembership",
     "RejectedRow",
     "RiskLevel",
     "ZoneShape",
