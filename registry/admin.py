@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_forms import BanAdminForm, DecisionAdminForm, PersonAdminForm, ProtectedPersonAdminForm
+from .audit_reads import audited_autocomplete_view
 from .models import (
     AuditEntry,
     Ban,
@@ -269,3 +270,7 @@ class RegionMembershipAdmin(RoleAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return has_role(request.user, Role.SUPERVISOR)
+
+
+# The autocomplete of the admin's forms lists persons by name: audited like the admin's pages.
+admin.site.autocomplete_view = audited_autocomplete_view

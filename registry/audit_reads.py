@@ -8,7 +8,10 @@ directly. tests/audit/test_every_read_is_audited.py walks every route and admin 
 
 from collections.abc import Iterable
 
-from .models import AuditEntry, Ban, HistoryEntry, Person, ProtectedPerson
+from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+
+from .models import AuditEntry, Ban, Decision, HistoryEntry, Person, ProtectedPerson
 
 # Rows that lead to the people behind a row (followed one or two steps).
 _LINKS = ("ban", "incident", "notice")
@@ -26,6 +29,12 @@ def subject_ids(objects: Iterable) -> tuple[list[int], list[int]]:
 def _collect(obj, persons: set[int], protected: set[int], depth: int) -> None:
     if obj is None:
         return
+    if hasattr(obj, "audit_subjects"):
+        # A model that knows whom it shows says so itself (Incident, AlertOutbox, Decision).
+        shown_persons, shown_protected = obj.audit_subjects()
+        persons.update(shown_persons)
+        protected.update(shown_protected)
+        return
     if isinstance(obj, Person):
         persons.add(obj.pk)
     elif isinstance(obj, ProtectedPerson):
@@ -33,10 +42,11 @@ def _collect(obj, persons: set[int], protected: set[int], depth: int) -> None:
     elif isinstance(obj, AuditEntry):
         persons.update(obj.person_ids)
         protected.update(obj.protected_person_ids)
-    elif isinstance(obj, HistoryEntry):
-        target = {"person": persons, "protectedperson": protected}.get(obj.model)
-        if target is not None:
-            target.add(obj.object_id)
+    elif isinstance(obj, HistoryEntry) and depth:
+        # A version of a registry row shows what the row showed.
+        model = {m._meta.label_lower: m for m in (Person, ProtectedPerson, Ban, Decision)}.get(obj.model)
+        if model is not None:
+            _collect(model.objects.filter(pk=obj.object_id).first(), persons, protected, depth - 1)
     if getattr(obj, "person_id", None):
         persons.add(obj.person_id)
     if getattr(obj, "protected_person_id", None):
@@ -102,13 +112,13 @@ class AuditedReadMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         shown = getattr(self, "_audited_rows", None)
-        audited = shown is not None and self.action not in self.audit_skip_actions
+        audited = shown is not None and getattr(self, "action", None) not in self.audit_skip_actions
         if request.method == "GET" and response.status_code == 200 and audited:
             meta = self.get_queryset().model._meta
             persons, protected = subject_ids(self.audit_rows())
             record_read(
                 request,
-                f"{meta.app_label}.{meta.model_name}.{self.action}",
+                f"{meta.app_label}.{meta.model_name}.{getattr(self, 'action', None) or 'list'}",
                 person_ids=persons,
                 protected_person_ids=protected if self.audit_protected else (),
                 query=request.GET.dict(),
@@ -136,3 +146,17 @@ class AdminReadAuditMiddleware:
             shown = context.get("original") or context.get("object")
             record_read(request, f"admin.{context['opts'].label_lower}.change", [shown], target=shown)
         return response
+
+
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete (names of persons for a ban's form), audited like the admin's pages."""
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        record_read(self.request, "admin.autocomplete", context["object_list"], term=self.term)
+        return context
+
+
+def audited_autocomplete_view(request):
+    """AdminSite.autocomplete_view with the audit entry (installed by registry.apps)."""
+    return AuditedAutocompleteJsonView.as_view(admin_site=admin.site)(request)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from registry.audit_reads import record_read
 from registry.models import Ban
 from registry.roles import Role, has_role, roles_of
 from registry.terms import legal_warnings
@@ -55,14 +56,22 @@ def registrar_desk(request):
     reports = apps.get_model("reports", "ViolationReport").objects
     # Catch up with ban changes made without signals, so the list is never short (as the API does).
     notices.reconcile()
-    context = {
-        "overdue_letters": notices.overdue()
-        .select_related("ban__decision", "ban__person", "protected_person")
-        .order_by("due_since", "id"),
-        "overdue_reports": reports.assessment_overdue()
+    overdue_letters = list(
+        notices.overdue().select_related("ban__decision", "ban__person", "protected_person").order_by("due_since", "id")
+    )
+    overdue_reports = list(
+        reports.assessment_overdue()
         .select_related("incident__person", "incident__ban__decision")
-        .order_by("sent_at", "id"),
-        "term_warnings": bans_past_their_term(),
+        .order_by("sent_at", "id")
+    )
+    term_warnings = bans_past_their_term()
+    # The desk names the bound persons it lists, and the protected persons of the letters.
+    subjects = [r.incident.person_id for r in overdue_reports] + [ban.person_id for ban, _w in term_warnings]
+    record_read(request, "registrar_desk", overdue_letters, person_ids=[i for i in subjects if i])
+    context = {
+        "overdue_letters": overdue_letters,
+        "overdue_reports": overdue_reports,
+        "term_warnings": term_warnings,
         "letter_due_days": settings.VICTIM_NOTICE_DUE_DAYS,
         "om_due_days": settings.OM_ASSESSMENT_DUE_DAYS,
     }

@@ -199,6 +199,18 @@ class Incident(models.Model):
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
 
+    def protected_persons(self) -> list[ProtectedPerson]:
+        """Return the persons this incident's ban protects (its own protected person when it names one)."""
+        if self.protected_person_id:
+            return [self.protected_person]
+        if self.ban_id:
+            return list(self.ban.protected_persons.order_by("pk"))
+        return []
+
+    def audit_subjects(self) -> tuple[list[int], list[int]]:
+        """Return the person and protected-person ids a page about this incident shows (registry/audit_reads.py)."""
+        return ([self.person_id] if self.person_id else []), [p.pk for p in self.protected_persons()]
+
     @property
     def dashboard_url(self) -> str:
         return settings.SITE_URL.rstrip("/") + self.get_absolute_url()

@@ -29,7 +29,7 @@ def protected_contacts_for_incident(request, incident_id: int, purpose: str = ""
         raise Http404
     if is_region_bound(user) and not incident.is_active:
         raise Http404
-    persons = _protected_of(incident)
+    persons = incident.protected_persons()
     record_read(
         request,
         AUDIT_ACTION,
@@ -39,11 +39,3 @@ def protected_contacts_for_incident(request, incident_id: int, purpose: str = ""
         purpose=purpose,
     )
     return persons
-
-
-def _protected_of(incident: Incident) -> list[ProtectedPerson]:
-    if incident.protected_person_id:
-        return [incident.protected_person]
-    if incident.ban_id:
-        return list(incident.ban.protected_persons.order_by("pk"))
-    return []

@@ -149,14 +149,8 @@ def incident_payload(request, pk: int) -> dict | None:
     if incident is None:
         return None
     payload = incident_detail(incident, request.user)
-    shows_protected = payload["map"]["protected"] is not None and incident.protected_person_id
-    record_read(
-        request,
-        "monitor.incident",
-        person_ids=[incident.person_id] if incident.person_id else [],
-        protected_person_ids=[incident.protected_person_id] if shows_protected else [],
-        target=incident,
-    )
+    # The exact zone, its description and the protected location are the victims' data.
+    record_read(request, "monitor.incident", [incident], target=incident)
     return payload
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.fields import PlausibleDateTimeField
+from registry.audit_reads import AuditedReadMixin
 from registry.db import rows_listing_id
 from registry.models import AuditEntry, Ban
 from registry.permissions import IsSupervisor
@@ -86,7 +87,7 @@ class AuditParamsSerializer(serializers.Serializer):
 
 
 @extend_schema_view(get=extend_schema(parameters=[AuditParamsSerializer]))
-class AuditListView(generics.ListAPIView):
+class AuditListView(AuditedReadMixin, generics.ListAPIView):
     """List audit entries, newest first, by officer (username or id) and by person shown."""
 
     permission_classes = [IsSupervisor]
