@@ -14,6 +14,7 @@ from geofence.models import Incident
 from geofence.models.incidents import NOTE_MAX_LENGTH
 from registry.audit_reads import AuditedReadMixin
 from registry.permissions import IsOperator, IsPoliceDispatch
+from registry.regions import regions_of
 from registry.roles import Role, has_role
 
 from . import health, services
@@ -93,7 +94,7 @@ class AlertViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModel
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action != "ack":
+        if self.action != "ack" and regions_of(self.request.user) is not None:
             queryset = queryset.filter(incident_id__in=Incident.objects.visible_to(self.request.user).values("pk"))
         if self.action != "list":
             return queryset
