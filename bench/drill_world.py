@@ -83,6 +83,9 @@ def build_world(scenarios: list[Scenario], assigned_since: datetime) -> World:
     registrar.groups.add(Group.objects.get_or_create(name=Role.REGISTRAR)[0])
     operator = User.objects.create_user("drill-operator", password=OPERATOR_PASSWORD)
     operator.groups.add(Group.objects.get_or_create(name=Role.MONITORING_OPERATOR)[0])
+    # The drill's bans come through the registrar API, which sets no monitoring region: only a supervisor
+    # sees a ban without one (registry/regions.py), so the drill's operator watches as one.
+    operator.groups.add(Group.objects.get_or_create(name=Role.SUPERVISOR)[0])
     _row, token = AuthToken.objects.create(user=registrar)
     authenticator = TOTPDevice.objects.create(user=operator, name="drill", confirmed=True)
     placed = []

@@ -35,10 +35,11 @@ def build(incidents: int):
     from django.utils import timezone
 
     from geofence.models import Fix, Incident, IncidentType
-    from geofence.testing import HOME, make_ban, make_device, make_protected, make_vendor, offset
+    from geofence.testing import HOME, give_region, make_ban, make_device, make_protected, make_vendor, offset
 
     operator = User.objects.create_user("bench-operator")
     operator.groups.add(Group.objects.get_or_create(name="monitoring_operator")[0])
+    give_region(operator)
     vendor, _key = make_vendor("bench")
     now = timezone.now()
     first = None

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "config.two_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every admin changelist and change page that shows rows writes an audit entry (registry/audit_reads.py).
+    "registry.audit_reads.AdminReadAuditMiddleware",
     # A lost database connection is a 503 with Retry-After, not a 500 (config/errors.py).
     "config.errors.DatabaseUnavailableMiddleware",
 ]

@@ -90,7 +90,12 @@ class DeviceAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(n)d posities toegekend.") % {"n": total}, messages.SUCCESS)
 
 
-admin.site.register(DeviceAssignment)
+@admin.register(DeviceAssignment)
+class DeviceAssignmentAdmin(admin.ModelAdmin):
+    # Ids, not select lists: a list would name every person and protected person on each form.
+    raw_id_fields = ["device", "person", "protected_person"]
+    list_display = ["device", "person", "protected_person", "valid_from", "valid_until"]
+    list_select_related = ["device__vendor", "person", "protected_person"]
 
 
 @admin.register(DeviceStatus)

@@ -5,14 +5,27 @@ from datetime import UTC, date, datetime
 
 from pyproj import Geod
 
-from registry.models import Authority, Ban, BanKind, Decision, LegalBasis, Person, ProtectedPerson, ZoneShape
+from registry.models import (
+    Authority,
+    Ban,
+    BanKind,
+    Decision,
+    LegalBasis,
+    Person,
+    PoliceRegion,
+    ProtectedPerson,
+    RegionMembership,
+    ZoneShape,
+)
 
 from .models import Device, DeviceAssignment, DeviceKind, Vendor, VendorApiKey
+from .monitor.models import BanRegion
 
 _GEOD = Geod(ellps="WGS84")
 _counter = itertools.count(1)
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 HOME = (52.0907, 5.1214)  # an invented address in the middle of the country
+REGION = PoliceRegion.MIDDEN_NEDERLAND  # the monitoring region of HOME: made bans and operators get it
 
 
 def offset(lat: float, lon: float, distance_m: float, bearing_deg: float = 0.0) -> tuple[float, float]:
@@ -53,8 +66,9 @@ def make_ban(
     valid_until: datetime | None = None,
     protected: list[ProtectedPerson] = (),
     time_windows: list | None = None,
+    region: str | None = REGION,
 ) -> Ban:
-    """Return an active ban with a circle zone (5 km unless `radius_m`) around `centre`."""
+    """Return an active ban with a circle zone (5 km unless `radius_m`) around `centre`, in `region`."""
     person = person or make_person()
     decision = Decision.objects.create(
         person=person,
@@ -79,7 +93,15 @@ def make_ban(
         zone_description="5 km rond woning slachtoffer",
     )
     ban.protected_persons.set(protected)
+    if region:
+        BanRegion.objects.create(ban=ban, region=region)
     return ban
+
+
+def give_region(user, *regions: str) -> None:
+    """Make the user work for the regions (an operator sees nothing without one)."""
+    for region in regions or (REGION,):
+        RegionMembership.objects.get_or_create(user=user, region=region)
 
 
 def make_device(

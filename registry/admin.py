@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_forms import BanAdminForm, DecisionAdminForm, PersonAdminForm, ProtectedPersonAdminForm
+from .audit_reads import audited_autocomplete_view
 from .models import (
     AuditEntry,
     Ban,
@@ -20,6 +21,7 @@ from .models import (
     Person,
     PersonAlias,
     ProtectedPerson,
+    RegionMembership,
     RejectedRow,
 )
 from .roles import Role, has_role
@@ -290,3 +292,22 @@ class RejectedRowAdmin(RoleAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(RegionMembership)
+class RegionMembershipAdmin(RoleAdmin):
+    """Which regions each operator works for (registry/regions.py): supervisors and administrators manage them."""
+
+    write_roles = (Role.SUPERVISOR,)
+    read_roles = ()
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return has_role(request.user, Role.SUPERVISOR)
+
+
+# The autocomplete of the admin's forms lists persons by name: audited like the admin's pages.
+admin.site.autocomplete_view = audited_autocomplete_view

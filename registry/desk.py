@@ -27,6 +27,9 @@ class WorkItem:
     subject: str  # who it is about
     detail: str
     overdue: bool = False
+    # Whose data the row shows, for the audit entry of the desk's read.
+    person_id: int | None = None
+    protected_person_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def letters_due(at: datetime, days: int) -> list[WorkItem]:
             label=notice.ban.decision.reference,
             subject=notice.protected_person.full_name,
             detail=f"{notice.ban.get_kind_display()} · {notice.get_status_display()}",
+            protected_person_id=notice.protected_person_id,
         )
         for notice in rows.order_by("due_since", "id")[:MAX_ITEMS]
     ]
@@ -106,6 +110,7 @@ def assessments_due(at: datetime, days: int) -> list[WorkItem]:
             label=f"#{report.pk}",
             subject=report.incident.person.full_name if report.incident.person else "–",
             detail=report.incident.ban.decision.reference if report.incident.ban else "–",
+            person_id=report.incident.person_id,
         )
         for report in rows.order_by("sent_at", "id")[:MAX_ITEMS]
     ]
@@ -162,4 +167,5 @@ def _ban_item(ban: Ban, due: datetime) -> WorkItem:
         label=ban.decision.reference,
         subject=ban.person.full_name,
         detail=f"{ban.get_kind_display()} · {ban.get_status_display()}",
+        person_id=ban.person_id,
     )

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from registry import desk
+from registry.audit_reads import record_read
 from registry.roles import Role, has_role, roles_of
 
 # First match wins: a user with several roles lands where the most urgent work is.
@@ -44,9 +45,18 @@ def registrar_desk(request):
     """Show the registrar's work due within the desk's horizon or overdue, and bans past their term."""
     if not has_role(request.user, Role.REGISTRAR, Role.SUPERVISOR):
         raise PermissionDenied
+    work_lists = desk.work_lists()
+    term_warnings = desk.bans_past_their_term()
+    items = [item for work in work_lists for item in work.items]
+    record_read(
+        request,
+        "registrar_desk",
+        person_ids=[i.person_id for i in items if i.person_id] + [ban.person_id for ban, _w in term_warnings],
+        protected_person_ids=[i.protected_person_id for i in items if i.protected_person_id],
+    )
     context = {
-        "work_lists": desk.work_lists(),
-        "term_warnings": desk.bans_past_their_term(),
+        "work_lists": work_lists,
+        "term_warnings": term_warnings,
         "horizon_days": desk.DESK_HORIZON_DAYS,
     }
     return render(request, "registry/registrar_desk.html", context)

@@ -19,13 +19,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from geofence.monitor.models import BanRegion
 from registry import services
 from registry.letters import services as letters
 from registry.lifecycle import FINAL_STATUSES
-from registry.models import Ban, Decision, Person, ProtectedPerson
+from registry.models import Ban, Decision, Person, PoliceRegion, ProtectedPerson, RegionMembership
 from registry.roles import Role
 
 from . import demo_data as data
+
+# The demo's monitoring centre works for one region, and every demo ban lies in it (registry/regions.py).
+DEMO_REGION = PoliceRegion.MIDDEN_NEDERLAND
 
 SEED_REASON = "demodata (seed_demo)"
 
@@ -145,7 +149,8 @@ def _seed_decision(spec: data.DecisionSpec, person: Person, protected: dict, cou
         if ban is None:
             # The status is set once, at creation: later changes go through the lifecycle actions.
             values = {**_ban_values(ban_spec, person), "status": ban_spec.status}
-            services.create_ban(user=None, reason=SEED_REASON, protected_persons=wanted, **lookup, **values)
+            ban = services.create_ban(user=None, reason=SEED_REASON, protected_persons=wanted, **lookup, **values)
+            BanRegion.objects.get_or_create(ban=ban, defaults={"region": DEMO_REGION})
             counts[("Ban", "created")] += 1
         elif ban.status in FINAL_STATUSES:
             counts[("Ban", "unchanged")] += 1  # an ended or revoked ban is history, not to be edited
@@ -191,6 +196,8 @@ def _seed_user(spec: data.UserSpec, counts: Counter) -> None:
         user.save(update_fields=["password"])
     if spec.role:
         user.groups.add(Group.objects.get(name=spec.role))
+    if spec.role == Role.MONITORING_OPERATOR:
+        RegionMembership.objects.get_or_create(user=user, region=DEMO_REGION)
     counts[("User", "created" if created else "unchanged")] += 1
 
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from geofence.incidents import zones
-from geofence.testing import make_vendor
+from geofence.testing import give_region, make_vendor
 from registry.roles import Role
 from tests.two_factor import authenticator
 
@@ -59,6 +59,8 @@ def make_user(username: str, role: Role | None) -> User:
     user = User.objects.create_user(username, password="password-" + username)
     if role is not None:
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if role == Role.MONITORING_OPERATOR:
+        give_region(user)  # the region of geofence.testing.make_ban's bans
     return user
 
 

@@ -10,8 +10,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from geofence.models import Incident
 from geofence.models.incidents import NOTE_MAX_LENGTH
+from registry.audit_reads import AuditedReadMixin
 from registry.permissions import IsOperator, IsPoliceDispatch
+from registry.regions import regions_of
 from registry.roles import Role, has_role
 
 from . import health, services
@@ -71,12 +74,17 @@ class AlertStatusFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=DeliveryState.choices, required=False)
 
 
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Alerts in the outbox: delivery state and the police's acknowledgement."""
+class AlertViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Alerts in the outbox: delivery state and the police's acknowledgement; operators see their regions'."""
 
+    audit_protected = False  # a message names its subject, never a protected person
     queryset = AlertOutbox.objects.prefetch_related("police_steps").order_by("-created_at", "-pk")
     lookup_field = "alert_id"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def audit_rows(self) -> list:
+        """Return the incidents behind the alerts shown: their subjects are the people the messages name."""
+        return list(Incident.objects.filter(pk__in=[a.incident_id for a in self._audited_rows]))
 
     def get_permissions(self):
         return [IsPoliceDispatch()] if self.action == "ack" else [IsOperator()]
@@ -86,6 +94,8 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if self.action != "ack" and regions_of(self.request.user) is not None:
+            queryset = queryset.filter(incident_id__in=Incident.objects.visible_to(self.request.user).values("pk"))
         if self.action != "list":
             return queryset
         query = AlertStatusFilter(data=self.request.query_params)

@@ -134,6 +134,11 @@ class AlertOutbox(models.Model):
         )
         self.refresh_from_db()
 
+    def audit_subjects(self) -> tuple[list[int], list[int]]:
+        """Return who the message names: its subject, never a protected person (registry/audit_reads.py)."""
+        subject = (self.message or {}).get("subject") or {}
+        return ([subject["person_id"]] if subject.get("person_id") else []), []
+
     def record_failure(self, error: str, now: datetime | None = None) -> None:
         """Schedule the next attempt with capped, jittered backoff; an alert is never given up."""
         now = now or timezone.now()

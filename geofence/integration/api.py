@@ -22,6 +22,7 @@ from geofence.feeds.auth import IsVendor, VendorApiKeyAuthentication
 from geofence.models import Device, DeviceAssignment, IncidentEvent, VendorApiKey
 from registry.models import AuditEntry
 from registry.permissions import role_permission
+from registry.regions import persons_in_regions, protected_in_regions, regions_of
 from registry.roles import Role
 
 from .filters import AssignmentFilter, DeviceFilter, IncidentFilter
@@ -90,7 +91,10 @@ class DeviceViewSet(
 
     def get_queryset(self):
         devices = Device.objects.select_related("vendor").order_by("vendor__slug", "device_id")
-        return devices.filter(vendor=self.request.auth.vendor) if is_vendor(self.request) else devices
+        if is_vendor(self.request):
+            return devices.filter(vendor=self.request.auth.vendor)
+        # A region-bound operator reads the devices worn in their regions only (registry/regions.py).
+        return devices.filter(pk__in=Device.objects.visible_to(self.request.user).values("pk"))
 
     def create(self, request):
         body = DeviceSerializer(data=request.data)
@@ -169,6 +173,12 @@ class AssignmentViewSet(
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
     queryset = DeviceAssignment.objects.order_by("device_id", "-valid_from", "-id")
+
+    def get_queryset(self):
+        # A region-bound operator reads the assignments of persons and protected persons in their regions.
+        regions = regions_of(self.request.user)
+        in_region = persons_in_regions(regions, "person_id") | protected_in_regions(regions, "protected_person_id")
+        return super().get_queryset().filter(in_region) if regions is not None else super().get_queryset()
 
     def create(self, request):
         body = AssignmentSerializer(data=request.data)

@@ -9,10 +9,12 @@ from geofence.monitor.models import BanRegion
 def incidents_for(user) -> QuerySet[Incident]:
     """Return every incident the user may read, of any age, closed ones included, newest first.
 
-    Operators and supervisors read all incidents; a per-operator region scope belongs here, and
-    nowhere else, so the list and the detail both keep to it.
+    Region-bound operators read their regions' incidents only (registry/regions.py), supervisors all;
+    the list and the detail both go through here.
     """
-    return Incident.objects.select_related("device__vendor", "assigned_to").order_by("-opened_at", "-id")
+    return (
+        Incident.objects.visible_to(user).select_related("device__vendor", "assigned_to").order_by("-opened_at", "-id")
+    )
 
 
 def in_region(region: str) -> Q:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Person, ProtectedPerson
+from registry.regions import persons_in_regions, protected_in_regions, regions_of
 
 API_KEY_PREFIX_LENGTH = 8
 
@@ -109,6 +110,20 @@ class DeviceKind(models.TextChoices):
     VICTIM_UNIT = "victim_unit", _("slachtofferapparaat")
 
 
+class DeviceQuerySet(models.QuerySet):
+    def visible_to(self, user, at=None):
+        """Return the devices whose current wearer is in the user's monitoring regions (registry/regions.py).
+
+        A device nobody wears has no region: supervisors see it, region-bound operators do not.
+        """
+        regions = regions_of(user)
+        if regions is None:
+            return self
+        wearers = DeviceAssignment.objects.at(at or timezone.now()).filter(device_id=models.OuterRef("pk"))
+        in_region = persons_in_regions(regions, "person_id") | protected_in_regions(regions, "protected_person_id")
+        return self.filter(models.Exists(wearers.filter(in_region))) if regions else self.none()
+
+
 class Device(models.Model):
     """One physical device, named by the vendor's own device id."""
 
@@ -118,6 +133,8 @@ class Device(models.Model):
     kind = models.CharField(_("soort"), max_length=20, choices=DeviceKind.choices, default=DeviceKind.ANKLE_MONITOR)
     active = models.BooleanField(_("in gebruik"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeviceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("apparaat")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Ban, Person, ProtectedPerson
+from registry.regions import ban_region_q, persons_in_regions, protected_in_regions, regions_of
 
 from .devices import Device, Vendor
 from .fixes import Fix
@@ -95,6 +96,27 @@ class IncidentQuerySet(models.QuerySet):
         """Highest priority first, then the oldest."""
         return self.order_by("priority", "opened_at", "id")
 
+    def visible_to(self, user):
+        """Return the incidents in the user's monitoring regions (registry/regions.py; all for nationwide roles).
+
+        An incident is in the region of its ban; without a ban, in the regions of its subject's bans, or of
+        its protected person's; an incident about nobody (a vendor's mass outage) is in every region.
+        """
+        regions = regions_of(user)
+        if regions is None:
+            return self
+        if not regions:
+            return self.none()
+        without_ban = Q(ban__isnull=True) & (
+            (Q(person__isnull=False) & persons_in_regions(regions, "person_id"))
+            | (
+                Q(person__isnull=True, protected_person__isnull=False)
+                & protected_in_regions(regions, "protected_person_id")
+            )
+            | Q(person__isnull=True, protected_person__isnull=True)
+        )
+        return self.filter((Q(ban__isnull=False) & ban_region_q(user, "ban__")) | without_ban)
+
 
 class Incident(models.Model):
     """One violation episode or device problem; every state change is an IncidentEvent and an alert.
@@ -176,6 +198,18 @@ class Incident(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    def protected_persons(self) -> list[ProtectedPerson]:
+        """Return the persons this incident's ban protects (its own protected person when it names one)."""
+        if self.protected_person_id:
+            return [self.protected_person]
+        if self.ban_id:
+            return list(self.ban.protected_persons.order_by("pk"))
+        return []
+
+    def audit_subjects(self) -> tuple[list[int], list[int]]:
+        """Return the person and protected-person ids a page about this incident shows (registry/audit_reads.py)."""
+        return ([self.person_id] if self.person_id else []), [p.pk for p in self.protected_persons()]
 
     @property
     def dashboard_url(self) -> str:

@@ -16,6 +16,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
 from geofence.models import Incident
+from registry.audit_reads import record_read
 
 from . import casework, handover, stats_report
 from .access import operator_json, operator_page
@@ -27,8 +28,9 @@ from .views import JSON_OBJECT, MONITOR_TAG, NOT_MODIFIED, _page_context, json_w
 CASEWORK_ANSWERS = {200: JSON_OBJECT, 400: JSON_OBJECT, 403: JSON_OBJECT, 404: JSON_OBJECT, 422: JSON_OBJECT}
 
 
-def _incident(pk: int) -> Incident | None:
-    return Incident.objects.select_related("protected_person").filter(pk=pk).first()
+def _incident(pk: int, user) -> Incident | None:
+    # Outside the user's regions an incident does not exist for them (404), as on the board.
+    return Incident.objects.visible_to(user).select_related("protected_person").filter(pk=pk).first()
 
 
 def _unknown() -> JsonResponse:
@@ -45,7 +47,7 @@ def _answer(request, incident: Incident, write) -> JsonResponse:
         extra = write() or {}
     except ActionError as error:
         return JsonResponse({"detail": error.message, **error.extra}, status=error.status)
-    response = JsonResponse(panel(_incident(incident.pk), request.user) | extra)
+    response = JsonResponse(panel(_incident(incident.pk, request.user), request.user) | extra)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -57,7 +59,7 @@ def _answer(request, incident: Incident, write) -> JsonResponse:
 @permission_classes([AllowAny])
 @operator_json
 def casework_data(request, pk: int):
-    incident = _incident(pk)
+    incident = _incident(pk, request.user)
     if incident is None:
         return _unknown()
     return json_with_etag(request, panel(incident, request.user))
@@ -79,7 +81,7 @@ def casework_data(request, pk: int):
 @permission_classes([AllowAny])
 @operator_json
 def victim_reveal(request, pk: int):
-    incident = _incident(pk)
+    incident = _incident(pk, request.user)
     if incident is None:
         return _unknown()
     body = _body(request)
@@ -106,7 +108,7 @@ def victim_reveal(request, pk: int):
 @permission_classes([AllowAny])
 @operator_json
 def victim_contacts(request, pk: int):
-    incident = _incident(pk)
+    incident = _incident(pk, request.user)
     if incident is None:
         return _unknown()
     body = _body(request)
@@ -124,7 +126,7 @@ def victim_contacts(request, pk: int):
 @permission_classes([AllowAny])
 @operator_json
 def checklist_tick(request, pk: int):
-    incident = _incident(pk)
+    incident = _incident(pk, request.user)
     if incident is None:
         return _unknown()
     item = str(_body(request).get("item", ""))
@@ -149,13 +151,15 @@ class HandoverView(View):
 
     def _render(self, request, since_and_error, note_error: str = "", status: int = 200):
         since, since_error = since_and_error
+        summary = handover.summary(since, request.user)
+        record_read(request, "monitor.handover", summary.pop("shown_incidents"))
         context = _page_context(
             "handover",
             since=timezone.localtime(since).strftime("%Y-%m-%dT%H:%M"),
             since_error=since_error,
             note_error=note_error,
             note_text=request.POST.get("text", "") if note_error else "",
-            **handover.summary(since),
+            **summary,
         )
         return render(request, "monitor/centre/handover.html", context, status=400 if since_error else status)
 

@@ -33,24 +33,28 @@ def since_from(text: str | None, now=None) -> tuple:
     return (timezone.make_aware(since) if timezone.is_naive(since) else since), ""
 
 
-def summary(since, now=None) -> dict:
+def summary(since, user, now=None) -> dict:
     """Return the handover's sections: open and unacknowledged incidents, undelivered alerts, devices, notes."""
     now = now or timezone.now()
-    active = queries.board_incidents(queries.BoardFilters(), now)[:LIMIT]
+    active = queries.board_incidents(queries.BoardFilters(), user, now)[:LIMIT]
     rows = [presenters.board_row(i, now) for i in active]
-    devices = [d for d in health.device_rows(queries.monitored_devices(), now) if d["health"] != "ok"]
+    devices = [d for d in health.device_rows(queries.monitored_devices(user), now) if d["health"] != "ok"]
     return {
         "open": rows,
         "unacknowledged": [r for r in rows if r["state"] in WAITING_STATES],
-        "undelivered": [presenters.undelivered_row(a, now) for a in queries.undelivered_alerts()],
+        "undelivered": [presenters.undelivered_row(a, now) for a in queries.undelivered_alerts(user)],
         "devices": devices,
         "handover_notes": list(HandoverNote.objects.filter(written_at__gte=since).select_related("author")[:LIMIT]),
-        "incident_notes": _incident_notes(since),
+        "incident_notes": _incident_notes(since, user),
+        # For the audit entry of the read: the incidents whose people the page names.
+        "shown_incidents": active,
     }
 
 
-def _incident_notes(since) -> list[dict]:
-    notes = IncidentEvent.objects.filter(action="note", at__gte=since).select_related("incident")
+def _incident_notes(since, user) -> list[dict]:
+    notes = IncidentEvent.objects.filter(
+        action="note", at__gte=since, incident__in=Incident.objects.visible_to(user)
+    ).select_related("incident")
     return [
         {
             "incident_id": e.incident_id,

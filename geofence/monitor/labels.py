@@ -1,22 +1,10 @@
 """Texts the dashboard's scripts show, translated on the server and passed through json_script."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import PoliceRegion
 
-class PoliceRegion(models.TextChoices):
-    """The ten regional units (eenheden) of the Dutch police: how a monitoring centre splits its work."""
-
-    NOORD_NEDERLAND = "noord-nederland", "Noord-Nederland"
-    OOST_NEDERLAND = "oost-nederland", "Oost-Nederland"
-    MIDDEN_NEDERLAND = "midden-nederland", "Midden-Nederland"
-    NOORD_HOLLAND = "noord-holland", "Noord-Holland"
-    AMSTERDAM = "amsterdam", "Amsterdam"
-    DEN_HAAG = "den-haag", "Den Haag"
-    ROTTERDAM = "rotterdam", "Rotterdam"
-    ZEELAND_WEST_BRABANT = "zeeland-west-brabant", "Zeeland-West-Brabant"
-    OOST_BRABANT = "oost-brabant", "Oost-Brabant"
-    LIMBURG = "limburg", "Limburg"
+__all__ = ["PoliceRegion", "script_labels"]
 
 
 def script_labels() -> dict[str, str]:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentState
 from registry.models import Ban, BanKind, RiskLevel
+from registry.regions import regions_of
 from registry.roles import Role
 
 # The board never shows more rows than this; a mass outage is one incident, not hundreds.
@@ -38,9 +39,9 @@ class BoardFilters:
     status: str = ""  # "" means every active state
 
 
-def board_incidents(filters: BoardFilters, now=None) -> list[Incident]:
-    """Return the incidents for the board, filtered, highest priority first."""
-    incidents = list(_board_queryset(filters, now or timezone.now())[:BOARD_LIMIT])
+def board_incidents(filters: BoardFilters, user, now=None) -> list[Incident]:
+    """Return the incidents of the user's regions for the board, filtered, highest priority first."""
+    incidents = list(_board_queryset(filters, user, now or timezone.now())[:BOARD_LIMIT])
     annotate_context(incidents)
     annotate_latest_alert(incidents)
     if filters.risk:
@@ -51,7 +52,7 @@ def board_incidents(filters: BoardFilters, now=None) -> list[Incident]:
     return sorted(incidents, key=board_sort_key)
 
 
-def board_fingerprint(filters: BoardFilters, now=None) -> str:
+def board_fingerprint(filters: BoardFilters, user, now=None) -> str:
     """Return a cheap token that changes when the board's incidents change (one aggregate query).
 
     New and closed incidents change the count or highest id; operator actions
@@ -60,12 +61,12 @@ def board_fingerprint(filters: BoardFilters, now=None) -> str:
     so a change none of these catch (a region set in the admin) still arrives.
     """
     now = now or timezone.now()
-    qs = _board_queryset(filters, now).order_by()
+    qs = _board_queryset(filters, user, now).order_by()
     figures = qs.aggregate(
         n=Count("id"), top=Max("id"), v=Sum("version"), f=Sum("fix_count"), fix=Max("last_fix_id"), t=Max("updated_at")
     )
     # Deliveries, retries and acknowledgements of alerts change the board too.
-    alerts = AlertOutbox.objects.filter(Q(status=AlertStatus.PENDING) | Q(published_at__gte=now - CLOSED_WINDOW))
+    alerts = _alerts_visible_to(user).filter(Q(status=AlertStatus.PENDING) | Q(published_at__gte=now - CLOSED_WINDOW))
     outbox = alerts.order_by().aggregate(
         p=Count("id", filter=Q(status=AlertStatus.PENDING)),
         u=Max("published_at"),
@@ -73,13 +74,19 @@ def board_fingerprint(filters: BoardFilters, now=None) -> str:
         a=Max("attempts"),
     )
     bucket = int(now.timestamp()) // REFRESH_SECONDS
-    return f"{figures}|{outbox}|{bucket}|{translation.get_language()}|{filters}"
+    regions = regions_of(user)
+    scope = "all" if regions is None else ",".join(sorted(regions))
+    return f"{figures}|{outbox}|{bucket}|{translation.get_language()}|{filters}|{scope}"
 
 
-def _board_queryset(filters: BoardFilters, now):
-    qs = Incident.objects.select_related(
-        "ban__decision", "ban__monitor_region", "person", "protected_person", "device", "last_fix", "assigned_to"
-    ).defer(*BOARD_UNUSED)
+def _board_queryset(filters: BoardFilters, user, now):
+    qs = (
+        Incident.objects.visible_to(user)
+        .select_related(
+            "ban__decision", "ban__monitor_region", "person", "protected_person", "device", "last_fix", "assigned_to"
+        )
+        .defer(*BOARD_UNUSED)
+    )
     if filters.status == IncidentState.CLOSED:
         qs = qs.filter(state=IncidentState.CLOSED, closed_at__gte=now - CLOSED_WINDOW)
     elif filters.status:
@@ -126,9 +133,15 @@ def annotate_latest_alert(incidents: list[Incident]) -> None:
         incident.monitor_alert = latest.get(incident.pk)
 
 
-def undelivered_alerts() -> list[AlertOutbox]:
-    """Return the alerts pending longer than ALERT_UNDELIVERED_SECONDS, oldest first (the board's banner)."""
-    return list(AlertOutbox.objects.undelivered()[:BOARD_LIMIT])
+def undelivered_alerts(user) -> list[AlertOutbox]:
+    """Return the alerts of the user's regions pending longer than ALERT_UNDELIVERED_SECONDS, oldest first."""
+    return list(_alerts_visible_to(user).undelivered()[:BOARD_LIMIT])
+
+
+def _alerts_visible_to(user):
+    if regions_of(user) is None:
+        return AlertOutbox.objects.all()  # also alerts whose incident is gone: nobody may miss them
+    return AlertOutbox.objects.filter(incident_id__in=Incident.objects.visible_to(user).values("pk"))
 
 
 def _ban_context(ban: Ban) -> tuple[str, str]:
@@ -150,10 +163,11 @@ def _person_context(person_ids: list[int]) -> dict[int, tuple[str, str]]:
     return context
 
 
-def incident_for_page(pk: int) -> Incident | None:
-    """Return one incident with everything its page shows, or None."""
+def incident_for_page(pk: int, user) -> Incident | None:
+    """Return one incident with everything its page shows, or None (also outside the user's regions)."""
     incident = (
-        Incident.objects.select_related(
+        Incident.objects.visible_to(user)
+        .select_related(
             "ban__decision",
             "ban__monitor_region",
             "person",
@@ -213,11 +227,12 @@ def monitor_operators():
     )
 
 
-def monitored_devices():
-    """Return the devices in use with their status and current wearer."""
+def monitored_devices(user):
+    """Return the devices in use in the user's regions with their status and current wearer."""
     now = timezone.now()
     return (
-        Device.objects.filter(active=True)
+        Device.objects.visible_to(user, at=now)
+        .filter(active=True)
         .select_related("vendor", "status")
         .prefetch_related(_current_assignments(now))
         .order_by("vendor__slug", "device_id")

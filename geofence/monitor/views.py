@@ -17,6 +17,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
 from geofence.models import CloseOutcome, Incident, IncidentState, IncidentType
+from registry.audit_reads import record_read
 from registry.models import RiskLevel
 from registry.roles import may_see_protected_persons
 
@@ -112,23 +113,25 @@ def board(request):
 def board_data(request):
     filters = _filters(request)
     # Most polls find nothing new: one aggregate query answers them with a bodiless 304.
-    etag = _etag(queries.board_fingerprint(filters))
+    etag = _etag(queries.board_fingerprint(filters, request.user))
     if request.headers.get("If-None-Match") == etag:
         return _not_modified(etag)
     now = timezone.now()
-    incidents = queries.board_incidents(filters, now)
+    incidents = queries.board_incidents(filters, request.user, now)
     payload = {
         "incidents": [presenters.board_row(i, now) for i in incidents],
-        "undelivered": [presenters.undelivered_row(a, now) for a in queries.undelivered_alerts()],
+        "undelivered": [presenters.undelivered_row(a, now) for a in queries.undelivered_alerts(request.user)],
         "server_now": now.isoformat(),
     }
+    # The board names the subjects, never a protected person (the distance is a figure, not a place).
+    record_read(request, "monitor.board", person_ids=[i.person_id for i in incidents if i.person_id])
     return json_with_etag(request, payload, etag=etag)
 
 
 @operator_page
 @require_GET
 def incident_page(request, pk: int):
-    if not Incident.objects.filter(pk=pk).exists():
+    if not Incident.objects.visible_to(request.user).filter(pk=pk).exists():
         raise Http404
     context = _page_context(
         "board",
@@ -142,9 +145,14 @@ def incident_page(request, pk: int):
 
 
 def incident_payload(request, pk: int) -> dict | None:
-    """Return everything the incident page shows, as seen by this user."""
-    incident = queries.incident_for_page(pk)
-    return None if incident is None else incident_detail(incident, request.user)
+    """Return everything the incident page shows, as seen by this user (None outside their regions); audited."""
+    incident = queries.incident_for_page(pk, request.user)
+    if incident is None:
+        return None
+    payload = incident_detail(incident, request.user)
+    # The exact zone, its description and the protected location are the victims' data.
+    record_read(request, "monitor.incident", [incident], target=incident)
+    return payload
 
 
 @extend_schema(
@@ -199,7 +207,7 @@ def incident_action(request, pk: int, action: str):
     except (ValueError, KeyError, TypeError, OverflowError):
         message = _("Geef de versie van het incident mee die u zag.")
         return JsonResponse({"detail": message, "field": "version"}, status=400)
-    if not Incident.objects.filter(pk=pk).exists():
+    if not Incident.objects.visible_to(request.user).filter(pk=pk).exists():
         return JsonResponse({"detail": _("Onbekend incident.")}, status=404)
     if action not in ACTIONS:
         return JsonResponse({"detail": _("Onbekende actie.")}, status=404)
@@ -221,5 +229,7 @@ def devices(request):
 @permission_classes([AllowAny])
 @operator_json
 def devices_data(request):
-    devices = list(queries.monitored_devices())
+    devices = list(queries.monitored_devices(request.user))
+    wearers = [a for device in devices for a in device.current_assignments]
+    record_read(request, "monitor.devices", wearers)
     return json_with_etag(request, {"devices": add_links(health.device_rows(devices), devices)})

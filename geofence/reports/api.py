@@ -8,9 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from geofence.models import Incident
 from registry.api.errors import Conflict
+from registry.audit_reads import AuditedReadMixin
 from registry.permissions import role_permission
 from registry.roles import Role
 
@@ -22,11 +25,18 @@ ReportPermission = role_permission(Role.REGISTRAR, Role.MONITORING_OPERATOR, rea
 AssessmentPermission = role_permission(Role.REGISTRAR)
 
 
-class ViolationReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ViolationReportViewSet(
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [ReportPermission]
+    audit_skip_actions = ("pdf", "export_json")  # services.report_pdf and report_json audit the export
     serializer_class = ViolationReportSerializer
     filterset_fields = ["status", "outcome", "incident"]
     queryset = ViolationReport.objects.select_related("incident").order_by("-id")
+
+    def get_queryset(self):
+        # Operators see the reports of their regions' incidents (registry/regions.py).
+        return super().get_queryset().filter(incident__in=Incident.objects.visible_to(self.request.user))
 
     def get_permissions(self):
         if self.action == "assessment":
@@ -38,6 +48,8 @@ class ViolationReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         """Confirm an incident as a violation and draft its report (returns the existing one if drafted)."""
         params = DraftSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        if not Incident.objects.visible_to(request.user).filter(pk=params.validated_data["incident"].pk).exists():
+            raise NotFound
         try:
             data = params.validated_data
             report, created = services.draft_report(data["incident"], request.user, data["basis"], data["note"])

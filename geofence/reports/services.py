@@ -97,12 +97,14 @@ def record_assessment(
 
 
 def report_pdf(report: ViolationReport, user) -> bytes:
-    AuditEntry.record(user, "om_report.exported", report, [report.incident.person_id], format="pdf")
+    persons, protected = report.incident.audit_subjects()
+    AuditEntry.record(user, "om_report.exported", report, persons, protected, format="pdf")
     return render_report(report.facts, str(report.get_status_display()))
 
 
 def report_json(report: ViolationReport, user) -> dict:
-    AuditEntry.record(user, "om_report.exported", report, [report.incident.person_id], format="json")
+    persons, protected = report.incident.audit_subjects()
+    AuditEntry.record(user, "om_report.exported", report, persons, protected, format="json")
     return {
         "report": {
             "id": report.pk,

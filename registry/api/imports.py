@@ -9,6 +9,7 @@ from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from registry.audit_reads import AuditedReadMixin
 from registry.importer import ImportFileRejected, create_job, precheck
 from registry.models import ImportBatch, RejectedRow
 from registry.tasks import queue_import
@@ -82,7 +83,7 @@ class ImportUploadSerializer(serializers.Serializer):
     file_format = serializers.ChoiceField(choices=["json", "csv"], required=False)
 
 
-class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportBatchViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Import jobs for OM/CJIB decision files. POST as multipart (`file`) or as a raw JSON/CSV body."""
 
     queryset = ImportBatch.objects.select_related("imported_by")

@@ -7,8 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registry import services
+from registry.audit_reads import AuditedReadMixin
 from registry.lifecycle import IllegalTransition
-from registry.models import AuditEntry, Ban, Decision, Person, PersonAlias, ProtectedPerson
+from registry.models import Ban, Decision, Person, PersonAlias, ProtectedPerson
 from registry.permissions import role_permission
 from registry.roles import Role
 
@@ -28,6 +29,7 @@ RegistrarOrSupervisorRead = role_permission(Role.REGISTRAR, read_roles=(Role.SUP
 
 
 class RegistryViewSet(
+    AuditedReadMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -91,41 +93,18 @@ class LifecycleActionsMixin:
         return self._lifecycle(request, "end")
 
 
-class AuditedReadsMixin:
-    """Write an audit entry naming the rows each list, detail or history read showed."""
-
-    audit_ids_field = "person_ids"
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if request.method == "GET" and response.status_code == 200 and self.action in ("list", "retrieve", "history"):
-            self._audit_read(request, response.data)
-        return super().finalize_response(request, response, *args, **kwargs)
-
-    def _audit_read(self, request, data) -> None:
-        if self.action == "list":
-            rows = data.get("results", []) if isinstance(data, dict) else data
-            ids = [row["id"] for row in rows]
-        else:
-            ids = [int(self.kwargs["pk"])]
-        label = self.queryset.model._meta.model_name
-        AuditEntry.record(
-            request.user, f"registry.{label}.{self.action}", **{self.audit_ids_field: ids}, query=request.GET.dict()
-        )
-
-
-class PersonViewSet(AuditedReadsMixin, RegistryViewSet):
+class PersonViewSet(RegistryViewSet):
     queryset = Person.objects.prefetch_related(Prefetch("aliases", queryset=PersonAlias.objects.order_by("name")))
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
 
 
-class ProtectedPersonViewSet(AuditedReadsMixin, RegistryViewSet):
+class ProtectedPersonViewSet(RegistryViewSet):
     """Victims' details in bulk: registrars and supervisors only (need to know); operators see a ban's own."""
 
     queryset = ProtectedPerson.objects.all()
     serializer_class = ProtectedPersonSerializer
     filterset_class = ProtectedPersonFilter
-    audit_ids_field = "protected_person_ids"
 
 
 class DecisionViewSet(LifecycleActionsMixin, RegistryViewSet):

@@ -9,10 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from registry.api.errors import Conflict
+from registry.audit_reads import AuditedReadMixin
+from registry.models import Ban
 from registry.permissions import role_permission
+from registry.regions import ban_region_q, bans_visible_to
 from registry.roles import Role
 
 from . import services
@@ -22,11 +26,16 @@ from .serializers import GenerateSerializer, MarkSentSerializer, OverdueNoticeSe
 LetterPermission = role_permission(Role.REGISTRAR, Role.MONITORING_OPERATOR, read_roles=(Role.SUPERVISOR,))
 
 
-class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VictimNoticeViewSet(AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [LetterPermission]
+    audit_skip_actions = ("pdf",)  # services.record_download audits the download
     serializer_class = VictimNoticeSerializer
     filterset_fields = ["ban", "protected_person", "status"]
     queryset = VictimNotice.objects.defer("pdf").select_related("ban__decision", "protected_person").order_by("-id")
+
+    def get_queryset(self):
+        # Operators see the letters of their regions' bans (registry/regions.py).
+        return super().get_queryset().filter(ban_region_q(self.request.user, "ban__"))
 
     @extend_schema(responses=OverdueNoticeSerializer(many=True))
     @action(detail=False, url_path="overdue")
@@ -52,7 +61,10 @@ class VictimNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             if params.validated_data["all_due"]:
                 notices = services.generate_all_due(request.user, language)
             else:
-                notices = services.generate_for_ban(params.validated_data["ban"], request.user, language)
+                ban = params.validated_data["ban"]
+                if not bans_visible_to(Ban.objects.filter(pk=ban.pk), request.user).exists():
+                    raise NotFound
+                notices = services.generate_for_ban(ban, request.user, language)
         except services.NoticeStateError as exc:
             raise Conflict(str(exc)) from exc
         fresh = self.get_queryset().filter(pk__in=[n.pk for n in notices])

@@ -2,16 +2,19 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.fields import PlausibleDateTimeField
+from registry.audit_reads import AuditedReadMixin
 from registry.db import rows_listing_id
 from registry.models import AuditEntry, Ban
-from registry.permissions import IsSupervisor, role_permission
-from registry.roles import ROLES_SEEING_PROTECTED_PERSONS, may_see_protected_persons
+from registry.permissions import IsSupervisor
+from registry.regions import may_see_protected_persons_by_ban
 
 from .access import THROTTLE_SCOPE, CanLookUp, LookupThrottle
 from .serializers import (
@@ -22,7 +25,14 @@ from .serializers import (
 )
 from .services import lookup, protected_persons_of_ban
 
-CanSeeProtectedPersons = role_permission(*ROLES_SEEING_PROTECTED_PERSONS)
+
+class CanSeeProtectedPersons(BasePermission):
+    """Registrars and supervisors: a region-bound operator sees victims only through an incident (403 here)."""
+
+    message = _("Uw rol geeft geen toegang tot deze functie.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated) and may_see_protected_persons_by_ban(request.user)
 
 
 def _no_store(response: Response) -> Response:
@@ -51,7 +61,7 @@ class LookupView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         result = lookup(request.user, q=data.get("q", ""), dob=data.get("dob"), identifier=data.get("id", ""))
-        context = {"full": may_see_protected_persons(request.user)}
+        context = {"full": result.with_protected}
         return _no_store(Response(LookupResultSerializer(result, context=context).data))
 
 
@@ -77,7 +87,7 @@ class AuditParamsSerializer(serializers.Serializer):
 
 
 @extend_schema_view(get=extend_schema(parameters=[AuditParamsSerializer]))
-class AuditListView(generics.ListAPIView):
+class AuditListView(AuditedReadMixin, generics.ListAPIView):
     """List audit entries, newest first, by officer (username or id) and by person shown."""
 
     permission_classes = [IsSupervisor]

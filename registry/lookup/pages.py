@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from registry.roles import may_see_protected_persons
-
 from .access import may_look_up, page_throttle_wait
 from .query import DOB_INPUT_FORMATS
 from .serializers import LookupResultSerializer
@@ -59,7 +57,7 @@ def lookup_page(request):
     if query:
         dob = forms.DateField(input_formats=["%Y-%m-%d"]).clean(query["dob"]) if query["dob"] else None
         result = lookup(request.user, q=query["q"], dob=dob, channel="page")
-        serializer_context = {"full": may_see_protected_persons(request.user)}
+        serializer_context = {"full": result.with_protected}
         context["answer"] = LookupResultSerializer(result, context=serializer_context).data
         context["zones"] = zones_of(context["answer"])
     context["tile_url"], context["tile_attribution"] = settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION

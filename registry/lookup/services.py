@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from registry.models import AuditEntry, Ban, Person
-from registry.roles import may_see_protected_persons
+from registry.regions import may_see_protected_persons_by_ban, persons_visible_to, regions_of
 
 from .devices import devices_last_contact
 from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
@@ -44,6 +44,8 @@ class LookupResult:
     dob_relaxed: bool = False
     # Last contact of the ankle monitor per person with a monitored ban shown (None: unknown).
     device_contacts: dict[int, datetime | None] = field(default_factory=dict)
+    # Whether the bans carry their protected persons (roles that see them; never region-bound operators).
+    with_protected: bool = False
 
     @property
     def kind(self) -> str:
@@ -66,9 +68,20 @@ def lookup(user, *, q: str = "", dob: date | None = None, identifier: str = "", 
             parsed_id, outcome = None, search_name(parse_name(q), dob)
     else:
         outcome = search_name(parse_name(q), dob)
-    result = _result(identifier or q, dob, parsed_id, outcome, now, may_see_protected_persons(user))
+    outcome = _in_regions_of(user, outcome)
+    result = _result(identifier or q, dob, parsed_id, outcome, now, may_see_protected_persons_by_ban(user))
     record_lookup(user, result, channel)
     return result
+
+
+def _in_regions_of(user, outcome: SearchOutcome) -> SearchOutcome:
+    """Keep the matches a region-bound operator may see; the count then tells nothing of other regions."""
+    if regions_of(user) is None:
+        return outcome
+    ids = [m.person_id for m in outcome.matches]
+    visible = set(persons_visible_to(Person.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+    outcome.matches = [m for m in outcome.matches if m.person_id in visible]
+    return outcome
 
 
 def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, full: bool) -> LookupResult:
@@ -80,7 +93,7 @@ def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, f
     monitored = [pid for pid, shown in bans.items() if any(s.ban.decision.electronic_monitoring for s in shown)]
     contacts = devices_last_contact(monitored, now)
     return LookupResult(
-        text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed, contacts
+        text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed, contacts, full
     )
 
 
@@ -90,6 +103,11 @@ def record_lookup(user, result: LookupResult, channel: str) -> AuditEntry:
         user,
         AUDIT_ACTION,
         person_ids=[p.person.pk for p in result.persons],
+        protected_person_ids=sorted(
+            {v.pk for p in result.persons for s in p.bans for v in s.ban.protected_persons.all()}
+            if result.with_protected
+            else ()
+        ),
         channel=channel,
         query=result.text,
         dob=result.dob.isoformat() if result.dob else None,

@@ -4,6 +4,7 @@ from .decisions import Authority, Decision, LegalBasis, RiskLevel
 from .history import HistoryEntry
 from .imports import ImportBatch, ImportStatus, RejectedRow
 from .people import Person, PersonAlias, ProtectedPerson
+from .regions import PoliceRegion, RegionMembership
 
 __all__ = [
     "AuditChainHead",
@@ -19,8 +20,10 @@ __all__ = [
     "ImportStatus",
     "LegalBasis",
     "Person",
+    "PoliceRegion",
     "PersonAlias",
     "ProtectedPerson",
+    "RegionMembership",
     "RejectedRow",
     "RiskLevel",
     "ZoneShape",

@@ -59,6 +59,11 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_authority_display()} {self.reference}"
 
+    def audit_subjects(self) -> tuple[list[int], list[int]]:
+        """Return the ids its page shows: the person, and the persons its bans protect (registry/audit_reads.py)."""
+        protected = self.bans.values_list("protected_persons", flat=True)
+        return [self.person_id], sorted({pk for pk in protected if pk is not None})
+
     @property
     def arrest_possible(self) -> bool:
         return self.legal_basis in ARREST_POSSIBLE_BASES

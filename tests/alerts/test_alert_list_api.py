@@ -6,16 +6,30 @@ import pytest
 from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox, AlertStatus
+from geofence.models import Incident, IncidentType
+from geofence.testing import make_ban
 from registry.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+
+
+def _incident_in_carols_region() -> int:
+    ban = make_ban()  # geofence.testing.REGION, the region operators of tests/conftest.py work for
+    incident = Incident.objects.create(
+        type=IncidentType.ZONE_VIOLATION, ban=ban, person=ban.person, opened_at=timezone.now()
+    )
+    return incident.pk
 
 
 @pytest.fixture
 def alerts(make_message, settings):
     rows = {
         state: AlertOutbox.objects.create(
-            incident_id=n, change="opened", priority=2, message=make_message(n), status=status
+            incident_id=_incident_in_carols_region(),
+            change="opened",
+            priority=2,
+            message=make_message(n),
+            status=status,
         )
         for n, (state, status) in enumerate(
             [("pending", AlertStatus.PENDING), ("undelivered", AlertStatus.PENDING), ("published", "published")],

@@ -4,7 +4,7 @@ from registry.models import AuditEntry
 
 
 def test_protected_persons_read_records_victims_and_bound_person_apart(client_for, ban, victim, bound_person):
-    response = client_for("carol").get(f"/api/v1/lookup/bans/{ban.pk}/protected-persons")
+    response = client_for("alice").get(f"/api/v1/lookup/bans/{ban.pk}/protected-persons")
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="lookup.protected_persons")
     assert entry.person_ids == [bound_person.pk]
@@ -12,7 +12,7 @@ def test_protected_persons_read_records_victims_and_bound_person_apart(client_fo
 
 
 def test_audit_filter_by_protected_person_finds_reads_of_that_victim(client_for, ban, victim):
-    client_for("carol").get(f"/api/v1/lookup/bans/{ban.pk}/protected-persons")
+    client_for("alice").get(f"/api/v1/lookup/bans/{ban.pk}/protected-persons")
     response = client_for("erin").get(f"/api/v1/audit?protected_person={victim.pk}")
     assert response.status_code == 200
     rows = response.json()["results"]

@@ -19,7 +19,7 @@ from geofence.alerts.models import AlertOutbox
 from geofence.models import Incident, IncidentType
 from geofence.reports.models import ReportBasis
 from geofence.reports.services import draft_report
-from geofence.testing import fix, make_ban, make_device, make_person, make_vendor, offset
+from geofence.testing import fix, give_region, make_ban, make_device, make_person, make_vendor, offset
 from registry.importer import import_file
 from registry.letters.models import VictimNotice
 from registry.letters.services import generate_all_due
@@ -87,6 +87,8 @@ def _make_users(world: World) -> None:
         else:
             user = User.objects.create_user(f"hw-{name}", password=f"password-{name}")
             user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+            if role == Role.MONITORING_OPERATOR:
+                give_region(user)  # the region of the world's ban (geofence.testing.make_ban)
         world.users[name] = user
         world.tokens[name] = AuthToken.objects.create(user=user)[1]
 

@@ -5,6 +5,8 @@ from datetime import date, datetime
 import pytest
 from letters_support import AMS, HOME
 
+from geofence.monitor.models import BanRegion
+from geofence.testing import REGION
 from registry.models import (
     Authority,
     Ban,
@@ -66,6 +68,7 @@ def make_ban(person):
             defaults["contact_modes"] = [ContactMode.DIRECT, ContactMode.ONLINE]
         ban = Ban.objects.create(decision=decision, person=person, kind=kind, **(defaults | fields))
         ban.protected_persons.add(*victims)
+        BanRegion.objects.create(ban=ban, region=REGION)  # the operators' region (tests/conftest.py)
         return ban
 
     return build

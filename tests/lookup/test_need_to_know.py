@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from pyproj import Geod
 
+from geofence.monitor.models import BanRegion
+from geofence.testing import REGION
 from registry.models import BanKind, ZoneShape
 from tests.lookup.conftest import NOW
 
@@ -74,9 +76,17 @@ def test_registrar_sees_the_protected_person_and_exact_zone(client_for, banned):
     assert zone["circle"]["centre"] == {"lat": HOME[0], "lon": HOME[1]}
 
 
-@pytest.mark.parametrize("name", ["carol", "erin"])
-def test_operator_and_supervisor_see_protected_persons(client_for, banned, name):
+@pytest.mark.parametrize("name", ["alice", "erin"])
+def test_registrar_and_supervisor_see_protected_persons(client_for, banned, name):
     assert "Zwaluwstaart" in lookup_text(client_for(name))
+
+
+def test_operator_sees_the_person_of_their_region_but_not_the_protected_person(client_for, banned):
+    person, _victim, area = banned
+    BanRegion.objects.create(ban=area, region=REGION)
+    text = lookup_text(client_for("carol"))
+    assert person.surname in text
+    assert "Zwaluwstaart" not in text and "Denkbeeldlaan" not in text
 
 
 def test_officer_is_refused_the_protected_persons_endpoint(client_for, banned):
@@ -86,9 +96,17 @@ def test_officer_is_refused_the_protected_persons_endpoint(client_for, banned):
     assert "Denkbeeldlaan" not in response.content.decode()
 
 
-def test_operator_gets_the_protected_persons_endpoint(client_for, banned):
-    _person, victim, area = banned
+def test_operator_is_refused_the_protected_persons_endpoint(client_for, banned):
+    # An operator sees a victim only through an incident of their regions (geofence/monitor/contacts.py).
+    _person, _victim, area = banned
+    BanRegion.objects.create(ban=area, region=REGION)
     response = client_for("carol").get(f"/api/v1/lookup/bans/{area.pk}/protected-persons")
+    assert response.status_code == 403
+
+
+def test_registrar_gets_the_protected_persons_endpoint(client_for, banned):
+    _person, victim, area = banned
+    response = client_for("alice").get(f"/api/v1/lookup/bans/{area.pk}/protected-persons")
     assert response.status_code == 200
     assert response.json()[0]["street"] == victim.street
 

@@ -8,6 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentType, Vendor
+from geofence.monitor.models import BanRegion
+from geofence.testing import REGION
 from registry.models import Authority, Ban, BanKind, Decision, LegalBasis, Person, ProtectedPerson, ZoneShape
 
 # Utrecht Dom tower area, and a point about 1.1 km north-west of it.
@@ -23,7 +25,9 @@ def _in_process(eager_celery):
 
 @pytest.fixture
 def make_ban(db):
-    def build(risk: str = "high", basis: str = LegalBasis.GEDRAGSAANWIJZING, surname: str = "Verbeek") -> Ban:
+    def build(
+        risk: str = "high", basis: str = LegalBasis.GEDRAGSAANWIJZING, surname: str = "Verbeek", region=REGION
+    ) -> Ban:
         n = next(_serial)
         person = Person.objects.create(given_names="Joost", tussenvoegsel="van", surname=f"{surname}{n}")
         victim = ProtectedPerson.objects.create(
@@ -50,6 +54,8 @@ def make_ban(db):
             zone_description="5 km rond woning",
         )
         ban.protected_persons.add(victim)
+        if region:
+            BanRegion.objects.create(ban=ban, region=region)  # carol's region unless told otherwise
         return ban
 
     return build

@@ -7,7 +7,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from geofence.models import Incident, IncidentType
-from geofence.monitor.models import BanRegion
 
 
 def board_ids(client, query=""):
@@ -41,16 +40,17 @@ def test_closed_incidents_leave_the_default_board(browser_client, make_incident)
 
 
 def test_filters_by_type_risk_and_region(browser_client, make_incident, make_ban):
-    utrecht = make_incident(ban=make_ban(risk="high"))
-    BanRegion.objects.create(ban=utrecht.ban, region="midden-nederland")
-    limburg = make_incident(ban=make_ban(risk="low"), type=IncidentType.PRESENCE_VIOLATION)
-    BanRegion.objects.create(ban=limburg.ban, region="limburg")
-    unknown = make_incident(ban=make_ban(risk="medium"))
-    client = browser_client("carol")
+    utrecht = make_incident(ban=make_ban(risk="high", region="midden-nederland"))
+    limburg = make_incident(ban=make_ban(risk="low", region="limburg"), type=IncidentType.PRESENCE_VIOLATION)
+    unknown = make_incident(ban=make_ban(risk="medium", region=None))
+    client = browser_client("erin")  # a supervisor sees every region
     assert board_ids(client, "?type=presence_violation") == [limburg.pk]
     assert board_ids(client, "?risk=high") == [utrecht.pk]
-    # Without a region an incident shows under every region filter, so none is missed.
+    # Without a region an incident shows under every region filter, so the supervisor gives it one.
     assert set(board_ids(client, "?region=limburg")) == {limburg.pk, unknown.pk}
+    # An operator of midden-nederland sees that region's incident only, whatever the filter.
+    assert board_ids(browser_client("carol")) == [utrecht.pk]
+    assert board_ids(browser_client("carol"), "?region=limburg") == []
 
 
 def test_unchanged_board_answers_304_and_any_change_a_new_board(browser_client, make_incident, users):
@@ -92,4 +92,4 @@ def test_board_row_has_distance_eta_and_region(browser_client, make_incident):
     assert 1000 < row["distance_m"] < 1500  # the fix is about 1.2 km from the home
     assert row["eta_min"] == 4.0
     assert row["risk"] == "high" and row["certainty_label"] == "zeker"
-    assert row["region_label"] == "onbekend"
+    assert row["region_label"] == "Midden-Nederland"

@@ -4,7 +4,7 @@ from django.db import migrations
 def create_role_groups(apps, schema_editor):
     from config.accounts.roles_setup import sync_role_groups
 
-    sync_role_groups(apps)
+    sync_role_groups(apps, skip_missing=True)
 
 
 class Migration(migrations.Migration):
