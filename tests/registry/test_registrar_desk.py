@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from geofence.incidents.services import open_incident
@@ -104,9 +105,8 @@ def test_registrar_who_loses_the_role_loses_the_admin(users, client):
     assert client.get("/admin/registry/ban/").status_code == 302
 
 
-def test_import_link_waits_for_the_import_pages(users):
-    # No "Importeren" link to a page that does not exist yet.
-    assert "Importeren" not in desk_html(users["alice"])
+def test_desk_links_to_the_import_jobs(users):
+    assert f'href="{reverse("registry:import-jobs")}" id="import-link"' in desk_html(users["alice"])
 
 
 def test_ended_ban_is_not_ending_soon(users):
