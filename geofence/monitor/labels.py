@@ -62,5 +62,18 @@ def script_labels() -> dict[str, str]:
             "mark_seen": _("Gezien"),
             "overdue_banner": _("Niet bevestigd: P1/P2-incidenten wachten te lang, supervisor ingeschakeld"),
             "supervisor": _("supervisor"),
+            "position": _("Positie"),
+            "copy": _("Kopieer"),
+            "copied": _("Gekopieerd"),
+            "copy_failed": _("Kopiëren mislukt"),
+            "copy_coordinates": _("Coördinaten kopiëren"),
+            "no_place": _("geen plaats binnen 50 km"),
+            "speed_computed": _("berekend"),
+            "replay_play": _("Afspelen"),
+            "replay_pause": _("Pauze"),
+            "incidents": _("incidenten"),
+            "without_position": _("zonder positie"),
+            "devices": _("apparaten"),
+            "hours": _("uur"),
         }.items()
     }

@@ -13,6 +13,8 @@ from geofence.models import Device, DeviceAssignment, Fix, Incident, IncidentSta
 from registry.models import Ban, BanKind, RiskLevel
 from registry.roles import Role
 
+from .positions import annotate_positions
+
 # The board never shows more rows than this; a mass outage is one incident, not hundreds.
 BOARD_LIMIT = 500
 CLOSED_WINDOW = timedelta(hours=24)
@@ -48,6 +50,7 @@ def board_incidents(filters: BoardFilters, now=None) -> list[Incident]:
     if filters.region:
         # Unknown region matches every region filter: a missing region must not hide an incident.
         incidents = [i for i in incidents if i.monitor_region in (filters.region, "")]
+    annotate_positions(incidents)
     return sorted(incidents, key=board_sort_key)
 
 
@@ -168,6 +171,7 @@ def incident_for_page(pk: int) -> Incident | None:
     )
     if incident is not None:
         annotate_context([incident])
+        annotate_positions([incident])
     return incident
 
 
@@ -227,3 +231,8 @@ def monitored_devices():
 def _current_assignments(now):
     current = DeviceAssignment.objects.at(now).select_related("person", "protected_person")
     return Prefetch("assignments", queryset=current, to_attr="current_assignments")
+
+
+def person_regions(person_ids: list[int]) -> dict[int, str]:
+    """Return the region of each person's bans in force ("" unknown), as the board finds it for device incidents."""
+    return {person_id: region for person_id, (_risk, region) in _person_context(person_ids).items()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mapviews, views
 
 app_name = "monitor"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("devices/", views.devices, name="devices"),
     path("api/incidents/", views.board_data, name="api-incidents"),
     path("api/incidents/<int:pk>/", views.incident_data, name="api-incident"),
+    # Before the actions' catch-all slug: GET …/replay/ is the replay, not an action.
+    path("api/incidents/<int:pk>/replay/", mapviews.replay, name="api-incident-replay"),
     path("api/incidents/<int:pk>/<slug:action>/", views.incident_action, name="api-incident-action"),
     path("api/devices/", views.devices_data, name="api-devices"),
+    path("map/", mapviews.overview_page, name="map"),
+    path("api/map/", mapviews.overview_data, name="api-map"),
 ]

@@ -23,7 +23,7 @@ AT_PLACE_M = 100.0
 
 
 def coordinates_text(lat: float, lon: float) -> str:
-    """Return "52.01667, 4.70833": decimal degrees, latitude first, 5 decimals (about a metre), as map tools read them."""
+    """Return "52.01667, 4.70833": decimal degrees, latitude first, 5 decimals (about a metre)."""
     return f"{lat:.5f}, {lon:.5f}"
 
 
