@@ -80,6 +80,9 @@ RULES: dict[str, Rule] = {
     "monitor:api-incident": api(get=(MONITOR, 200)),
     "monitor:api-incident-action": api(post=(MONITOR, 400)),  # no version in an empty body
     "monitor:api-devices": api(get=(MONITOR, 200)),
+    "monitor:map": page(MONITOR),
+    "monitor:api-map": api(get=(MONITOR, 200)),
+    "monitor:api-incident-replay": api(get=(MONITOR, 200)),
     # API description: for any logged-in user, vendors included only by key on the feed API
     "schema": api(get=(PEOPLE, 200)),
     "swagger-ui": api(get=(PEOPLE, 200)),
