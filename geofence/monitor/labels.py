@@ -69,6 +69,7 @@ def script_labels() -> dict[str, str]:
             "copy_coordinates": _("Coördinaten kopiëren"),
             "no_place": _("geen plaats binnen 50 km"),
             "speed_computed": _("berekend"),
+            "kmh": _("km/u"),
             "replay_play": _("Afspelen"),
             "replay_pause": _("Pauze"),
             "incidents": _("incidenten"),

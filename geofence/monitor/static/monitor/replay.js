@@ -29,7 +29,7 @@
 
   function formatSpeed(fix) {
     if (fix.speed_kmh === null || fix.speed_kmh === undefined) return "–";
-    var text = fix.speed_kmh.toFixed(1).replace(".", t("decimal_mark")) + " km/u";
+    var text = fix.speed_kmh.toFixed(1).replace(".", t("decimal_mark")) + " " + t("kmh");
     return fix.speed_measured ? text : text + " (" + t("speed_computed") + ")";
   }
 
