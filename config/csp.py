@@ -21,8 +21,13 @@ LOOSER_PREFIXES = {"/api/docs/": "docs", "/api/redoc/": "docs"}
 
 
 def strict_directives() -> dict[str, list[str]]:
-    """Return the policy of banwatch's own pages; map tiles may come from the configured tile server."""
-    images = ["'self'"] + _tile_origin()
+    """Return the policy of banwatch's own pages; map tiles may come from the configured tile server.
+
+    With tiles configured, img-src also admits data: for Leaflet's empty tile (a 1-pixel GIF as a
+    data: URL, built into leaflet.js) that replaces a tile being unloaded; images only, never scripts.
+    """
+    hosts = tile_hosts()
+    images = ["'self'"] + (["data:"] + hosts if hosts else [])
     return {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -67,9 +72,23 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def _tile_origin() -> list[str]:
-    parts = urlsplit(getattr(settings, "MAP_TILE_URL", "") or "")
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+def tile_subdomains() -> list[str]:
+    """Return MAP_TILE_SUBDOMAINS as a list: "a,b,c" or, as Leaflet reads a string, one per letter ("abc")."""
+    value = (getattr(settings, "MAP_TILE_SUBDOMAINS", "") or "").strip()
+    return [part.strip() for part in value.split(",") if part.strip()] if "," in value else list(value)
+
+
+def tile_hosts() -> list[str]:
+    """Return the origins MAP_TILE_URL loads tiles from, with its {s} expanded to every subdomain."""
+    url = getattr(settings, "MAP_TILE_URL", "") or ""
+    urls = [url.replace("{s}", sub) for sub in tile_subdomains()] if "{s}" in url else [url]
+    origins = []
+    for candidate in urls:
+        parts = urlsplit(candidate)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def _render(directives: dict[str, list[str]]) -> str:

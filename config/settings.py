@@ -336,8 +336,11 @@ if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")):
     CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
 # Monitoring dashboard. Without MAP_TILE_URL the map draws zones and tracks on a
 # plain background (no internet needed); production points it at an OSM-compatible
-# tile server, e.g. https://tiles.example.nl/{z}/{x}/{y}.png.
+# tile server, e.g. https://tiles.example.nl/{z}/{x}/{y}.png or the centre's own
+# https://{s}.tiles.meldkamer.example/{z}/{x}/{y}.png with MAP_TILE_SUBDOMAINS=abc
+# (config/csp.py admits every expanded host; docs/dashboard.md, docs/operations.md).
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 MONITOR_POLL_INTERVAL_MS = env_int("MONITOR_POLL_INTERVAL_MS", 1000)
 MONITOR_TRACK_HOURS = env_int("MONITOR_TRACK_HOURS", 6)

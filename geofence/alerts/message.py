@@ -14,6 +14,8 @@ from django.utils.translation import gettext_noop as N_
 
 from geofence.models import DeviceAssignment, DeviceKind, DeviceStatus, IncidentType
 from geofence.models.incidents import ZONE_TYPES
+from geofence.places.nearest import nearest_place
+from geofence.places.words import place_fields
 from registry.enforcement import basis_enforcement
 from registry.lookup.serializers import zone_description
 
@@ -39,7 +41,7 @@ def build_alert_message(incident, change: str) -> dict:
             "subject": _subject(incident.person),
             "ban": _ban(incident.ban),
             "enforcement": enforcement_block(incident.ban.decision.legal_basis if incident.ban else None),
-            "last_fix": _fix(subject_fix(incident, change)),
+            "last_fix": _subject_position(subject_fix(incident, change)),
             "victim_position": _fix(victim_fix(incident)),
             "device": _device(incident.device),
             "dashboard_url": incident.dashboard_url,
@@ -145,6 +147,18 @@ def _newest_fix(device_ids: set[int]):
         .first()
     )
     return status.last_fix if status else None
+
+
+def _subject_position(fix) -> dict | None:
+    """Return the subject's fix with the nearest place in words ("2,3 km NO van Gouda").
+
+    Only the subject's own position gets a place: it names where he is, which the
+    coordinates already say. The victim unit's position (panic) gets none.
+    """
+    position = _fix(fix)
+    if position is not None:
+        position["place"] = place_fields(nearest_place(fix.lat, fix.lon))
+    return position
 
 
 def _fix(fix) -> dict | None:

@@ -91,6 +91,7 @@ def board_row(incident, now=None) -> dict:
         "opened_at": incident.opened_at.isoformat(),
         "opened_at_local": local(incident.opened_at, "%d-%m %H:%M:%S"),
         "last_fix_at_local": local(incident.last_fix.ts) if incident.last_fix_id else "",
+        "position": getattr(incident, "monitor_position", None),
         "assigned_to": incident.assigned_to.get_username() if incident.assigned_to_id else "",
         "assigned_to_id": incident.assigned_to_id,
         "version": incident.version,

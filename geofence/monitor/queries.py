@@ -14,20 +14,24 @@ from registry.models import Ban, BanKind, RiskLevel
 from registry.regions import regions_of
 from registry.roles import Role
 
+from .positions import annotate_positions
+
 # The board never shows more rows than this; a mass outage is one incident, not hundreds.
 BOARD_LIMIT = 500
 CLOSED_WINDOW = timedelta(hours=24)
 REFRESH_SECONDS = 15
 TRACK_LIMIT = 500
-# Columns the board never shows: skipping them halves the rows' decoding time.
-BOARD_UNUSED = [
-    "ban__zone_geojson",
-    "ban__time_windows",
-    "ban__contact_modes",
-    "protected_person__phone",
-    "protected_person__email",
-    "protected_person__street",
-    "assigned_to__password",
+# The only columns the board's rows read (presenters.board_row, annotate_context, the overview map): loading
+# and decoding the others (timestamps above all) took most of a full answer's time. A column not listed still
+# loads when read, one query per row: add it here when a row starts showing it.
+BOARD_COLUMNS = [
+    *("type", "state", "ban", "person", "protected_person", "device", "definite", "opened_at", "closed_at"),
+    *("closest_distance_m", "eta_min", "last_fix", "priority", "version", "assigned_to", "details", "created_at"),
+    *("ban__decision", "ban__kind", "ban__zone_shape", "ban__centre_lat", "ban__centre_lon"),
+    *("ban__decision__sash_risk", "ban__monitor_region__region"),
+    *("person__given_names", "person__tussenvoegsel", "person__surname"),
+    *("protected_person__home_lat", "protected_person__home_lon"),
+    *("device__device_id", "last_fix__ts", "last_fix__lat", "last_fix__lon", "assigned_to__username"),
 ]
 
 
@@ -49,6 +53,7 @@ def board_incidents(filters: BoardFilters, user, now=None) -> list[Incident]:
     if filters.region:
         # Unknown region matches every region filter: a missing region must not hide an incident.
         incidents = [i for i in incidents if i.monitor_region in (filters.region, "")]
+    annotate_positions(incidents)
     return sorted(incidents, key=board_sort_key)
 
 
@@ -85,7 +90,7 @@ def _board_queryset(filters: BoardFilters, user, now):
         .select_related(
             "ban__decision", "ban__monitor_region", "person", "protected_person", "device", "last_fix", "assigned_to"
         )
-        .defer(*BOARD_UNUSED)
+        .only(*BOARD_COLUMNS)
     )
     if filters.status == IncidentState.CLOSED:
         qs = qs.filter(state=IncidentState.CLOSED, closed_at__gte=now - CLOSED_WINDOW)
@@ -182,6 +187,7 @@ def incident_for_page(pk: int, user) -> Incident | None:
     )
     if incident is not None:
         annotate_context([incident])
+        annotate_positions([incident])
     return incident
 
 
@@ -242,3 +248,8 @@ def monitored_devices(user):
 def _current_assignments(now):
     current = DeviceAssignment.objects.at(now).select_related("person", "protected_person")
     return Prefetch("assignments", queryset=current, to_attr="current_assignments")
+
+
+def person_regions(person_ids: list[int]) -> dict[int, str]:
+    """Return the region of each person's bans in force ("" unknown), as the board finds it for device incidents."""
+    return {person_id: region for person_id, (_risk, region) in _person_context(person_ids).items()}

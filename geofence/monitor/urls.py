@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import centre_views, views
+from . import centre_views, mapviews, views
 
 app_name = "monitor"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("api/incidents/<int:pk>/victim/reveal/", centre_views.victim_reveal, name="api-victim-reveal"),
     path("api/incidents/<int:pk>/victim/contacts/", centre_views.victim_contacts, name="api-victim-contacts"),
     path("api/incidents/<int:pk>/checklist/", centre_views.checklist_tick, name="api-checklist"),
+    # Before the actions' catch-all slug: GET …/replay/ is the replay, not an action.
+    path("api/incidents/<int:pk>/replay/", mapviews.replay, name="api-incident-replay"),
     path("api/incidents/<int:pk>/<slug:action>/", views.incident_action, name="api-incident-action"),
     path("api/devices/", views.devices_data, name="api-devices"),
+    path("map/", mapviews.overview_page, name="map"),
+    path("api/map/", mapviews.overview_data, name="api-map"),
 ]

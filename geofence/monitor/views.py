@@ -26,6 +26,7 @@ from .access import operator_json, operator_page
 from .detail import incident_detail
 from .device_links import add_links
 from .labels import PoliceRegion, script_labels
+from .tiles import tile_context
 
 # The JSON endpoints are DRF views, so they parse bodies with the API's strict JSON parser (a deep or
 # malformed body is a 400) and appear in the OpenAPI schema; operator_json still decides who may call them.
@@ -138,8 +139,7 @@ def incident_page(request, pk: int):
         incident_id=pk,
         outcomes=CloseOutcome.choices,
         show_protected=may_see_protected_persons(request.user),
-        tile_url=settings.MAP_TILE_URL,
-        tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+        **tile_context(),
     )
     return render(request, "monitor/incident.html", context)
 

@@ -1,5 +1,6 @@
 """Every alert says where to go: the subject's last known position with its age, the victim unit's for panic."""
 
+import csv
 from datetime import timedelta
 
 import pytest
@@ -8,10 +9,12 @@ from django.utils import timezone
 from geofence.alerts.message import build_alert_message
 from geofence.alerts.schema import message_errors
 from geofence.models import DeviceStatus, Fix, Incident, IncidentType
+from geofence.places.nearest import PLACES_CSV
 from geofence.testing import HOME, make_ban, make_device, make_protected, make_vendor, offset
 
 pytestmark = pytest.mark.django_db
 
+PLACES = list(csv.DictReader(PLACES_CSV.read_text(encoding="utf-8").splitlines()))
 ALERT_ID = {"alert_id": "5b0d7a4e-0000-4000-8000-000000000002"}
 
 
@@ -85,6 +88,24 @@ def test_panic_alert_carries_the_victim_units_position(subject):
     assert message_errors(message) == []
     assert (message["victim_position"]["lat"], message["victim_position"]["lon"]) == pytest.approx(at_victim)
     assert (message["last_fix"]["lat"], message["last_fix"]["lon"]) == pytest.approx(subject_at)
+    assert message["last_fix"]["place"]["text"] and "place" not in message["victim_position"]
+
+
+def test_subjects_position_carries_the_nearest_place_in_words(subject):
+    vendor, ban, device = subject
+    urk = next(p for p in PLACES if p["name"] == "Urk")
+    where = offset(float(urk["lat"]), float(urk["lon"]), 2300, 45)
+    incident = Incident.objects.create(
+        type=IncidentType.STRAP_TAMPER, opened_at=timezone.now(), person=ban.person, device=device
+    )
+    last_fix_of(device, where, age_s=30)
+
+    message = build_alert_message(incident, "opened") | ALERT_ID
+
+    assert message_errors(message) == []
+    place = message["last_fix"]["place"]
+    assert place["text"] == "2,3 km NO van Urk"
+    assert (place["name"], place["direction"]) == ("Urk", "NE") and abs(place["distance_m"] - 2300) <= 1
 
 
 def test_closing_message_of_a_zone_incident_carries_no_position(subject):

@@ -7,6 +7,10 @@ queue gets them. An attacker then takes every distance-like figure from the
 messages (distances, bands, arrival times turned into metres) with the
 position it came with, and solves for the home by least squares. The attack
 itself is checked on messages that still carry the exact distance.
+
+The nearest place in `last_fix.place` is a distance to a public place, computed
+from the subject's own position alone (checked below): it says nothing of the
+home that the coordinates beside it do not, so the attacker reads past it.
 """
 
 import math
@@ -16,10 +20,12 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from geofence.alerts.message import build_alert_message
 from geofence.models import DeviceStatus, Fix, Incident, IncidentType
+from geofence.places.nearest import nearest_place
+from geofence.places.words import place_fields
 from geofence.testing import make_ban, make_device, make_protected, make_vendor, offset
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +79,8 @@ def distance_figures(value, key: str = ""):
     """Yield every distance in metres the message states, under any key that names a distance or arrival time."""
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from distance_figures(v, k)
+            if k != "place":  # the distance to a named public place, from the fix alone
+                yield from distance_figures(v, k)
     elif isinstance(value, list):
         for v in value:
             yield from distance_figures(v, key)
@@ -136,6 +143,16 @@ def test_trilateration_locates_the_home_when_messages_carry_the_exact_distance()
         estimate = trilaterate(anchors(leaky))
 
         assert estimate is not None and geodesic_m(estimate, home) < 50
+
+
+def test_the_nearest_place_follows_from_the_subjects_position_alone():
+    rng, homes = random_homes(3, seed=11)
+    for home in homes:
+        messages, _truths = incident_series(home, rng)
+        for message in (m for m in messages if m["last_fix"]):
+            fix = message["last_fix"]
+            with translation.override("nl"):
+                assert fix["place"] == place_fields(nearest_place(fix["lat"], fix["lon"]))
 
 
 def test_no_series_of_police_messages_locates_the_home_within_1_km():

@@ -97,6 +97,9 @@ RULES: dict[str, Rule] = {
     "monitor:api-victim-reveal": api(post=(MONITOR, 422)),
     "monitor:api-victim-contacts": api(post=(MONITOR, 422)),
     "monitor:api-checklist": api(post=(MONITOR, 422)),
+    "monitor:map": page(MONITOR),
+    "monitor:api-map": api(get=(MONITOR, 200)),
+    "monitor:api-incident-replay": api(get=(MONITOR, 200)),
     # API description: for any logged-in user, vendors included only by key on the feed API
     "schema": api(get=(PEOPLE, 200)),
     "swagger-ui": api(get=(PEOPLE, 200)),

@@ -42,7 +42,32 @@ def test_strict_policy_allows_no_inline_script_or_style():
 
 def test_map_tiles_may_come_from_the_configured_tile_server(settings):
     settings.MAP_TILE_URL = "https://tiles.example.nl/{z}/{x}/{y}.png"
-    assert "img-src 'self' https://tiles.example.nl;" in policies()["strict"]
+    assert "img-src 'self' data: https://tiles.example.nl;" in policies()["strict"]
+
+
+def test_without_a_tile_server_images_come_from_banwatch_only(settings):
+    settings.MAP_TILE_URL = ""
+    assert "img-src 'self';" in policies()["strict"]
+
+
+@pytest.mark.parametrize(
+    ("subdomains", "hosts"),
+    [
+        ("abc", "https://a.tiles.example.nl https://b.tiles.example.nl https://c.tiles.example.nl"),
+        ("t1, t2", "https://t1.tiles.example.nl https://t2.tiles.example.nl"),
+    ],
+)
+def test_the_monitor_pages_header_admits_every_tile_subdomain(settings, users, subdomains, hosts):
+    settings.MAP_TILE_URL = "https://{s}.tiles.example.nl/{z}/{x}/{y}.png"
+    settings.MAP_TILE_SUBDOMAINS = subdomains
+    client = Client()  # a new client builds the middleware, which reads the settings once
+    client.force_login(users["carol"])
+
+    header = client.get("/monitor/map/")["Content-Security-Policy"]
+
+    images = next(d for d in header.split("; ") if d.startswith("img-src"))
+    assert images == f"img-src 'self' data: {hosts}"
+    assert "{s}" not in header and "script-src 'self';" in header
 
 
 def test_admin_gets_the_strict_policy(erin):

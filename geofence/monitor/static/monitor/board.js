@@ -83,6 +83,7 @@
       cell(t("certainty"), incident.certainty_label, "certainty"),
       cell(t("distance"), Monitor.formatDistance(incident.distance_m), "num"),
       cell(t("eta"), Monitor.formatEta(incident.eta_min), "num"),
+      el("td", { "data-label": t("position"), className: "position" }, [Positions.node(incident.position)]),
       cell(t("region"), incident.region_label, "region"),
       el("td", { "data-label": t("status"), className: "state" }, [
         el("span", { className: "badge state-" + incident.state, text: incident.state_label }),

@@ -5,7 +5,12 @@
   var root = document.getElementById("incident");
   var t = Monitor.t;
   var el = Monitor.el;
-  var mapState = IncidentMap.create(document.getElementById("map"), root.dataset.tileUrl, root.dataset.tileAttribution);
+  var mapState = IncidentMap.create(
+    document.getElementById("map"),
+    root.dataset.tileUrl,
+    root.dataset.tileAttribution,
+    root.dataset.tileSubdomains
+  );
   var current = null; // the last incident answer shown: its version is what the operator saw
   var ownVersion = null; // the version our own last action produced
 
@@ -106,6 +111,8 @@
     facts(document.getElementById("inc-ban"), data.ban.facts);
     IncidentMap.draw(mapState, data.map);
     root.dataset.version = String(data.incident.version);
+    // Position words and the track replay (positions.js, replay.js) follow the same poll.
+    document.dispatchEvent(new CustomEvent("monitor:incident", { detail: { data: data, map: mapState.map } }));
   }
 
   var poller = Monitor.poll(function () {

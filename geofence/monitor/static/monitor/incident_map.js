@@ -2,10 +2,13 @@
 "use strict";
 
 var IncidentMap = (function () {
-  function create(container, tileUrl, attribution) {
+  // subdomains: "a,b,c" for a {s} in the URL (config/csp.py admits each expanded host).
+  function create(container, tileUrl, attribution, subdomains) {
     var map = L.map(container, { zoomSnap: 0.5, attributionControl: Boolean(tileUrl) });
     if (tileUrl) {
-      L.tileLayer(tileUrl, { maxZoom: 19, attribution: attribution }).addTo(map);
+      var options = { maxZoom: 19, attribution: attribution };
+      if (subdomains) options.subdomains = subdomains.split(",");
+      L.tileLayer(tileUrl, options).addTo(map);
     } else {
       // No tile server configured: a plain background, so the map works offline.
       container.classList.add("plain-map");
