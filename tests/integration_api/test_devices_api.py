@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from geofence.models import Device, DeviceAssignment, Fix, QuarantinedItem
-from geofence.testing import fix, make_device, make_person
+from geofence.testing import fix, make_ban, make_device, make_person
 from registry.models import AuditEntry
 
 DEVICES = "/api/v1/devices/"
@@ -72,12 +72,20 @@ def test_vendor_b_neither_sees_nor_touches_vendor_a_devices(feed, other_feed):
 
 @pytest.mark.parametrize("name", ["carol", "erin"])
 def test_centre_reads_devices_but_does_not_write(client_for, feed, name):
-    device = make_device(feed.vendor, "EM-R-1")
+    # Worn by a person under a ban in the operator's region (the test bans' default region).
+    device = make_device(feed.vendor, "EM-R-1", person=make_ban(person=make_person()).person)
     client = client_for(name)
 
     assert client.get(f"{DEVICES}{device.pk}/").json()["device_id"] == "EM-R-1"
     assert register(client, vendor="acme", device_id="EM-R-2").status_code == 403
     assert client.post(f"{DEVICES}{device.pk}/retire/", {"reason": "x"}, format="json").status_code == 403
+
+
+def test_operator_does_not_see_a_device_nobody_in_the_region_wears(client_for, feed):
+    device = make_device(feed.vendor, "EM-R-3")
+
+    assert client_for("carol").get(f"{DEVICES}{device.pk}/").status_code == 404
+    assert client_for("erin").get(f"{DEVICES}{device.pk}/").status_code == 200
 
 
 def test_officer_and_dispatch_may_not_read_devices(client_for, feed):
