@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from registry.audit_reads import record_read
 from registry.importer import ImportFileRejected, create_job, precheck
 from registry.models import ImportBatch
 from registry.roles import Role, has_role
@@ -54,7 +55,10 @@ def import_job(request, pk: int):
     """Show one job: progress while it runs (the page polls its JSON), the line-numbered report when done."""
     _require_reader(request.user)
     batch = get_object_or_404(ImportBatch.objects.select_related("imported_by"), pk=pk)
-    context = {"job": batch, "rejected": batch.rejected_rows.all()[:REPORT_LINES], "poll_ms": POLL_MS}
+    rejected = list(batch.rejected_rows.all()[:REPORT_LINES])
+    # The report quotes the file's rows (names, references): its read is audited like the API's.
+    record_read(request, "registry.import_job", target=batch)
+    context = {"job": batch, "rejected": rejected, "poll_ms": POLL_MS}
     return render(request, "registry/import_job.html", context)
 
 

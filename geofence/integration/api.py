@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from geofence.feeds import devices as device_services
 from geofence.feeds.auth import IsVendor, VendorApiKeyAuthentication
 from geofence.models import Device, DeviceAssignment, IncidentEvent, VendorApiKey
+from registry.audit_reads import AuditedReadMixin
 from registry.models import AuditEntry
 from registry.permissions import role_permission
 from registry.regions import persons_in_regions, protected_in_regions, regions_of
@@ -163,6 +164,7 @@ class DeviceViewSet(
     ),
 )
 class AssignmentViewSet(
+    AuditedReadMixin,
     ServiceConflictMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

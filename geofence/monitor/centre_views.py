@@ -62,6 +62,7 @@ def casework_data(request, pk: int):
     incident = _incident(pk, request.user)
     if incident is None:
         return _unknown()
+    record_read(request, "monitor.casework", [incident], target=incident)
     return json_with_etag(request, panel(incident, request.user))
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from geofence.incidents.services import Action, change_state, open_incident
 from geofence.models import IncidentType
-from geofence.monitor.models import BanRegion
 from geofence.testing import make_ban, make_device, make_person
 from registry.models import AuditEntry
 
@@ -19,9 +18,7 @@ INCIDENTS = "/api/v1/incidents/"
 def incidents(feed):
     """An old closed violation in Utrecht, an open one in Amsterdam, and a device problem without a ban."""
     now = timezone.now()
-    utrecht, amsterdam = make_ban(), make_ban()
-    BanRegion.objects.create(ban=utrecht, region="midden-nederland")
-    BanRegion.objects.create(ban=amsterdam, region="amsterdam")
+    utrecht, amsterdam = make_ban(region="midden-nederland"), make_ban(region="amsterdam")
     device = make_device(feed.vendor, person=utrecht.person)
     with transaction.atomic():
         old = open_incident(
@@ -43,7 +40,7 @@ def ids(answer) -> list[int]:
 
 
 def test_list_holds_every_age_and_state_newest_first(client_for, incidents):
-    answer = client_for("carol").get(INCIDENTS)
+    answer = client_for("erin").get(INCIDENTS)
 
     assert ids(answer) == [incidents["tamper"], incidents["fresh"], incidents["old"]]
     assert answer.json()["count"] == 3
@@ -66,8 +63,15 @@ def test_filters(client_for, incidents, query, expected):
     assert ids(client_for("erin").get(INCIDENTS, query)) == [incidents[name] for name in expected]
 
 
+def test_operator_lists_only_the_incidents_of_their_region(client_for, incidents):
+    # carol works in Midden-Nederland: the Amsterdam violation does not exist for her.
+    carol = client_for("carol")
+    assert ids(carol.get(INCIDENTS)) == [incidents["tamper"], incidents["old"]]
+    assert carol.get(f"{INCIDENTS}{incidents['fresh']}/").status_code == 404
+
+
 def test_subject_priority_time_and_change_filters(client_for, incidents):
-    client = client_for("carol")
+    client = client_for("erin")
     assert ids(client.get(INCIDENTS, {"subject": incidents["utrecht"]})) == [incidents["tamper"], incidents["old"]]
     since = (timezone.now() - timedelta(days=2)).isoformat()
     assert ids(client.get(INCIDENTS, {"opened_after": since})) == [incidents["tamper"], incidents["fresh"]]
@@ -92,10 +96,10 @@ def test_pages_of_fifty(client_for, feed):
         for n in range(51):
             device = make_device(feed.vendor, person=person)
             open_incident(type=IncidentType.NO_GPS_FIX, at=now - timedelta(minutes=n), person=person, device=device)
-    first = client_for("carol").get(INCIDENTS).json()
+    first = client_for("erin").get(INCIDENTS).json()
 
     assert (first["count"], len(first["results"])) == (51, 50)
-    assert len(client_for("carol").get(first["next"]).json()["results"]) == 1
+    assert len(client_for("erin").get(first["next"]).json()["results"]) == 1
 
 
 def test_detail_has_the_timeline_oldest_first_and_reads_are_audited(client_for, incidents):

@@ -50,11 +50,11 @@ def test_map_shows_incidents_with_priority_and_place_and_devices_with_age_and_st
 
 def test_region_and_type_filters_apply_to_the_map_as_to_the_board(browser_client, make_incident, make_ban):
     utrecht = make_incident()
-    BanRegion.objects.create(ban=utrecht.ban, region="midden-nederland")
+    BanRegion.objects.filter(ban=utrecht.ban).update(region="midden-nederland")
     north_ban = make_ban()
-    BanRegion.objects.create(ban=north_ban, region="noord-nederland")
+    BanRegion.objects.filter(ban=north_ban).update(region="noord-nederland")
     placed_device(north_ban, "EB-77002", (53.2, 6.56))
-    client = browser_client("carol")
+    client = browser_client("erin")  # a supervisor sees every region; the filter narrows it
 
     north = client.get(URL, {"region": "noord-nederland"}).json()
     other_type = client.get(URL, {"type": "device_silent"}).json()
@@ -64,6 +64,8 @@ def test_region_and_type_filters_apply_to_the_map_as_to_the_board(browser_client
     assert [d["device_id"][-8:] for d in north["devices"]] == ["EB-77002"]
     assert other_type["incidents"] == []
     assert problems["devices"] == []  # the north device is in order and the incident's device has no status
+    # An operator of Midden-Nederland does not see the north at all, filter or not.
+    assert browser_client("carol").get(URL, {"region": "noord-nederland"}).json()["devices"] == []
 
 
 def test_unchanged_map_is_a_304_and_a_new_incident_changes_it(browser_client, make_incident):
