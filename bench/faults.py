@@ -104,14 +104,14 @@ FULL_STORIES = QUICK_STORIES + (
 SIZES = {
     # strike: seconds into the fault's stories; down: how long the service stays down (queue: the outage);
     # hold: the consumer held before the RabbitMQ restart; stagger: the stories start spread over this long
-    "quick": {"devices": 1000, "rate": 300, "strike": 20, "down": 5, "hold": 5, "queue_down": 90, "stagger": 15},
+    "quick": {"devices": 1000, "rate": 300, "strike": 20, "down": 5, "hold": 5, "queue_down": 90, "stagger": 10},
     "full": {"devices": 2000, "rate": 1000, "strike": 30, "down": 30, "hold": 15, "queue_down": 600, "stagger": 20},
 }
 FAULTS = ("pg", "redis", "rabbit", "kill", "queue")
 LATE_S = 30.0  # an alert arriving later than this after its cause was first sent counts as late
 HEALTH_POLL_S = 5.0
 BAN_LEAD_S = 7.0  # web processes look for new bans every 5 s
-SETTLE_QUIET_S = 10.0
+SETTLE_QUIET_S = 6.0
 
 
 class FailoverClient(Client):
@@ -188,8 +188,10 @@ class Drill:
         )
         self.fleet = feedload.Fleet(self.stack.prepare(self.size["devices"]), 0.05, 60)
         stamp("setup: database migrated and fleet seeded")
-        self.world = self.build_world()
-        stamp("setup: stories' world built")
+        os.environ.update(self.stack.environment())
+        import django
+
+        django.setup()
         rabbit.join()
         if not port_open(self.args.rabbit_port):
             raise SystemExit("the private RabbitMQ did not start")
@@ -197,44 +199,63 @@ class Drill:
         from geofence.alerts.police_queue import PoliceQueue
 
         PoliceQueue(self.rabbit.url).purge()
+        # The processes start while the stories' world is written; beat only after every device reported once.
         self.processes = harness.Processes(self.stack)
         for name, port in zip(("web-a", "web-b"), self.ports, strict=True):
             self.processes.gunicorn(workers=1, threads=4, name=name, port=port)
-        for port in self.ports:
-            harness.wait_http(f"http://127.0.0.1:{port}")
-        feedload.first_contact(self.fleet, self.stack.base_url)
         for side in ("a", "b"):
             self.processes.worker(f"delivery-{side}", "delivery", 1)
             self.processes.worker(f"work-{side}", "default,ingest", 1)
-        self.processes.beat()
         self.processes.consumer(self.consumed)
-        for name in ("delivery-a", "delivery-b", "work-a", "work-b"):
-            wait_for(lambda name=name: self.log_count(name, " ready."), 90, what=f"{name} ready")
-        stamp("setup: processes up")
+        self.world = self.build_world()
+        stamp("setup: stories' world built")
+        for port in self.ports:
+            harness.wait_http(f"http://127.0.0.1:{port}")
+        feedload.first_contact(self.fleet, self.stack.base_url)
         devices = [d for p in self.world.placed for d in p.devices.values()]
         self.silenced: set[str] = set()
         self.heartbeats = Heartbeats(self.ports, self.world.key, devices, self.silenced, client=FailoverClient)
         self.heartbeats.beat_once()
         self.heartbeats.start()
+        self.processes.beat()
+        for name in ("delivery-a", "delivery-b", "work-a", "work-b"):
+            wait_for(lambda name=name: self.log_count(name, " ready."), 90, what=f"{name} ready")
+        stamp("setup: processes up")
         self.cookies = operator_session(
             self.ports[0], self.world.operator, OPERATOR_PASSWORD, self.world.operator_totp_key
         )
         self.operator = FailoverClient(self.ports, cookies=dict(self.cookies), give_up_s=0)  # 503 is an answer here
-        # Every fault's bans are saved now, so a fault's stories start the moment the fault before is over.
-        Player(self.world, self.ports, self.cookies, self.silenced, client=FailoverClient).save_bans_before(time.time())
+        self.save_bans()
+        time.sleep(BAN_LEAD_S)
+
+    def save_bans(self) -> None:
+        """Save every fault's bans now, four at a time: a fault's stories start the moment the fault before ends."""
+        parts = [self.world.placed[k::4] for k in range(4)]
+        threads = [
+            threading.Thread(
+                target=Player(
+                    World(self.world.key, self.world.token, self.world.operator, part, self.world.operator_totp_key),
+                    self.ports,
+                    self.cookies,
+                    self.silenced,
+                    client=FailoverClient,
+                ).save_bans_before,
+                args=(time.time(),),
+            )
+            for part in parts
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         problems = [
             f"{p.scenario.name}: ban not saved" for p in self.world.placed if len(p.bans) != len(p.scenario.bans)
         ]
         if problems:
             raise SystemExit("\n".join(problems))
-        time.sleep(BAN_LEAD_S)
 
     def build_world(self) -> World:
         """Create each fault's copy of the stories' people, devices and vendor in the database."""
-        os.environ.update(self.stack.environment())
-        import django
-
-        django.setup()
         from django.db import connections
 
         chosen = QUICK_STORIES if self.args.quick else FULL_STORIES
@@ -273,6 +294,9 @@ class Drill:
             thread.start()
             self.players[name], self.threads = player, [*self.threads, thread]
             time.sleep(max(0.0, started + self.size["strike"] - time.time()))
+            if len(self.faults) > 1 and name != self.faults[0]:
+                # The fault before must be over for its stories: each fault's alerts are its own.
+                self.wait_arrived(self.faults[self.faults.index(name) - 1])
             struck = time.time()
             stamp(f"fault {name}")
             self.notes[name] = getattr(self, f"fault_{name}")()
@@ -284,6 +308,30 @@ class Drill:
         self.load.stop()
         self.undelivered = harness.wait_delivered(self.stack.db_url, self.consumed, None, self.args.drain_timeout)
         self.settle()
+
+    def wait_arrived(self, name: str, timeout: float = 90) -> None:
+        """Wait until every scripted alert of the fault's stories has arrived (or `timeout` passed)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            first, _times = self.first_arrivals()
+            rows = self.rows(name, first)
+            if sum(r.expected for _h, r in rows) == sum(r.delivered for _h, r in rows):
+                return
+            time.sleep(1.0)
+
+    def first_arrivals(self) -> tuple[dict[str, tuple[float, dict]], Counter]:
+        seen = harness.arrivals(self.consumed)
+        first: dict[str, tuple[float, dict]] = {}
+        for record in seen:
+            first.setdefault(record["alert_id"], (record["arrived"], record["body"]))
+        return first, Counter(record["alert_id"] for record in seen)
+
+    def rows(self, name: str, first: dict) -> list:
+        """Hold what arrived against the expectations of the fault's stories: (placed, drill_check.Row) each."""
+        placed = [p for p in self.world.placed if p.scenario.name.startswith(f"{name}:")]
+        found, _others = attribute(placed, first)
+        played = self.players[name].played
+        return [(here, check(here, played[here.scenario.name], found[here.scenario.name], [])) for here in placed]
 
     def settle(self) -> None:
         """Wait until nothing new arrives on the police queue for a while (closing alerts come late)."""
@@ -414,21 +462,14 @@ class Drill:
     # Counting.
 
     def count(self) -> list[dict]:
-        seen = harness.arrivals(self.consumed)
-        times = Counter(record["alert_id"] for record in seen)
-        first: dict[str, tuple[float, dict]] = {}
-        for record in seen:
-            first.setdefault(record["alert_id"], (record["arrived"], record["body"]))
+        first, times = self.first_arrivals()
         results = []
         for name in self.faults:
-            player = self.players[name]
-            placed = [p for p in self.world.placed if p.scenario.name.startswith(f"{name}:")]
-            found, _others = attribute(placed, first)
+            rows = self.rows(name, first)
             expected = delivered = missing = extra = late = duplicated = 0
             worst_s, failures = 0.0, []
-            for here in placed:
-                played = player.played[here.scenario.name]
-                row = check(here, played, found[here.scenario.name], [])
+            for here, row in rows:
+                played = self.players[name].played[here.scenario.name]
                 expected, delivered = expected + row.expected, delivered + row.delivered
                 missing, extra = missing + row.missed, extra + row.extra
                 failures += [f"{row.name}: {f}" for f in row.failures if f.startswith(("missed", "extra"))]
@@ -443,7 +484,7 @@ class Drill:
             results.append(
                 {
                     "fault": name,
-                    "stories": len(placed),
+                    "stories": len(rows),
                     "scripted": expected,
                     "delivered": delivered,
                     "late": late,
