@@ -164,8 +164,8 @@ def scrape_metrics(port: int) -> dict[str, float]:
 
 def sent_counts(player: Player) -> dict[str, int]:
     """Fixes the feed answered accepted and rejected, summed over every positions answer of the stories."""
-    answers = [a for played in player.played.values() for per_step in played.answers.values() for _s, a in per_step]
-    positions = [a for a in answers if isinstance(a, dict) and "accepted" in a and "duplicates" in a]
+    answers = [a for played in player.played.values() for status, a in played.positions if status == 202]
+    positions = [a for a in answers if isinstance(a, dict) and "accepted" in a]
     return {
         "positions_answers": len(positions),
         "accepted": sum(a["accepted"] for a in positions),

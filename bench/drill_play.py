@@ -97,6 +97,7 @@ class Played:
     sends: dict[float, float] = field(default_factory=dict)  # story time -> wall clock the batch went out
     answers: dict[float, list] = field(default_factory=dict)  # story time -> [(status, answer)] of feed posts
     problems: list[str] = field(default_factory=list)  # steps that could not be done as written
+    positions: list = field(default_factory=list)  # every answer of the positions feed (the events' are apart)
 
 
 class Player:
@@ -184,6 +185,8 @@ class Player:
             if items:
                 status, answer = feed.request("POST", f"/api/v1/feeds/{path}", {key: items})
                 played.answers.setdefault(sent, []).append((status, answer))
+                if path == "positions":
+                    played.positions.append((status, answer))
                 if status != 202:
                     played.problems.append(f"t={sent:g} {path}: HTTP {status} {str(answer)[:200]}")
 

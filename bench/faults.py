@@ -10,11 +10,12 @@ the machine's shared servers are never touched.
 Under a steady feed load (fixes from a seeded fleet, 5 % of it crossing its zone every minute), each fault
 in turn gets its own copies of the detection drill's stories (bench/drill_scenarios.py: fixes and events
 through the HTTP API, with the police alerts the specification says must arrive), and the fault strikes
-while they are told:
+while they are told, once every scripted alert of the fault before has arrived:
 
   pg      PostgreSQL's postmaster SIGKILLed mid-batch, started again after a pause (crash recovery)
-  redis   the Celery broker SIGKILLed and started again empty (no persistence): queued tasks are lost, the
-          outbox sweeper must deliver what they carried
+  redis   the workers held a few seconds so tasks pile up, then the Celery broker SIGKILLed and started
+          again empty (no persistence): the queued tasks are lost; the outbox sweeper must deliver the alerts
+          and the device-event sweep apply the events they carried
   rabbit  the police queue's RabbitMQ node stopped and started again (a real server restart), with
           messages waiting on it (the consumer is held for a few seconds before)
   kill    one of the two gunicorns and one of the two worker sets SIGKILLed; a supervisor restarts them later
@@ -28,8 +29,8 @@ alerts of its stories nobody expected. For the load it counts fixes answered 202
 load alerts (outbox rows) that never arrived. Exits 1 when a scripted alert is missing, a fix answered 202
 is lost, a load alert is lost, a 500 was answered, a process died or health did not tell the outage.
 
-    python bench/faults.py --quick            # CI: about 6 minutes
-    python bench/faults.py                    # by hand: the 10-minute police-queue outage, about 17 minutes
+    python bench/faults.py --quick            # CI: about 7 minutes on a loaded 2-core machine
+    python bench/faults.py                    # by hand: the 10-minute police-queue outage, about 22 minutes
     python bench/faults.py --quick --only pg,redis
 
 Needs root (or the postgres and rabbitmq users) for its own servers: a PostgreSQL cluster `faults` on 5433
@@ -571,7 +572,7 @@ def failed(results: list[dict], load: dict) -> dict[str, list[str]]:
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="CI size: 90 s police-queue outage, about 6 minutes")
+    parser.add_argument("--quick", action="store_true", help="CI size: 90 s police-queue outage, about 7 minutes")
     parser.add_argument("--only", default=",".join(FAULTS), help="comma-separated faults, run in this order")
     parser.add_argument("--cluster", default="faults", help="own PostgreSQL cluster name")
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("FAULTS_PG_PORT", "5433")))
