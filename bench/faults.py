@@ -451,7 +451,8 @@ class Drill:
     def health_code(self) -> int:
         """The operator-scope health (signed in as the operator): a fresh check with the broker probes."""
         try:
-            status, _answer = self.operator.request("GET", "/api/v1/health")
+            status, answer = self.operator.request("GET", "/api/v1/health")
+            self.health_problems = answer.get("problems") if isinstance(answer, dict) else answer
             return status
         except (OSError, ConnectionError):
             return 0
@@ -460,7 +461,11 @@ class Drill:
         began = time.monotonic()
         while self.health_code() != 200 and time.monotonic() - began < 120:
             time.sleep(1.0)
-        return {"health_green_after_s": round(time.monotonic() - began, 1), "health_after": self.health_code()}
+        return {
+            "health_green_after_s": round(time.monotonic() - began, 1),
+            "health_after": self.health_code(),
+            "health_problems_after": self.health_problems,
+        }
 
     # Counting.
 
