@@ -18,8 +18,8 @@ run bench/bench_lookup.py --quick
 run bench/bench_ingest.py --quick --rate 10000
 run bench/bench_alert_latency.py --quick --queue redis
 run bench/bench_alert_latency.py --quick --queue amqp
-# Reliability (docs/RELIABILITY.md): both exit 1 when anything accepted was lost.
-# Five faults, the police queue down for three minutes among them: more time than the other benchmarks get.
+# Reliability (docs/RELIABILITY.md): both exit 1 when anything accepted was lost (faults.py: a scripted alert
+# missing). Five faults, the police queue down for 90 s among them: more time than the other benchmarks get.
 LIMIT=720 run bench/faults.py --quick
 run bench/soak.py --minutes 2
 # Detection drill (docs/RELIABILITY.md): exits 1 when an urgent police alert is missed or extra, outside the

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,7 +42,9 @@ BROKER_URL = os.environ.get("DRILL_BROKER_URL", "redis://127.0.0.1:6379/13")
 REDIS_QUEUE_URL = os.environ.get("DRILL_REDIS_QUEUE_URL", "redis://127.0.0.1:6379/14")
 AMQP_VHOST = os.environ.get("DRILL_AMQP_VHOST", "banwatch_drill")
 # Silence is noticed after a minute (the shortest setting) and checked every 10 s, so a story can show it.
+METRICS_TOKEN = "drill-metrics-token-7Qx2Lm9Vb4Nc8Rt1"  # noqa: S105 - the drill's own stack only
 DRILL_ENV = {
+    "METRICS_TOKEN": METRICS_TOKEN,
     "SILENT_MINUTES_HIGH_RISK": 1,
     "SILENT_MINUTES_MEDIUM_RISK": 1,
     "SILENT_MINUTES_LOW_RISK": 1,
@@ -72,7 +75,8 @@ def stack_for(queue: str) -> Stack:
         queue_url=queue_url,
         port=PORT,
         logdir=REPO / "var" / "drill" / queue,
-        extra_env=DRILL_ENV,
+        # The feed counter summed over the gunicorn workers (an empty folder per start: see run()).
+        extra_env=DRILL_ENV | {"PROMETHEUS_MULTIPROC_DIR": REPO / "var" / "drill" / queue / "prometheus"},
     )
 
 
@@ -80,6 +84,9 @@ def run(queue: str, scenarios: list, json_out: Path | None, allow_known_open: bo
     began = time.time()
     stack = stack_for(queue)
     stack.create_database()
+    prometheus = Path(stack.extra_env["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(prometheus, ignore_errors=True)
+    prometheus.mkdir(parents=True)
     os.environ.update(stack.environment())
     import django
 
@@ -113,6 +120,7 @@ def run(queue: str, scenarios: list, json_out: Path | None, allow_known_open: bo
         player.run(start)
         settle(stack, listener)
         board = board_rows(stack.port, cookies)
+        metrics = scrape_metrics(stack.port)
     finally:
         heartbeats.stopping.set()
         listener.stopping.set()
@@ -122,7 +130,8 @@ def run(queue: str, scenarios: list, json_out: Path | None, allow_known_open: bo
     print_table(queue, rows, stray, listener.redelivered, time.time() - began)
     print_delivery(listener)
     if json_out:
-        json_out.write_text(json.dumps({"queue": queue, "rows": [r.__dict__ for r in rows], "stray": len(stray)}))
+        report = {"queue": queue, "rows": [r.__dict__ for r in rows], "stray": len(stray), "metrics": metrics}
+        json_out.write_text(json.dumps(report | {"sent": sent_counts(player), "delivered": delivered_counts(listener)}))
     counted = [r for r in rows if not (allow_known_open and r.name in KNOWN_OPEN)]
     if allow_known_open:
         print(f"exit code counts {len(counted)} scenarios: {len(rows) - len(counted)} known open left out")
@@ -137,6 +146,44 @@ def settle(stack: Stack, listener: Listener) -> None:
         if not pending and time.time() - listener.last_arrival > SETTLE_QUIET_S:
             return
         time.sleep(1.0)
+
+
+def scrape_metrics(port: int) -> dict[str, float]:
+    """Return every sample of GET /metrics (as a scraper with the token reads it) as {'name{labels}': value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    status, text = Client(port, {"Authorization": f"Bearer {METRICS_TOKEN}"}).request("GET", "/metrics")
+    if status != 200:
+        return {"error": status}
+    return {
+        sample.name + "{" + ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items())) + "}": sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def sent_counts(player: Player) -> dict[str, int]:
+    """Fixes the feed answered accepted and rejected, summed over every positions answer of the stories."""
+    answers = [a for played in player.played.values() for status, a in played.positions if status == 202]
+    positions = [a for a in answers if isinstance(a, dict) and "accepted" in a]
+    return {
+        "positions_answers": len(positions),
+        "accepted": sum(a["accepted"] for a in positions),
+        "rejected": sum(len(a.get("rejected", [])) for a in positions),
+    }
+
+
+def delivered_counts(listener: Listener) -> dict:
+    """Alerts that reached the police queue: in all, with a fix time, and incidents opened per type."""
+    bodies = [body for _arrival, body in listener.first.values()]
+    opened: dict[str, set] = {}
+    for body in bodies:
+        opened.setdefault(body["incident"]["type"], set()).add(body["incident"]["id"])
+    return {
+        "alerts": len(bodies),
+        "with_fix_time": sum(1 for b in bodies if (b.get("last_fix") or {}).get("time")),
+        "incidents_by_type": {kind: len(ids) for kind, ids in opened.items()},
+    }
 
 
 def board_rows(port: int, cookies: dict) -> list[dict]:

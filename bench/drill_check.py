@@ -33,6 +33,7 @@ class Row:
     urgent_extra: int = 0
     latency_s: float | None = None
     failures: list[str] = field(default_factory=list)
+    taken: list[str] = field(default_factory=list)  # alert_id of each expected alert that arrived
 
     @property
     def ok(self) -> bool:
@@ -74,6 +75,7 @@ def check(here: Placed, played: Played, alerts: list, board: list[dict]) -> Row:
         taken = taken[: expectation.count]
         for alert in taken:
             left.remove(alert)
+            row.taken.append(alert[1].get("alert_id"))
         _count(row, here, expectation, taken, left)
         row.failures += _details(here, played, expectation, taken, alerts)
         if number == 0 and taken:

@@ -97,25 +97,41 @@ class Played:
     sends: dict[float, float] = field(default_factory=dict)  # story time -> wall clock the batch went out
     answers: dict[float, list] = field(default_factory=dict)  # story time -> [(status, answer)] of feed posts
     problems: list[str] = field(default_factory=list)  # steps that could not be done as written
+    positions: list = field(default_factory=list)  # every answer of the positions feed (the events' are apart)
 
 
 class Player:
-    """Tell every scenario's story at once, one thread each."""
+    """Tell every scenario's story at once, one thread each.
 
-    def __init__(self, world: World, port: int, operator_cookies: dict, silenced: set[str]) -> None:
+    `client` makes the HTTP clients from `port` (bench/faults.py passes one that fails over between two web
+    processes and resends after a 503, as a device does); `stagger_s` spreads the stories' starts.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        port,
+        operator_cookies: dict,
+        silenced: set[str],
+        *,
+        client=Client,
+        stagger_s: float = STAGGER_S,
+    ) -> None:
         self.world = world
         self.port = port
         self.operator_cookies = operator_cookies
         self.silenced = silenced
+        self.client, self.stagger_s = client, stagger_s
         self.played = {p.scenario.name: Played() for p in world.placed}
 
     def story_start(self, here, start: float) -> float:
-        """Return when the scenario's story starts: the stories start within STAGGER_S of `start`, not all at once."""
-        return start + STAGGER_S * here.index / max(1, len(self.world.placed))
+        """Return when the scenario's story starts: the stories start within stagger_s of `start`, not all at once."""
+        order = self.world.placed.index(here)
+        return start + self.stagger_s * order / max(1, len(self.world.placed))
 
     def save_bans_before(self, start: float) -> None:
         """POST every ban saved before its story; stories start from `start`."""
-        client = Client(self.port, {"Authorization": f"Token {self.world.token}"})
+        client = self.client(self.port, {"Authorization": f"Token {self.world.token}"})
         for here in self.world.placed:
             for key, spec in here.scenario.bans.items():
                 if spec.saved is None:
@@ -142,9 +158,9 @@ class Player:
     def _tell(self, here, start: float) -> None:
         played = self.played[here.scenario.name]
         played.start = start
-        feed = Client(self.port, {"Authorization": f"Api-Key {self.world.key}"})
-        registrar = Client(self.port, {"Authorization": f"Token {self.world.token}"})
-        monitor = Client(self.port, cookies=dict(self.operator_cookies))
+        feed = self.client(self.port, {"Authorization": f"Api-Key {self.world.key}"})
+        registrar = self.client(self.port, {"Authorization": f"Token {self.world.token}"})
+        monitor = self.client(self.port, cookies=dict(self.operator_cookies))
         steps = sorted(here.scenario.steps, key=lambda s: s.sent)
         lag = 0.0  # how late the last ban's 201 came: later steps keep their distance to it
         for sent, group in itertools.groupby(steps, key=lambda s: s.sent):
@@ -169,6 +185,8 @@ class Player:
             if items:
                 status, answer = feed.request("POST", f"/api/v1/feeds/{path}", {key: items})
                 played.answers.setdefault(sent, []).append((status, answer))
+                if path == "positions":
+                    played.positions.append((status, answer))
                 if status != 202:
                     played.problems.append(f"t={sent:g} {path}: HTTP {status} {str(answer)[:200]}")
 
@@ -214,9 +232,9 @@ class Player:
 class Heartbeats(threading.Thread):
     """Every device reports a heartbeat every HEARTBEAT_EVERY_S seconds, unless silenced."""
 
-    def __init__(self, port: int, key: str, devices: list[str], silenced: set[str]) -> None:
+    def __init__(self, port, key: str, devices: list[str], silenced: set[str], *, client=Client) -> None:
         super().__init__(daemon=True)
-        self.client = Client(port, {"Authorization": f"Api-Key {key}"})
+        self.client = client(port, {"Authorization": f"Api-Key {key}"})
         self.devices = devices
         self.silenced = silenced
         self.stopping = threading.Event()

@@ -84,10 +84,14 @@ class Load:
     Open loop: batch k is due at start + k * batch_size / rate whatever happened to earlier ones, so an
     outage builds a backlog that is sent when the service is back. A failed batch is resent (after the
     Retry-After of a 503, else after a second) until it is answered 202 or `give_up_s` passes.
+
+    `url` may be a list: several web processes behind one address. Client k starts on url k (round robin)
+    and moves to the next one when a connection is refused or broken, as a load balancer does.
     """
 
-    def __init__(self, fleet: Fleet, url: str, rate: float, batch_size: int, clients: int = 4, give_up_s=300.0):
-        self.fleet, self.url, self.batch_size, self.clients = fleet, urlparse(url), batch_size, clients
+    def __init__(self, fleet: Fleet, url, rate: float, batch_size: int, clients: int = 4, give_up_s=300.0):
+        self.urls = [urlparse(u) for u in ([url] if isinstance(url, str) else url)]
+        self.fleet, self.batch_size, self.clients = fleet, batch_size, clients
         self.interval = batch_size / rate
         self.give_up_s = give_up_s
         self.batches: list[Batch] = []
@@ -99,7 +103,7 @@ class Load:
 
     def start(self) -> None:
         self.started = time.time()
-        self._threads = [threading.Thread(target=self._client, daemon=True) for _ in range(self.clients)]
+        self._threads = [threading.Thread(target=self._client, args=(k,), daemon=True) for k in range(self.clients)]
         for thread in self._threads:
             thread.start()
 
@@ -110,8 +114,8 @@ class Load:
             thread.join()
         self.stopped = time.time()
 
-    def _client(self) -> None:
-        conn = None
+    def _client(self, k: int) -> None:
+        conn, server = None, k % len(self.urls)
         while not self._stop.is_set():
             number = next(self._numbers)
             due = self.started + number * self.interval
@@ -122,14 +126,15 @@ class Load:
             batch = Batch(number, first, self.batch_size, datetime.now(UTC), time.time())
             with self._lock:
                 self.batches.append(batch)
-            conn = self._send(batch, conn)
+            conn, server = self._send(batch, conn, server)
 
-    def _send(self, batch: Batch, conn):
+    def _send(self, batch: Batch, conn, server: int = 0):
         body = self.fleet.body(batch)
         headers = {"Authorization": f"Api-Key {self.fleet.key}", "Content-Type": "application/json"}
         while True:
             reused = conn is not None
-            conn = conn or http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=30)
+            url = self.urls[server]
+            conn = conn or http.client.HTTPConnection(url.hostname, url.port, timeout=30)
             began = time.time()
             batch.attempts += 1
             try:
@@ -145,11 +150,12 @@ class Load:
                 status, wait, conn = "refused", 1.0, _closed(conn)
                 if reused:
                     continue  # the server closed an idle keep-alive connection: a fresh one, at once
+                server = (server + 1) % len(self.urls)  # that web process is gone: the next one
             batch.statuses[status] += 1
             batch.status, batch.answered_at, batch.latency = status, time.time(), time.time() - began
             self._note(str(status), began, batch.latency)
             if status == 202 or time.time() - batch.sent_at > self.give_up_s:
-                return conn
+                return conn, server
             time.sleep(min(wait, 5.0))
 
     def _note(self, status: str, began: float, latency: float) -> None:

@@ -10,7 +10,8 @@ Shared by bench/faults.py and bench/soak.py (the feed load itself is bench/feedl
 - `rss_sample`: the resident memory of every process of the stack.
 
 The consumer runs as `python bench/harness.py consume OUT` (POLICE_QUEUE_URL from the environment): one JSON
-line per message, written before the ack, so a message is never counted as lost by the consumer itself.
+line per message (its arrival time and the whole message), written before the ack, so a message is never counted
+as lost by the consumer itself.
 """
 
 from __future__ import annotations
@@ -126,10 +127,10 @@ class Processes:
         self.running[name], self.commands[name] = process, command
         return process
 
-    def gunicorn(self, workers: int = 2, threads: int = 2) -> None:
-        bind = f"127.0.0.1:{self.stack.port}"
+    def gunicorn(self, workers: int = 2, threads: int = 2, *, name: str = "gunicorn", port: int | None = None) -> None:
+        bind = f"127.0.0.1:{port or self.stack.port}"
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", bind, "-w", str(workers)]
-        self.spawn("gunicorn", [*command, "--threads", str(threads), "--timeout", "60", "--log-level", "warning"])
+        self.spawn(name, [*command, "--threads", str(threads), "--timeout", "60", "--log-level", "warning"])
 
     def worker(self, name: str, queues: str, concurrency: int) -> None:
         command = [*CELERY, "worker", "-Q", queues, "-c", str(concurrency), "-n", f"{name}@%h", "-l", "INFO"]
@@ -374,6 +375,7 @@ def _record(alert) -> dict:
         "fix_time": fix_time,
         "incident": incident.get("id"),
         "change": incident.get("change"),
+        "body": alert.body,
     }
 
 

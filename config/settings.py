@@ -230,6 +230,9 @@ GEOFENCE_MASS_OUTAGE_WINDOW_MINUTES = env_int("MASS_OUTAGE_WINDOW_MINUTES", 10)
 # A fix stamped more than this ahead of the server is stored at once and judged when its time comes.
 FEED_EVALUATE_AHEAD_SECONDS = env_int("FEED_EVALUATE_AHEAD_SECONDS", 2)
 FEED_DUE_CHECK_SECONDS = env_int("FEED_DUE_CHECK_SECONDS", 10)
+# A stored device event no task applied within this many seconds (its Celery message was lost) is applied by
+# the periodic sweep, every FEED_DUE_CHECK_SECONDS.
+DEVICE_EVENT_SWEEP_AFTER_SECONDS = env_int("DEVICE_EVENT_SWEEP_AFTER_SECONDS", 20)
 # A device whose newest fix lies this far ahead of (or behind) the server in this many batches in a row
 # opens a clock incident.
 DEVICE_CLOCK_AHEAD_SECONDS = env_int("DEVICE_CLOCK_AHEAD_SECONDS", 60)
@@ -255,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "evaluate-due-fixes": {
         "task": "geofence.tasks.evaluate_due_fixes",
+        "schedule": float(FEED_DUE_CHECK_SECONDS),
+        "options": {"expires": float(FEED_DUE_CHECK_SECONDS)},
+    },
+    "process-due-events": {
+        "task": "geofence.tasks.process_due_events",
         "schedule": float(FEED_DUE_CHECK_SECONDS),
         "options": {"expires": float(FEED_DUE_CHECK_SECONDS)},
     },

@@ -22,6 +22,12 @@ def process_device_events(event_ids: list[int]) -> int:
     return devices.process_events(event_ids)
 
 
+@shared_task(acks_late=True, expires=30)
+def process_due_events(now: str | None = None) -> int:
+    """Apply stored device events whose task never ran (lost with a broker's messages); run by Celery beat."""
+    return devices.process_due_events(datetime.fromisoformat(now) if now else None)
+
+
 @shared_task(acks_late=True)
 def check_silent_devices(now: str | None = None) -> dict:
     """Open silent-device, no-GPS and mass-outage incidents; run by Celery beat every check interval."""

@@ -375,7 +375,12 @@ def _json(payload: dict) -> str:
 
 
 def _enqueue_events(event_ids: list[int]) -> None:
-    tasks.process_device_events.delay(event_ids)
+    try:
+        tasks.process_device_events.delay(event_ids)
+    except Exception:
+        # The events are stored: the periodic sweep applies them (devices.process_due_events). Never fail the
+        # vendor's request after its commit.
+        log.exception("could not queue the effects of %d device events; the sweep applies them", len(event_ids))
 
 
 def attribute_quarantined_fixes(device: Device, now: datetime | None = None) -> int:

@@ -40,6 +40,19 @@ def close_recovered(device_ids, *, at: datetime, gps: bool) -> None:
 # --- device events ------------------------------------------------------------------------------------------
 
 
+def process_due_events(now: datetime | None = None, limit: int = 500) -> int:
+    """Apply stored events no task applied within DEVICE_EVENT_SWEEP_AFTER_SECONDS; return how many.
+
+    Their task was lost (a Celery broker restarted without its messages, or down when the events came) or
+    failed for good. Oldest first, `limit` per run; run by Celery beat.
+    """
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.DEVICE_EVENT_SWEEP_AFTER_SECONDS)
+    due = DeviceEvent.objects.filter(processed_at=None, received_at__lt=since).order_by("received_at")
+    event_ids = list(due.values_list("id", flat=True)[:limit])
+    return process_events(event_ids, now=now) if event_ids else 0
+
+
 def process_events(event_ids: list[int], now: datetime | None = None) -> int:
     """Apply the effects of stored device events once each; return how many were applied."""
     now = now or timezone.now()

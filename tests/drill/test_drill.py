@@ -35,7 +35,7 @@ def _marked(name: str):
 
 
 @pytest.fixture(scope="module")
-def drill_rows(tmp_path_factory) -> dict[str, dict]:
+def drill_report(tmp_path_factory) -> dict:
     if not (os.environ.get("CI") or os.environ.get("DRILL_TEST")):
         pytest.skip("the drill takes about 3 minutes: it runs under CI, or with DRILL_TEST=1")
     require_service("PostgreSQL", "127.0.0.1", 5432)
@@ -49,7 +49,12 @@ def drill_rows(tmp_path_factory) -> dict[str, dict]:
     if not out.exists():
         pytest.fail(f"the drill did not finish (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     print(done.stdout)
-    return {row["name"]: row for row in json.loads(out.read_text())["rows"]}
+    return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def drill_rows(drill_report) -> dict[str, dict]:
+    return {row["name"]: row for row in drill_report["rows"]}
 
 
 def test_known_open_names_only_scenarios():
@@ -74,3 +79,21 @@ def test_quick_drill_covers_every_group():
 def test_scenario_meets_its_expectations(drill_rows, name):
     row = drill_rows[name]
     assert (row["missed"], row["extra"], row["failures"]) == (0, 0, []), "\n".join(row["failures"])
+
+
+def test_metrics_after_the_drill_tell_what_happened(drill_report):
+    """/metrics read by a scraper after the drill, held against what the drill sent and received."""
+    metrics, sent, delivered = drill_report["metrics"], drill_report["sent"], drill_report["delivered"]
+    assert "error" not in metrics, metrics
+    assert metrics['banwatch_fixes_total{result="accepted"}'] == sent["accepted"] > 0
+    assert metrics.get('banwatch_fixes_total{result="rejected"}', 0) == sent["rejected"]
+    for kind, incidents in delivered["incidents_by_type"].items():
+        assert metrics[f'banwatch_incidents_opened_total{{type="{kind}"}}'] >= incidents, kind
+    assert metrics["banwatch_evaluation_lag_seconds{}"] >= 0
+    assert metrics["banwatch_alert_latency_seconds_gcount{}"] == delivered["with_fix_time"] > 0
+    assert metrics['banwatch_alert_latency_seconds_bucket{le="+Inf"}'] == delivered["with_fix_time"]
+    assert metrics['banwatch_alert_latency_seconds_bucket{le="0.5"}'] <= delivered["with_fix_time"]
+    assert (metrics["banwatch_alerts_pending{}"], metrics["banwatch_alerts_undelivered{}"]) == (0, 0)
+    assert 0 <= metrics["banwatch_zone_catalogue_age_seconds{}"] < 600
+    for queue in ("delivery", "default", "ingest"):
+        assert 0 <= metrics[f'banwatch_canary_age_seconds{{queue="{queue}"}}'] < 120, queue

@@ -73,3 +73,48 @@ def test_events_are_processed_once(feed):
 
     assert process_events(list(DeviceEvent.objects.values_list("id", flat=True))) == 0
     assert Incident.objects.count() == 1
+
+
+def test_panic_whose_task_never_reached_a_worker_opens_its_incident_on_the_next_sweep(feed, monkeypatch, settings):
+    """The Celery broker lost the task (restarted without persistence): the stored event is applied all the same."""
+    from geofence import tasks
+    from geofence.feeds import services as feed_services
+
+    victim = make_protected()
+    make_ban(protected=[victim])
+    device = make_device(feed.vendor, protected_person=victim)
+    monkeypatch.setattr(feed_services, "_enqueue_events", lambda event_ids: None)  # queued, then lost
+    now = timezone.now()
+
+    assert feed.events([_event(device, now, "panic_button")]).status_code == 202
+    assert not Incident.objects.exists()
+    tasks.process_due_events(now=now.isoformat())  # too soon: a worker may still be on it
+    assert not Incident.objects.exists()
+    later = now + timedelta(seconds=settings.DEVICE_EVENT_SWEEP_AFTER_SECONDS + 1)
+    tasks.process_due_events(now=later.isoformat())
+
+    assert Incident.objects.get().type == IncidentType.PANIC
+    assert AlertOutbox.objects.get().priority == 1
+    assert DeviceEvent.objects.get().processed_at is not None
+    beat = settings.CELERY_BEAT_SCHEDULE["process-due-events"]
+    assert (beat["task"], beat["schedule"]) == ("geofence.tasks.process_due_events", settings.FEED_DUE_CHECK_SECONDS)
+
+
+def test_event_stored_while_the_broker_is_down_is_answered_202_and_applied_later(feed, monkeypatch, settings):
+    from geofence import tasks
+
+    ban = make_ban()
+    device = make_device(feed.vendor, person=ban.person)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.process_device_events, "delay", broker_down)
+    now = timezone.now()
+
+    answer = feed.events([_event(device, now, "strap_tamper")])
+
+    assert answer.status_code == 202 and answer.json()["accepted"] == 1
+    assert not Incident.objects.exists()
+    tasks.process_due_events(now=(now + timedelta(seconds=settings.DEVICE_EVENT_SWEEP_AFTER_SECONDS + 1)).isoformat())
+    assert Incident.objects.get().type == IncidentType.STRAP_TAMPER
