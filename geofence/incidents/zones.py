@@ -76,25 +76,43 @@ def current_catalogue() -> Catalogue:
     background thread while callers keep the current catalogue: with 10,000
     bans a build takes seconds of CPU (30,000 model instances), and done in
     a request it held that request and every batch waiting on its devices.
+    A build older than ZONE_CATALOGUE_MAX_AGE_SECONDS (a process that idled)
+    is rebuilt in the caller before use; if that rebuild fails, the old build
+    is used and its age fails the health check.
     """
     key = (_cache["generation"], ZoneCatalogueVersion.current())
+    limit = settings.ZONE_CATALOGUE_MAX_AGE_SECONDS
     with _lock:
         cached = _cache.get("entry")
-        if cached and cached[0] == key:
-            if time.monotonic() - cached[1] >= CACHE_TTL_S:
-                _refresh_in_background(key)
-            return cached[2]
-    catalogue = build_catalogue()
+        usable = cached if cached and cached[0] == key else None
+        if usable:
+            age = time.monotonic() - usable[1]
+            if age < limit:
+                if age >= CACHE_TTL_S:
+                    _refresh_in_background(key)
+                _cache["used_age"] = age
+                return usable[2]
+    try:
+        catalogue = build_catalogue()
+    except Exception:
+        if usable is None:
+            raise
+        log.exception("rebuild of a zone catalogue %.0f s old failed; the old one stays in use", age)
+        with _lock:
+            _cache["used_age"] = time.monotonic() - usable[1]
+        return usable[2]
     with _lock:
         _cache["entry"] = (key, time.monotonic(), catalogue)
-        _cache["built_at"] = time.monotonic()
+        _cache["used_age"] = 0.0
     return catalogue
 
 
 def catalogue_age_seconds() -> float | None:
-    """Return how long ago this process built the catalogue it uses, or None before the first build."""
-    built = _cache.get("built_at")
-    return None if built is None else time.monotonic() - built
+    """Return the age of the catalogue this process last judged fixes with, then; None before the first.
+
+    An idle process's build grows old unused, which is no risk: it is rebuilt before its next use.
+    """
+    return _cache.get("used_age")
 
 
 def _refresh_in_background(key: tuple) -> None:
@@ -112,7 +130,7 @@ def _refresh(key: tuple) -> None:
             entry = _cache.get("entry")
             if entry is not None and entry[0] == key:  # nothing newer was built meanwhile
                 _cache["entry"] = (key, time.monotonic(), catalogue)
-                _cache["built_at"] = time.monotonic()
+                _cache["used_age"] = 0.0
     except Exception:
         log.exception("background rebuild of the zone catalogue failed; the current one stays in use")
     finally:

@@ -52,3 +52,49 @@ def test_catalogue_is_built_from_plain_rows_with_each_kind_of_zone(db):
     assert isinstance(by_key[(homes.pk, f"pp:{bert.pk}")][1], MovingZone)  # bert carries a victim unit
     assert (homes.pk, f"pp:{anna.pk}") not in by_key
     assert not any(isinstance(value, Model) for value in vars(catalogue).values())
+
+
+def _age_the_catalogue(seconds: float) -> None:
+    """Make this process's catalogue look `seconds` older, as after a process idled that long."""
+    key, built, catalogue = zones._cache["entry"]
+    zones._cache["entry"] = (key, built - seconds, catalogue)
+
+
+def test_idle_process_rebuilds_a_catalogue_too_old_to_trust_before_using_it(db, settings):
+    # An idle web process (no batches for a while) must not judge its next fix against a build older
+    # than the health limit, nor hand that fix to a background rebuild and use the old one meanwhile.
+    make_ban()
+    zones.invalidate()
+    old = zones.current_catalogue()
+    _age_the_catalogue(settings.ZONE_CATALOGUE_MAX_AGE_SECONDS + 1)
+
+    used = zones.current_catalogue()
+
+    assert used is not old
+    assert zones.catalogue_age_seconds() < 5
+
+
+def test_health_age_is_the_age_of_the_catalogue_when_last_used(db, settings):
+    # Idling is not staleness: the age that fails health is the age of the build a fix was judged with.
+    make_ban()
+    zones.invalidate()
+    zones.current_catalogue()
+    _age_the_catalogue(settings.ZONE_CATALOGUE_MAX_AGE_SECONDS + 1)
+
+    assert zones.catalogue_age_seconds() < 5
+
+
+def test_a_failed_rebuild_keeps_the_old_catalogue_and_health_sees_its_age(db, settings, monkeypatch):
+    make_ban()
+    zones.invalidate()
+    old = zones.current_catalogue()
+    _age_the_catalogue(settings.ZONE_CATALOGUE_MAX_AGE_SECONDS + 1)
+
+    def fail():
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(zones, "build_catalogue", fail)
+    used = zones.current_catalogue()
+
+    assert used is old
+    assert zones.catalogue_age_seconds() > settings.ZONE_CATALOGUE_MAX_AGE_SECONDS
