@@ -121,6 +121,24 @@ def test_the_purge_drops_wholly_expired_months_and_deletes_the_rest_to_the_secon
     assert partitions.partition_name(whole) in logged[0]
 
 
+def test_a_partition_too_large_to_count_is_dropped_at_its_statistics_figure(device, monkeypatch):
+    month = partitions.add_months(partitions.month_start(NOW), -20)
+    partitions.ensure_partitions(month, ahead=0)
+    insert_fixes([_row(device, month + timedelta(hours=h)) for h in range(4)])
+    with connection.cursor() as cursor:
+        # ANALYZE writes reltuples in place: the rollback at the end of the test leaves it.
+        cursor.execute(f"ANALYZE {partitions.partition_name(month)}")
+    monkeypatch.setattr(partitions, "COUNT_LIMIT", 4)
+    result = partitions.purge_fixes(partitions.add_months(month, 1), NOW)
+    assert result.dropped == (partitions.partition_name(month),)
+    assert (result.dropped_rows, result.dropped_counted, result.deleted_rows) == (4, False, 0)
+    monkeypatch.setattr(partitions, "COUNT_LIMIT", 5)
+    partitions.ensure_partitions(month, ahead=0)
+    insert_fixes([_row(device, month + timedelta(hours=h)) for h in range(2)])
+    # The new partition of the same name has no statistics yet (-1): counted.
+    assert partitions.purge_fixes(partitions.add_months(month, 1), NOW).dropped_counted
+
+
 def test_every_foreign_key_to_a_fix_is_cleared_by_the_purge():
     # A new one with a database constraint would break the partitioned table; one not SET_NULL would dangle.
     fields = {f"{r.related_model._meta.label}.{r.field.name}": r.field for r in partitions.fix_references()}
