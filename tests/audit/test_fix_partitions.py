@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from geofence import partitions
+from geofence.db import previous_fix_rows
 from geofence.feeds.services import insert_fixes
 from geofence.models import DeviceStatus, Fix, Incident, QuarantinedItem
 from geofence.retention import purge_expired
@@ -76,6 +77,21 @@ def test_the_same_fix_twice_is_stored_once_in_every_partition(device):
     assert len(insert_fixes(rows)) == 2
     assert insert_fixes(rows) == []
     assert Fix.objects.count() == 2
+
+
+def test_a_device_s_previous_fix_is_found_within_the_last_month_and_before_it(device):
+    quiet = make_device(device.vendor)
+    stored = insert_fixes(
+        [
+            _row(device, NOW - timedelta(days=40)),
+            _row(device, NOW - timedelta(days=2)),
+            _row(quiet, NOW - timedelta(days=40)),
+            _row(quiet, datetime(1999, 7, 1, tzinfo=UTC)),
+        ]
+    )
+    rows = {row[0]: row[1] for row in previous_fix_rows({device.pk: NOW.timestamp(), quiet.pk: NOW.timestamp()})}
+    assert rows == {device.pk: stored[1].ts, quiet.pk: stored[2].ts}
+    assert previous_fix_rows({quiet.pk: (NOW - timedelta(days=41)).timestamp()})[0][1] == stored[3].ts
 
 
 def test_the_purge_drops_wholly_expired_months_and_deletes_the_rest_to_the_second(device, settings, caplog):
