@@ -363,16 +363,12 @@ def previous_fix_rows(before: dict[int, float]) -> list[tuple]:
         return []
     devices = sorted(before)
     if connection.vendor == "postgresql":
-        with bulk_cursor() as cursor:
-            # One index probe per device: the newest (device, ts) entry below its bound.
-            cursor.execute(
-                "SELECT b.device, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "
-                "FROM unnest(%s::text::bigint[], %s::text::float8[]) AS b(device, bound) "
-                "CROSS JOIN LATERAL (SELECT ts, lat, lon, accuracy_m FROM geofence_fix "
-                "WHERE device_id = b.device AND ts < to_timestamp(b.bound) ORDER BY ts DESC LIMIT 1) AS f",
-                [array_literal(devices, int), array_literal([before[d] for d in devices])],
-            )
-            return cursor.fetchall()
+        # One index probe per device and partition: the newest (device, ts) entry below its bound. The fix
+        # table is partitioned by month, so first within the last month (one or two partitions), then
+        # without a lower bound for the devices that had no fix then.
+        found = _pg_previous_fixes(devices, before, "AND ts >= to_timestamp(b.bound) - interval '1 month' ")
+        missing = sorted(set(devices) - {row[0] for row in found})
+        return found + (_pg_previous_fixes(missing, before, "") if missing else [])
     found = []
     for device_id in devices:
         row = (
@@ -384,3 +380,15 @@ def previous_fix_rows(before: dict[int, float]) -> list[tuple]:
         if row is not None:
             found.append((device_id, row[0].timestamp(), row[1], row[2], row[3]))
     return found
+
+
+def _pg_previous_fixes(devices: list[int], before: dict[int, float], window: str) -> list[tuple]:
+    with bulk_cursor() as cursor:
+        cursor.execute(
+            "SELECT b.device, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "  # noqa: S608 - ours
+            "FROM unnest(%s::text::bigint[], %s::text::float8[]) AS b(device, bound) "
+            "CROSS JOIN LATERAL (SELECT ts, lat, lon, accuracy_m FROM geofence_fix "
+            f"WHERE device_id = b.device AND ts < to_timestamp(b.bound) {window}ORDER BY ts DESC LIMIT 1) AS f",
+            [array_literal(devices, int), array_literal([before[d] for d in devices])],
+        )
+        return cursor.fetchall()

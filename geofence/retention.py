@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from geofence import partitions
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import DeviceEvent, Fix, Incident, IncidentState, QuarantinedItem
 from geofence.monitor.models import HandoverNote
@@ -36,6 +37,9 @@ class Rule:
     name: str
     expired: Callable[[datetime], QuerySet]
     expire: Callable[[QuerySet], int]
+    # Instead of expire(expired(cutoff)) in one transaction, where set: purge(cutoff, now), which
+    # manages its own transactions; returns None where it does not apply (then expire runs).
+    purge: Callable[[datetime, datetime], int | None] | None = None
 
 
 def _delete(queryset: QuerySet) -> int:
@@ -44,6 +48,11 @@ def _delete(queryset: QuerySet) -> int:
 
 def _expired_fixes(cutoff: datetime) -> QuerySet:
     return Fix.objects.filter(ts__lt=cutoff)
+
+
+def _purge_partitioned_fixes(cutoff: datetime, now: datetime) -> int | None:
+    # PostgreSQL: wholly expired month partitions are dropped, the rest deleted (geofence/partitions.py).
+    return partitions.purge_fixes(cutoff, now).total if partitions.is_partitioned() else None
 
 
 def _expired_device_events(cutoff: datetime) -> QuerySet:
@@ -116,7 +125,7 @@ def _anonymise_protected_persons(queryset: QuerySet) -> int:
 
 
 RULES = [
-    Rule("fixes", _expired_fixes, _delete),
+    Rule("fixes", _expired_fixes, _delete, _purge_partitioned_fixes),
     Rule("device_events", _expired_device_events, _delete),
     Rule("quarantine", _expired_quarantine, _delete),
     Rule("incidents", _expired_incidents, _delete),
@@ -142,6 +151,10 @@ def purge_expired(now: datetime | None = None, dry_run: bool = False, user=None)
     counts = {}
     for rule in RULES:
         cutoff = now - timedelta(days=settings.RETENTION_DAYS[rule.name])
+        if rule.purge is not None and not dry_run:
+            counts[rule.name] = rule.purge(cutoff, now)
+            if counts[rule.name] is not None:
+                continue
         with transaction.atomic():
             expired = rule.expired(cutoff)
             counts[rule.name] = expired.count() if dry_run else rule.expire(expired)

@@ -7,9 +7,15 @@ from .devices import Device, Vendor
 
 
 class Fix(models.Model):
-    """One GPS fix. Lean on purpose: batches of thousands go in with one INSERT."""
+    """One GPS fix. Lean on purpose: batches of thousands go in with one INSERT.
 
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="fixes")
+    On PostgreSQL the table is partitioned by month of `ts` (geofence/partitions.py): its primary key
+    there is (id, ts), so a foreign key to a fix carries no database constraint (db_constraint=False)
+    and the purge clears it before the fix goes.
+    """
+
+    # The unique (device, ts) index serves lookups by device: no index of its own.
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="fixes", db_index=False)
     ts = models.DateTimeField(_("tijdstip"))
     lat = models.FloatField()
     lon = models.FloatField()
@@ -59,7 +65,9 @@ class QuarantinedItem(models.Model):
     reason = models.CharField(_("reden"), max_length=30, choices=QuarantineReason.choices)
     message = models.TextField(_("toelichting"))
     received_at = models.DateTimeField(_("ontvangen"), db_index=True)
-    attributed_fix = models.ForeignKey(Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    attributed_fix = models.ForeignKey(
+        Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     attributed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -142,7 +142,10 @@ class Incident(models.Model):
     deepest_intrusion_m = models.FloatField(_("diepste indringing (m)"), null=True, blank=True)
     eta_min = models.FloatField(_("geschatte aankomst (min)"), null=True, blank=True)
     fix_count = models.PositiveIntegerField(_("aantal posities"), default=0)
-    last_fix = models.ForeignKey(Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No database constraint: the fix table is partitioned on PostgreSQL (see Fix).
+    last_fix = models.ForeignKey(
+        Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     priority = models.PositiveSmallIntegerField(_("prioriteit"), default=3)
     # False while only the monitoring centre needs to act (an approach, a suspect fix to confirm): state
     # changes then reach the timeline and the board, not the police queue.
