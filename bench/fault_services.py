@@ -141,8 +141,9 @@ class PrivateRabbit:
     127.0.0.1 only, which is where everything runs. rabbitmqctl reaches the node by name (-n).
     """
 
-    def __init__(self, workdir: Path, port: int, *, node: str = "banwatch-faults@localhost") -> None:
-        self.workdir, self.port, self.node = workdir, port, node
+    def __init__(self, workdir: Path, port: int, *, node: str | None = None) -> None:
+        # The node is named after its port, so two runs on other ports do not meet.
+        self.workdir, self.port, self.node = workdir, port, node or f"banwatch-faults-{port}@localhost"
 
     @property
     def url(self) -> str:

@@ -35,8 +35,8 @@ is lost, a load alert is lost, a 500 was answered, a process died or health did 
 
 Needs root (or the postgres and rabbitmq users) for its own servers: a PostgreSQL cluster `faults` on 5433
 (created and dropped unless it existed; --keep-cluster keeps it), redis-server on 6390, a RabbitMQ node
-`banwatch-faults@localhost` on 5673 (distribution port 25673, data under /tmp, no plugins). A run killed
-half-way leaves them: `pg_dropcluster 15 faults --stop`, `rabbitmqctl -n banwatch-faults@localhost stop`,
+`banwatch-faults-5673@localhost` on 5673 (distribution port 25673, data under /tmp, no plugins). A run killed
+half-way leaves them: `pg_dropcluster 15 faults --stop`, `rabbitmqctl -n banwatch-faults-5673@localhost stop`,
 and kill the redis-server on 6390.
 """
 
