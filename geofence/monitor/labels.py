@@ -47,6 +47,10 @@ def script_labels() -> dict[str, str]:
             "undelivered_title": _("Meldingen niet afgeleverd bij de politie"),
             "undelivered_line": _("%(change)s incident %(id)s: %(age)s onderweg, %(attempts)s pogingen"),
             "undelivered_seen": _("gezien door %(who)s"),
+            "unregioned": _(
+                "%(n)s open incident(en) bij een verbod zonder regio: alleen supervisors zien ze. "
+                "Laat de supervisor een regio instellen."
+            ),
             "retry": _("Nu opnieuw versturen"),
             "mark_seen": _("Gezien"),
             "overdue_banner": _("Niet bevestigd: P1/P2-incidenten wachten te lang, supervisor ingeschakeld"),

@@ -57,6 +57,14 @@ def board_incidents(filters: BoardFilters, user, now=None) -> list[Incident]:
     return sorted(incidents, key=board_sort_key)
 
 
+def unregioned_open_incidents() -> int:
+    """Count the open incidents whose ban lies in no monitoring region: only supervisors see them.
+
+    Every board shows the count, so a ban registered without a region is noticed, not silently unwatched.
+    """
+    return Incident.objects.active().filter(ban__isnull=False, ban__monitor_region__isnull=True).count()
+
+
 def board_fingerprint(filters: BoardFilters, user, now=None) -> str:
     """Return a cheap token that changes when the board's incidents change (one aggregate query).
 
@@ -81,7 +89,8 @@ def board_fingerprint(filters: BoardFilters, user, now=None) -> str:
     bucket = int(now.timestamp()) // REFRESH_SECONDS
     regions = regions_of(user)
     scope = "all" if regions is None else ",".join(sorted(regions))
-    return f"{figures}|{outbox}|{bucket}|{translation.get_language()}|{filters}|{scope}"
+    unregioned = unregioned_open_incidents()
+    return f"{figures}|{outbox}|{unregioned}|{bucket}|{translation.get_language()}|{filters}|{scope}"
 
 
 def _board_queryset(filters: BoardFilters, user, now):

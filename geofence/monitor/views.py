@@ -122,6 +122,7 @@ def board_data(request):
     payload = {
         "incidents": [presenters.board_row(i, now) for i in incidents],
         "undelivered": [presenters.undelivered_row(a, now) for a in queries.undelivered_alerts(request.user)],
+        "unregioned": queries.unregioned_open_incidents(),
         "server_now": now.isoformat(),
     }
     # The board names the subjects, never a protected person (the distance is a figure, not a place).

@@ -64,3 +64,21 @@ def test_a_delivery_changes_the_board_etag(browser_client, make_incident):
     alert.mark_published()
 
     assert client.get("/monitor/api/incidents/", HTTP_IF_NONE_MATCH=first).status_code == 200
+
+
+def test_an_open_incident_of_a_ban_without_region_is_counted_on_every_board(browser_client, make_incident):
+    # The operator cannot see it (no region, no operator); the board must say it exists rather than stay quiet.
+    from geofence.monitor.models import BanRegion
+
+    carol = browser_client("carol")
+    first = carol.get("/monitor/api/incidents/")
+    assert first.json()["unregioned"] == 0
+    orphan = make_incident()
+    BanRegion.objects.filter(ban=orphan.ban).delete()
+
+    after = carol.get("/monitor/api/incidents/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert after.status_code == 200  # the count changed the board
+    assert orphan.pk not in rows_by_id(after.json())
+    assert after.json()["unregioned"] == 1
+    assert orphan.pk in rows_by_id(board(browser_client("erin")))

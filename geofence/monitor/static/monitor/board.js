@@ -200,6 +200,9 @@
     });
     renderRows(incidents);
     var undeliveredNew = renderUndelivered(data.undelivered || []);
+    var unregioned = document.getElementById("unregioned-banner");
+    unregioned.textContent = fill(t("unregioned"), { n: data.unregioned || 0 });
+    unregioned.hidden = !data.unregioned;
     document.getElementById("incident-count").textContent = "(" + incidents.length + ")";
     document.getElementById("board-empty").hidden = incidents.length > 0;
     if (fresh.length) announce(fresh);
