@@ -205,7 +205,8 @@ def _copy_decisions_and_bans(conn, persons_count: int, bans_count: int, now: dat
                 + (rng.random() < 0.3, rng.random() < 0.2, rng.choice(["low", "medium", "high", ""]), 1, now, now)
             )
     ban_columns = "decision_id, person_id, kind, status, valid_from, valid_until, contact_modes, zone_shape, "
-    ban_columns += "centre_lat, centre_lon, radius_m, time_windows, zone_description, version, created_at, updated_at"
+    ban_columns += "centre_lat, centre_lon, radius_m, time_windows, zone_description, term_justification, version, "
+    ban_columns += "created_at, updated_at"
     with conn.cursor().copy(f"COPY registry_ban ({ban_columns}) FROM STDIN") as copy:
         for i, person_id in enumerate(owners):
             copy.write_row(_ban_row(i + 1, person_id, now, rng))
@@ -219,7 +220,7 @@ def _ban_row(decision_id: int, person_id: int, now: datetime, rng: random.Random
         (decision_id, person_id, kind, status, valid_from, valid_until)
         + (json.dumps(["direct", "indirect", "online"] if kind == "contact" else []), "circle" if zoned else "")
         + ((52.0 + rng.random(), 4.5 + rng.random() * 2) if zoned else (None, None))
-        + ((5000.0 if zoned else None), json.dumps([]), "", 1, now, now)
+        + ((5000.0 if zoned else None), json.dumps([]), "", "", 1, now, now)
     )
 
 
