@@ -19,10 +19,9 @@ run bench/bench_ingest.py --quick --rate 10000
 run bench/bench_alert_latency.py --quick --queue redis
 run bench/bench_alert_latency.py --quick --queue amqp
 # Reliability (docs/RELIABILITY.md): both exit 1 when anything accepted was lost (faults.py: a scripted alert
-# missing). Five faults, the police queue down for 90 s among them: more time than the other benchmarks get.
-LIMIT=720 run bench/faults.py --quick
-run bench/soak.py --minutes 2
-# Detection drill (docs/RELIABILITY.md): exits 1 when an urgent police alert is missed or extra, outside the
-# scenarios listed as known open (bench/drill_scenarios.py, KNOWN_OPEN). The suite runs it on Redis
-# (tests/drill), this on RabbitMQ.
-run bench/drill.py --quick --queue amqp --allow-known-open
+# missing). In CI the two faults no suite test covers: the Redis broker lost with its messages and the police
+# queue down for 90 s; the full set of five runs by hand (`python bench/faults.py`).
+LIMIT=600 run bench/faults.py --quick --only redis,queue
+run bench/soak.py --minutes 1
+# The detection drill runs in the suite (tests/drill, police queue on Redis); on RabbitMQ by hand:
+# `python bench/drill.py --queue amqp`.

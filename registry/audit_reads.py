@@ -121,9 +121,14 @@ class AuditedReadMixin:
                 f"{meta.app_label}.{meta.model_name}.{getattr(self, 'action', None) or 'list'}",
                 person_ids=persons,
                 protected_person_ids=protected if self.audit_protected else (),
-                query=request.GET.dict(),
+                query=_printable(request.GET.dict()),
             )
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _printable(query: dict) -> dict:
+    # PostgreSQL's jsonb refuses NUL; the entry keeps what was asked, without it.
+    return {key.replace("\x00", ""): value.replace("\x00", "") for key, value in query.items()}
 
 
 class AdminReadAuditMiddleware:

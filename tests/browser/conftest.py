@@ -118,7 +118,10 @@ def celery_worker_process(live_server, settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     saved = celery_app.conf.get("broker_write_url"), celery_app.conf.task_always_eager
     celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = broker_url, False
+    # Earlier tests may have published: drop the cached connection pool and producer pool, or the live
+    # server would go on publishing to the suite's broker, which this worker does not read.
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
     db = connection.settings_dict
     env = dict(os.environ)
     env.update(
@@ -141,4 +144,5 @@ def celery_worker_process(live_server, settings, tmp_path):
         worker.kill()
     celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = saved
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
     broker.stop()

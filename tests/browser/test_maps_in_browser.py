@@ -27,10 +27,10 @@ def scene(users, live_server):
     """A subject walking into a 5 km zone in Midden-Nederland, and a second subject's device in the north."""
     vendor, key = make_vendor("enkeltrack")
     ban = make_ban(protected=[make_protected()])
-    BanRegion.objects.create(ban=ban, region="midden-nederland")
+    BanRegion.objects.update_or_create(ban=ban, defaults={"region": "midden-nederland"})
     device = make_device(vendor, "EB-310001", person=ban.person)
     north_ban = make_ban(centre=offset(*NORTH, 20_000, 90), protected=[make_protected(offset(*NORTH, 20_000, 90))])
-    BanRegion.objects.create(ban=north_ban, region="noord-nederland")
+    BanRegion.objects.update_or_create(ban=north_ban, defaults={"region": "noord-nederland"})
     north_device = make_device(vendor, "EB-310002", person=north_ban.person)
     zones.invalidate()
     post_positions(live_server.url, key, approach(device))
@@ -44,7 +44,8 @@ def test_overview_map_shows_incidents_and_devices_and_filters_by_region(
     browser, sign_in, live_server, scene, screenshot_dir
 ):
     base = live_server.url
-    context, page = log_in(browser, sign_in, base, "carol")
+    # A supervisor sees every region; an operator would see only their own (tests/monitor).
+    context, page = log_in(browser, sign_in, base, "erin")
     page.goto(base + "/monitor/map/")
     incident = f'path.incident-point[data-incident-id="{scene["incident"].pk}"]'
     north = 'path.device-point[data-device-id$="EB-310002"]'

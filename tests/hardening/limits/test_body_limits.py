@@ -23,7 +23,8 @@ ROUTES = [
 
 @pytest.mark.parametrize("path", ROUTES)
 def test_body_over_the_limit_is_413_on_every_route(client, settings, path):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    # Decision files have a limit of their own (they stream to disk); set both.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.IMPORT_MAX_FILE_BYTES = 10_000
     response = client.generic("POST", path, b"x" * 10_001, content_type="application/json")
     assert response.status_code == 413
     assert response.json() == {"detail": "Request body too large: 10001 bytes, limit 10000 bytes."}
