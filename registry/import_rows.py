@@ -18,6 +18,7 @@ from config.jsonsafety import storable
 
 from . import services
 from .import_formats import ImportRow, RowError
+from .import_seen import SeenKeys
 from .import_serializers import ImportDecisionSerializer, flatten_errors
 from .lifecycle import FINAL_STATUSES, IllegalTransition, action_between
 from .models import BanStatus, Decision, Person, ProtectedPerson, RejectedRow
@@ -52,7 +53,7 @@ class RowContext:
     def __init__(self, batch, user) -> None:
         self.batch, self.user = batch, user
         self.serializer = ImportDecisionSerializer()  # fields built once, reused for every row
-        self.seen: dict[tuple[str, str], int] = {}  # (authority, reference) -> first line
+        self.seen = SeenKeys()  # (authority, reference) -> first line
 
     def reason(self, row: ImportRow) -> str:
         return f"import {self.batch.filename} line {row.line}"
@@ -69,13 +70,14 @@ class RowContext:
 
     def refuse_duplicate(self, row: ImportRow, data: dict) -> None:
         key = (data["authority"], data["reference"])
-        if key in self.seen:
+        first = self.seen.first_line(key)
+        if first is not None:
             message = _("Kenmerk %(ref)s staat al op regel %(line)s van dit bestand.") % {
                 "ref": data["reference"],
-                "line": self.seen[key],
+                "line": first,
             }
             raise RowRejected([RowError(row.line, "reference", "duplicate_reference", str(message))])
-        self.seen[key] = row.line
+        self.seen.add(key, row.line)
 
 
 def rejected_row(batch, row: ImportRow, errors: list[RowError]) -> RejectedRow:

@@ -157,10 +157,12 @@ class _Job:
     def _remember(self, row: ImportRow) -> None:
         key = (str(row.data.get("authority", "")), str(row.data.get("reference", "")))
         if not row.errors and all(key):
-            self.ctx.seen.setdefault(key, row.line)
+            self.ctx.seen.add(key, row.line)
+            if len(self.ctx.seen) % settings.IMPORT_CHUNK_ROWS == 0:
+                self.ctx.seen.checkpoint()
 
     def _commit(self, chunk: list[ImportRow]) -> None:
-        added = len(self.ctx.seen)
+        self.ctx.seen.checkpoint()  # what was remembered before this chunk is for good
         with transaction.atomic():
             self._check_claim()
             try:
@@ -170,15 +172,12 @@ class _Job:
                 log.warning(
                     "bulk import of lines %s-%s failed; importing them one by one", chunk[0].line, chunk[-1].line
                 )
-                self._forget_since(added)
+                self.ctx.seen.rollback()
                 outcomes = Counter(import_row(self.ctx, row) for row in chunk)
             self._record(outcomes, chunk[-1].end_line)
+        self.ctx.seen.checkpoint()
         if self.progress is not None:
             self.progress(self.batch)
-
-    def _forget_since(self, count: int) -> None:
-        for key in list(self.ctx.seen)[count:]:
-            del self.ctx.seen[key]
 
     def _check_claim(self) -> None:
         if ImportBatch.objects.select_for_update().filter(pk=self.batch.pk).values_list("claim", flat=True)[0] != (

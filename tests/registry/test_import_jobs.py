@@ -135,3 +135,24 @@ def test_page_upload_creates_a_job_and_redirects_to_it(client, users, eager_cele
     assert b'data-line="4"' in page.content
     batch.refresh_from_db()
     assert (batch.status, batch.rows_created, batch.rows_rejected) == (ImportStatus.DONE, 2, 1)
+
+
+def test_a_repeat_in_a_later_chunk_and_after_a_resume_names_the_first_line(db, settings):
+    settings.IMPORT_CHUNK_ROWS = 10
+    text = HEADER + csv_rows(25, bad_at=99) + csv_rows(1, start=2, bad_at=99)  # line 27 repeats line 4
+    batch = create_job(io.BytesIO(text.encode()), filename="herhaald.csv")
+
+    class WorkerDied(BaseException):
+        pass
+
+    def die_after_two_chunks(job):
+        if job.last_line >= 21:
+            raise WorkerDied
+
+    with pytest.raises(WorkerDied):
+        run_job(batch.pk, progress=die_after_two_chunks)
+    ImportBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - timedelta(hours=1))
+    done = run_job(batch.pk)  # a fresh worker: what it knows of lines 2-21 it reads again from the file
+    assert (done.rows_created, done.rows_rejected) == (25, 1)
+    error = done.rejected_rows.get().errors[0]
+    assert (error["line"], error["code"]) == (27, "duplicate_reference") and "regel 4 " in error["message"]
