@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import time_machine
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 
 from geofence.models import Incident, IncidentType
@@ -93,3 +94,28 @@ def test_board_row_has_distance_eta_and_region(browser_client, make_incident):
     assert row["eta_min"] == 4.0
     assert row["risk"] == "high" and row["certainty_label"] == "zeker"
     assert row["region_label"] == "Midden-Nederland"
+
+
+def test_another_regions_changes_never_change_an_operators_board_etag(browser_client, make_incident, make_ban):
+    """An operator must not learn from the ETag alone that something happened in a region not his."""
+    from geofence.testing import give_region
+    from registry.roles import Role
+    from tests.conftest import make_user
+
+    limburg_operator = make_user("lima", Role.MONITORING_OPERATOR)
+    give_region(limburg_operator, "limburg")
+    carol, lima, url = browser_client("carol"), Client(), "/monitor/api/incidents/"
+    lima.force_login(limburg_operator)
+    with time_machine.travel(timezone.now(), tick=False):
+        mine = make_incident(ban=make_ban(region="midden-nederland"))
+        theirs = make_incident(ban=make_ban(region="limburg"))
+        carol_etag, lima_etag = carol.get(url)["ETag"], lima.get(url)["ETag"]
+        assert carol_etag != lima_etag  # each region scope has its own statement and figures
+
+        Incident.objects.filter(pk=theirs.pk).update(fix_count=F("fix_count") + 1, version=F("version") + 1)
+        make_incident(ban=make_ban(region="limburg"))
+        assert carol.get(url, HTTP_IF_NONE_MATCH=carol_etag).status_code == 304
+        assert lima.get(url, HTTP_IF_NONE_MATCH=lima_etag).status_code == 200
+
+        Incident.objects.filter(pk=mine.pk).update(fix_count=F("fix_count") + 1)
+        assert carol.get(url, HTTP_IF_NONE_MATCH=carol_etag).status_code == 200
