@@ -102,6 +102,6 @@ def may_see_protected_persons_by_ban(user) -> bool:
     """Return True when the user may see a ban's protected persons outside an incident.
 
     A region-bound operator may not: a victim's identity and contact details reach an operator only
-    through an incident of their regions (geofence.monitor.contacts.protected_contacts_for_incident).
+    through an incident of their regions that they handle (geofence.monitor.casework).
     """
     return may_see_protected_persons(user) and not is_region_bound(user)

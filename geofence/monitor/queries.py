@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, IntegerField, Max, Prefetch, Q, Sum, Value
 from django.db.models.functions import Now
@@ -123,15 +124,19 @@ def _compile_fingerprint(filters: BoardFilters, user) -> tuple[str, tuple]:
         a=Max("attempts"),
     )
     unregioned = _one_row(_unregioned_open(), c=Count("id"))
-    parts = [qs.query.sql_with_params() for qs in (incidents, outbox, unregioned)]
+    parts = [incidents, outbox, unregioned]
     sql = " CROSS JOIN ".join(f"({part_sql}) AS f{k}" for k, (part_sql, _params) in enumerate(parts))
     return f"SELECT * FROM {sql}", tuple(p for _sql, params in parts for p in params)  # noqa: S608
 
 
-def _one_row(queryset, **aggregates):
-    """Return the queryset as one row of aggregates (the SQL of .aggregate(), but a queryset to compile)."""
+def _one_row(queryset, **aggregates) -> tuple[str, tuple]:
+    """Return the SQL and parameters of one row of the aggregates over the queryset (what .aggregate() runs)."""
     constant = Value(1, output_field=IntegerField())
-    return queryset.order_by().annotate(one=constant).values("one").annotate(**aggregates).values_list(*aggregates)
+    row = queryset.order_by().annotate(one=constant).values("one").annotate(**aggregates).values_list(*aggregates)
+    try:
+        return row.query.sql_with_params()
+    except EmptyResultSet:  # a user who may see nothing (an operator without a region): a row of nothing
+        return "SELECT " + ", ".join("NULL" for _ in aggregates), ()
 
 
 def _board_queryset(filters: BoardFilters, user, now):

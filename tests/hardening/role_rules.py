@@ -119,7 +119,7 @@ RULES: dict[str, Rule] = {
     "import-rejected": api(get=(REGISTRY_READERS, 200)),
     # Lookup and audit (docs/need-to-know.md)
     "lookup": api(get=(LOOKUP, 400), post=(LOOKUP, 400)),  # no query given
-    # Operators see a victim only through an incident of their regions (geofence/monitor/contacts.py).
+    # Operators see a victim only through an incident of their regions (geofence/monitor/casework.py).
     "lookup-protected": api(get=(REGISTRY_READERS, 200)),
     "audit-list": api(get=(frozenset({"supervisor", "admin"}), 200)),
     # Alerts: operators watch them, the police dispatch system acknowledges them

@@ -97,7 +97,7 @@ def test_officer_is_refused_the_protected_persons_endpoint(client_for, banned):
 
 
 def test_operator_is_refused_the_protected_persons_endpoint(client_for, banned):
-    # An operator sees a victim only through an incident of their regions (geofence/monitor/contacts.py).
+    # An operator sees a victim only through an incident of their regions (geofence/monitor/casework.py).
     _person, _victim, area = banned
     BanRegion.objects.create(ban=area, region=REGION)
     response = client_for("carol").get(f"/api/v1/lookup/bans/{area.pk}/protected-persons")
