@@ -139,7 +139,9 @@ def _create_month(month: datetime) -> bool:
                 "INSERT INTO fix_moving SELECT * FROM moved",
                 [month, end],
             )
-        cursor.execute(f"CREATE TABLE {name} PARTITION OF {qn(TABLE)} FOR VALUES FROM (%s) TO (%s)", [month, end])
+        # DDL takes no bound parameters: the bounds go in as quoted literals.
+        bounds = connection.ops.compose_sql("FROM (%s) TO (%s)", [month, end])
+        cursor.execute(f"CREATE TABLE {name} PARTITION OF {qn(TABLE)} FOR VALUES {bounds}")
         if moving:
             cursor.execute(f"INSERT INTO {qn(TABLE)} SELECT * FROM fix_moving")  # noqa: S608
             cursor.execute("DROP TABLE fix_moving")

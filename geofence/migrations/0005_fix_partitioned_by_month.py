@@ -75,10 +75,9 @@ def partition(apps, schema_editor):
         month, last = _month(back.year, back.month), _month(now.year, now.month, AHEAD_MONTHS)
         while month <= last:
             end = _month(month.year, month.month, 1)
-            cursor.execute(
-                f"CREATE TABLE geofence_fix_p{month:%Y_%m} PARTITION OF geofence_fix FOR VALUES FROM (%s) TO (%s)",
-                [month, end],
-            )
+            # DDL takes no bound parameters: the bounds go in as quoted literals.
+            bounds = schema_editor.connection.ops.compose_sql("FROM (%s) TO (%s)", [month, end])
+            cursor.execute(f"CREATE TABLE geofence_fix_p{month:%Y_%m} PARTITION OF geofence_fix FOR VALUES {bounds}")
             month = end
         _copy_from(cursor, "geofence_fix_plain")
         cursor.execute("ANALYZE geofence_fix")
