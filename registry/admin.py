@@ -200,7 +200,7 @@ class BanAdmin(HistoryInlineMixin, ServiceAdmin):
     form = BanAdminForm
     create_service = staticmethod(services.create_ban)
     update_service = staticmethod(services.update_ban)
-    related_fields = {"protected_persons": "protected_persons"}
+    related_fields = {"protected_persons": "protected_persons", "region": "region"}
     list_display = ["person", "kind", "status", "valid_from", "valid_until", "decision", "version"]
     list_filter = ["kind", "status", "decision__authority", "decision__legal_basis", "zone_shape"]
     search_fields = [
@@ -221,7 +221,7 @@ class BanAdmin(HistoryInlineMixin, ServiceAdmin):
     def get_fieldsets(self, request, obj=None):
         zone_help = _("Teken een cirkel (standaard 5 km, advies reclassering) of een gebied; of vul de velden in.")
         return [
-            (None, {"fields": ["decision", "person", "kind", "status", "valid_from", "valid_until"]}),
+            (None, {"fields": ["decision", "person", "kind", "status", "valid_from", "valid_until", "region"]}),
             (_("Contact"), {"fields": ["protected_persons", "contact_modes"]}),
             (
                 _("Zone"),

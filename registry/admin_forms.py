@@ -8,7 +8,8 @@ from config.jsonsafety import value_problem
 
 from .field_names import BAN_FIELDS, DECISION_COLUMNS, PERSON_FIELDS, PROTECTED_FIELDS
 from .lifecycle import FINAL_STATUSES, TRANSITIONS
-from .models import Ban, BanStatus, Decision, Person, ProtectedPerson
+from .models import Ban, BanStatus, Decision, Person, PoliceRegion, ProtectedPerson
+from .regions import region_of_ban
 from .terms import open_bans_problems
 from .validators import (
     creation_status_problem,
@@ -111,6 +112,12 @@ class DecisionAdminForm(ReasonForm):
 
 class BanAdminForm(ReasonForm):
     lifecycle_action = forms.ChoiceField(label=_("statuswijziging"), choices=LIFECYCLE_CHOICES, required=False)
+    region = forms.ChoiceField(
+        label=_("regio (meldkamer)"),
+        choices=[("", "—"), *PoliceRegion.choices],
+        required=False,
+        help_text=_("De regio waarvan de meldkamer het verbod bewaakt; leeg: een supervisor kiest hem."),
+    )
 
     class Meta:
         model = Ban
@@ -123,6 +130,7 @@ class BanAdminForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].initial = region_of_ban(self.instance)
         if "zone_geojson" in self.fields:
             self.fields["zone_geojson"].label = _("zone op de kaart")
             if self.instance.pk:

@@ -15,13 +15,15 @@ region is seen by supervisors only. Every other role is nationwide (registrars, 
 dispatch) or not about people at all (vendors).
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Ban, PoliceRegion, RegionMembership
 from .roles import Role, has_role, may_see_protected_persons, roles_of
 
 # The ban's region, from the Ban model (the reverse relation of geofence.monitor.models.BanRegion).
-BAN_REGION = "monitor_region__region"
+REGION_RELATION = "monitor_region"
+BAN_REGION = f"{REGION_RELATION}__region"
 # The roles whose reads stop at their regions' borders.
 REGION_BOUND_ROLES = frozenset({Role.MONITORING_OPERATOR})
 
@@ -29,6 +31,7 @@ __all__ = [
     "BAN_REGION",
     "PoliceRegion",
     "ban_region_q",
+    "region_of_ban",
     "bans_visible_to",
     "is_region_bound",
     "may_see_protected_persons_by_ban",
@@ -37,6 +40,22 @@ __all__ = [
     "protected_persons_visible_to",
     "regions_of",
 ]
+
+
+def region_of_ban(ban: Ban) -> str:
+    """Return the ban's monitoring region, "" when it has none.
+
+    From the ban's select_related region when the query loaded it; otherwise read now (never a value an
+    earlier access left on the instance before the region changed).
+    """
+    if ban.pk is None:
+        return ""
+    if getattr(Ban, REGION_RELATION).is_cached(ban):
+        try:
+            return getattr(ban, REGION_RELATION).region
+        except ObjectDoesNotExist:
+            return ""
+    return Ban.objects.filter(pk=ban.pk).values_list(BAN_REGION, flat=True).first() or ""
 
 
 def is_region_bound(user) -> bool:

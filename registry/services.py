@@ -14,7 +14,9 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import FINAL_STATUSES, HISTORY_ACTION, TRANSITIONS, IllegalTransition, target_status
-from .models import Ban, Decision, HistoryEntry, Person, PersonAlias, ProtectedPerson
+from .models import Ban, Decision, HistoryEntry, Person, PersonAlias, PoliceRegion, ProtectedPerson
+from .regions import region_of_ban
+from .signals import ban_region_chosen
 from .snapshots import changed_fields, snapshot
 from .terms import open_bans_problems
 from .validators import normalise_ban
@@ -58,18 +60,44 @@ def update_decision(pk: int, *, user, reason: str, **changes: Any):
     return _update(Decision, pk, user=user, reason=reason, related={}, changes=changes)
 
 
-def create_ban(*, user, reason: str = "", protected_persons: Iterable[ProtectedPerson] = (), **fields: Any) -> Ban:
-    """Create a ban after checking its cross-field rules; record the first history entry."""
+def create_ban(
+    *,
+    user,
+    reason: str = "",
+    protected_persons: Iterable[ProtectedPerson] = (),
+    region: str = "",
+    **fields: Any,
+) -> Ban:
+    """Create a ban after checking its cross-field rules; record the first history entry.
+
+    `region`: the monitoring region whose operators watch the ban ("" leaves it to a supervisor).
+    """
     protected = list(protected_persons)
     _check_ban({**fields, "protected_persons": protected}, fields)
-    return _create(Ban, user=user, reason=reason, related={"protected_persons": protected}, fields=fields)
+    _check_region(region)
+    related = {"protected_persons": protected, "region": region}
+    return _create(Ban, user=user, reason=reason, related=related, fields=fields)
 
 
-def update_ban(pk: int, *, user, reason: str, protected_persons: Iterable[ProtectedPerson] | None = None, **changes):
-    """Change a ban that is not ended or revoked; return (ban, changed field names)."""
+def update_ban(
+    pk: int,
+    *,
+    user,
+    reason: str,
+    protected_persons: Iterable[ProtectedPerson] | None = None,
+    region: str | None = None,
+    **changes,
+):
+    """Change a ban that is not ended or revoked; return (ban, changed field names).
+
+    `region` given: the ban's monitoring region becomes it ("" takes it away), recorded as a change.
+    """
     if "status" in changes:
         raise ValidationError({"status": [_("Wijzig de status met een actie (suspend, reinstate, revoke, end).")]})
     related = {"protected_persons": list(protected_persons)} if protected_persons is not None else {}
+    if region is not None:
+        _check_region(region)
+        related["region"] = region
     return _update(Ban, pk, user=user, reason=reason, related=related, changes=changes)
 
 
@@ -149,6 +177,8 @@ def _update(model: type[models.Model], pk: int, *, user, reason: str, related: d
             for name in ("zone_shape", "radius_m", "contact_modes"):
                 setattr(obj, name, changes.get(name, getattr(obj, name)))
         changed = changed_fields(before, snapshot(obj, related))
+        if "region" in related and related["region"] != region_of_ban(obj):
+            changed.append("region")
         if not changed:
             return obj, []
         if isinstance(obj, Ban) and obj.status in FINAL_STATUSES:
@@ -175,7 +205,14 @@ def _field_values(obj: models.Model) -> dict:
     return {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields}
 
 
+def _check_region(region: str) -> None:
+    if region and region not in PoliceRegion.values:
+        raise ValidationError({"region": [_("Onbekende regio: %(region)s.") % {"region": region}]})
+
+
 def _save_related(obj: models.Model, related: dict) -> None:
+    if "region" in related and related["region"] != region_of_ban(obj):
+        ban_region_chosen.send(sender=Ban, ban=obj, region=related["region"])
     if "protected_persons" in related:
         obj.protected_persons.set(related["protected_persons"])
     if "aliases" in related:

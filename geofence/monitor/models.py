@@ -1,8 +1,9 @@
 """The monitoring centre's own data: zone regions, contacts with victims, checklist ticks, handover notes.
 
 The registry has no municipality or province on a zone or protected location,
-so the police region an incident is filtered by is set here, per ban, by a supervisor
-(Django admin). A ban without one shows as "region unknown" and stays visible
+so the police region an incident is filtered by is chosen per ban: by the registrar
+where the ban is registered (API, desk; registry.signals.ban_region_chosen) or by a
+supervisor (Django admin), and kept here. A ban without one shows as "region unknown" and stays visible
 under every region filter, so a missing region never hides an incident.
 """
 
@@ -26,6 +27,14 @@ class BanRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ban_id}: {self.get_region_display()}"
+
+
+def keep_ban_region(sender, ban: Ban, region: str, **kwargs) -> None:
+    """Keep the region chosen where the ban was registered (registry.signals.ban_region_chosen)."""
+    if region:
+        BanRegion.objects.update_or_create(ban=ban, defaults={"region": region})
+    else:
+        BanRegion.objects.filter(ban=ban).delete()
 
 
 class ContactResult(models.TextChoices):

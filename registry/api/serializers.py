@@ -16,10 +16,12 @@ from registry.models import (
     HistoryEntry,
     LegalBasis,
     Person,
+    PoliceRegion,
     ProtectedPerson,
     RiskLevel,
     ZoneShape,
 )
+from registry.regions import region_of_ban
 from registry.terms import legal_warnings
 from registry.validators import (
     creation_status_problem,
@@ -224,6 +226,17 @@ class BanFieldsSerializer(HistoryWriteSerializer):
         return state
 
 
+class BanRegionField(serializers.ChoiceField):
+    """The ban's monitoring region: written through the ban's services, read from where the centre keeps it."""
+
+    def __init__(self, **kwargs):
+        help_text = _("Regio van de meldkamer die het verbod bewaakt; leeg: een supervisor kiest hem.")
+        super().__init__(PoliceRegion.choices, required=False, allow_blank=True, help_text=help_text, **kwargs)
+
+    def get_attribute(self, instance):
+        return region_of_ban(instance)
+
+
 class LegalWarningSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("end_date_passed, past_legal_end, beyond_legal_end of end_required"))
     message = serializers.CharField()
@@ -235,6 +248,7 @@ class BanSerializer(BanFieldsSerializer):
     protected_persons = serializers.PrimaryKeyRelatedField(
         many=True, queryset=ProtectedPerson.objects.all(), required=False
     )
+    region = BanRegionField()
     in_force = serializers.SerializerMethodField()
     legal_end = serializers.DateTimeField(read_only=True, allow_null=True)
     legal_warnings = serializers.SerializerMethodField()
@@ -242,7 +256,7 @@ class BanSerializer(BanFieldsSerializer):
     update_service = staticmethod(services.update_ban)
 
     class Meta(BanFieldsSerializer.Meta):
-        fields = ["id", "decision", "person", *BanFieldsSerializer.Meta.fields, "protected_persons"]
+        fields = ["id", "decision", "person", *BanFieldsSerializer.Meta.fields, "protected_persons", "region"]
         fields += ["in_force", "legal_end", "legal_warnings", "version", "created_at", "updated_at", "reason"]
         read_only_fields = ["version"]
 

@@ -11,6 +11,7 @@ from registry.audit_reads import AuditedReadMixin
 from registry.lifecycle import IllegalTransition
 from registry.models import Ban, Decision, Person, PersonAlias, ProtectedPerson
 from registry.permissions import role_permission
+from registry.regions import REGION_RELATION
 from registry.roles import Role
 
 from .errors import Conflict
@@ -115,7 +116,7 @@ class DecisionViewSet(LifecycleActionsMixin, RegistryViewSet):
 
 
 class BanViewSet(LifecycleActionsMixin, RegistryViewSet):
-    queryset = Ban.objects.select_related("decision").prefetch_related("protected_persons")
+    queryset = Ban.objects.select_related("decision", REGION_RELATION).prefetch_related("protected_persons")
     serializer_class = BanSerializer
     filterset_class = BanFilter
     lifecycle_service = staticmethod(services.change_ban_status)

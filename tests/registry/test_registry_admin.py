@@ -184,3 +184,16 @@ def test_add_and_change_pages_render(users, area_ban, protected, model):
     assert client.get(reverse(f"admin:registry_{model}_add")).status_code == 200
     obj = {"person": area_ban.person, "protectedperson": protected, "decision": area_ban.decision, "ban": area_ban}
     assert client.get(reverse(f"admin:registry_{model}_change", args=[obj[model].pk])).status_code == 200
+
+
+def test_admin_sets_the_monitoring_region_with_a_reason_in_the_history(users, area_ban):
+    from registry.regions import region_of_ban
+
+    url = reverse("admin:registry_ban_change", args=[area_ban.pk])
+    response = staff_client(users["alice"]).post(url, ban_form(area_ban, region="limburg", reason="woont in Venlo"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert region_of_ban(area_ban) == "limburg"
+    last = services.history_of(area_ban).last()
+    assert (last.changed_fields, last.reason) == (["region"], "woont in Venlo")
+    page = staff_client(users["alice"]).get(url).content.decode()
+    assert '<option value="limburg" selected>' in page
