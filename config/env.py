@@ -26,6 +26,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false)")
 
 
+def env_int_or_off(name: str, default: int) -> int | None:
+    """Return the variable as an integer, None for "off"; refuse anything else."""
+    raw = os.environ.get(name)
+    if raw is not None and raw.strip().lower() == "off":
+        return None
+    return env_int(name, default)
+
+
 def env_int(name: str, default: int) -> int:
     """Return the variable as an integer; refuse anything else."""
     raw = os.environ.get(name)

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_int_or_off, env_list, env_str
 from .secret_key import DEVELOPMENT_SECRET_KEY, check_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -124,8 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, and a statement run five times on a connection prepared: the hot reads
     # (the board's poll, the lookup, the feed) are planned once per connection instead of at every request.
+    # "off" for a pooler that hands one client several server connections (PgBouncer in transaction mode).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)
+        server_side_binding=True, prepare_threshold=env_int_or_off("DB_PREPARE_THRESHOLD", 5)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

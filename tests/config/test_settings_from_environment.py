@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
-    "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'queue': settings.POLICE_QUEUE_URL, 'debug': settings.DEBUG}))"
+    "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'queue': settings.POLICE_QUEUE_URL, 'debug': settings.DEBUG, "
+    "'prepare': settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold', 'unset')}))"
 )
 VARIABLES = (
     "DATABASE_URL",
@@ -22,7 +23,9 @@ VARIABLES = (
     "DEBUG",
     "ALLOWED_HOSTS",
     "BANWATCH_DEMO",
+    "DB_PREPARE_THRESHOLD",
 )
+PG_URL = "postgres://postgres@127.0.0.1:5432/banwatch"
 PRODUCTION_KEY = "pr0d-" + "k3y".join(str(n) for n in range(20))
 
 
@@ -65,6 +68,7 @@ def test_development_mode_gives_sqlite_in_process_celery_and_a_local_police_queu
         "eager": True,
         "queue": "filesystem://",
         "debug": True,
+        "prepare": "unset",  # SQLite prepares nothing of ours
     }
 
 
@@ -80,6 +84,21 @@ def test_urls_select_postgresql_and_a_real_broker():
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["eager"] is False
     assert loaded["queue"].startswith("amqp://")
+    assert loaded["prepare"] == 5  # statements run five times on a connection are prepared
+
+
+@pytest.mark.parametrize(("value", "prepare"), [("off", None), ("0", 0), ("12", 12)])
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(value, prepare):
+    result = load_settings(
+        DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/b", DB_PREPARE_THRESHOLD=value
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["prepare"] == prepare
+
+
+def test_a_prepare_threshold_that_is_not_a_number_is_refused():
+    result = load_settings(DEBUG="true", DATABASE_URL=PG_URL, DB_PREPARE_THRESHOLD="no")
+    assert result.returncode != 0 and "DB_PREPARE_THRESHOLD='no' is not an integer" in result.stderr
 
 
 def test_production_mode_refuses_the_development_secret_key():
