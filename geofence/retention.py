@@ -101,13 +101,22 @@ def _expired_persons(cutoff: datetime) -> QuerySet:
     )
 
 
+# Ids per statement: PostgreSQL binds at most 65,535 parameters, and the first run after years of bans
+# may find more expired persons than that.
+ANONYMISE_CHUNK = 10_000
+
+
 def _anonymise_persons(queryset: QuerySet) -> int:
     ids = list(queryset.values_list("pk", flat=True))
-    PersonAlias.objects.filter(person_id__in=ids).delete()
     blank = {"given_names": "", "tussenvoegsel": "", "bsn": "", "strafrechtketennummer": "", "cjib_reference": ""}
-    return Person.objects.filter(pk__in=ids).update(
-        surname=ANONYMISED, date_of_birth=None, name_key="", surname_key="", **blank
-    )
+    done = 0
+    for start in range(0, len(ids), ANONYMISE_CHUNK):
+        chunk = ids[start : start + ANONYMISE_CHUNK]
+        PersonAlias.objects.filter(person_id__in=chunk).delete()
+        done += Person.objects.filter(pk__in=chunk).update(
+            surname=ANONYMISED, date_of_birth=None, name_key="", surname_key="", **blank
+        )
+    return done
 
 
 def _expired_protected_persons(cutoff: datetime) -> QuerySet:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import DeviceEvent, Fix, Incident, IncidentEvent, IncidentState, QuarantinedItem
 from geofence.monitor.models import HandoverNote
+from geofence import retention
 from geofence.retention import ANONYMISED, purge_expired
 from geofence.testing import make_device, make_vendor
 from registry import services
@@ -103,6 +104,15 @@ def test_persons_and_victims_are_anonymised_after_their_last_ban_ended_plus_the_
     assert (person.surname, person.given_names, person.date_of_birth) == (ANONYMISED, "", None)
     assert (protected.surname, protected.street, protected.home_lat) == (ANONYMISED, "", None)
     assert purge_expired(NOW)["persons"] == 0
+
+
+def test_more_expired_persons_than_one_statement_binds_are_all_anonymised(users, victim, monkeypatch):
+    monkeypatch.setattr(retention, "ANONYMISE_CHUNK", 2)  # PostgreSQL's limit is 65,535 parameters a statement
+    people = [services.create_person(user=users["alice"], given_names="Oud", surname=f"Mens{n}") for n in range(5)]
+    for person in people:
+        _ban(users, person, victim, LONG_AGO)
+    assert purge_expired(NOW)["persons"] == 5
+    assert set(Person.objects.filter(pk__in=[p.pk for p in people]).values_list("surname", flat=True)) == {ANONYMISED}
 
 
 def test_a_person_with_a_ban_still_in_force_is_kept(users, bound_person, victim):
