@@ -8,10 +8,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
 
+from geofence import retention
 from geofence.alerts.models import AlertOutbox, AlertStatus
 from geofence.models import DeviceEvent, Fix, Incident, IncidentEvent, IncidentState, QuarantinedItem
 from geofence.monitor.models import HandoverNote
-from geofence import retention
 from geofence.retention import ANONYMISED, purge_expired
 from geofence.testing import make_device, make_vendor
 from registry import services
