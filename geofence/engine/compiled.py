@@ -32,6 +32,9 @@ from .zones import CircleZone
 
 try:
     import numba
+    from llvmlite import ir
+    from numba.core import cgutils
+    from numba.extending import intrinsic
 except ImportError:  # the engine runs on numpy alone (scripts/engine_standalone.py)
     numba = None
 
@@ -41,6 +44,27 @@ AVAILABLE = numba is not None
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy") if AVAILABLE else (lambda f: f)
 # The loop's helpers are inlined into it, where no array view or tuple crosses a call.
 _inline = numba.njit(inline="always", error_model="numpy") if AVAILABLE else (lambda f: f)
+
+if AVAILABLE:
+
+    @intrinsic
+    def _prefetch(typingctx, table, row, column):  # noqa: ANN001, ANN202, ARG001
+        """Start loading table[row, column] of a 2-D table into the cache, without waiting (llvm.prefetch)."""
+
+        def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+            table_type = signature.args[0]
+            array = context.make_array(table_type)(context, builder, args[0])
+            pointer = cgutils.get_item_pointer(context, builder, table_type, array, [args[1], args[2]])
+            i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+            prefetch = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0"
+            )
+            # A read, to be kept in all cache levels, of data.
+            builder.call(prefetch, [builder.bitcast(pointer, i8p), i32(0), i32(3), i32(1)])
+            return context.get_dummy_value()
+
+        return numba.types.void(table, row, column), codegen
+
 
 _A, _E2 = geodesy.A, geodesy.E2
 _RAD = math.pi / 180.0
@@ -61,6 +85,7 @@ _ZONE_ID, _ROW, _KIND, _INCLUSION, _WINDOW = range(5)  # int columns
 # Per subject: the fix before the current run of equal times, and the run's representative fix.
 _PREV_T, _PREV_ACC, _PREV_X, _PREV_Y, _PREV_Z, _RUN_T, _RUN_LAT, _RUN_LON, _RUN_ACC, _RUN_X, _RUN_Y, _RUN_Z = range(12)
 _STATE_WIDTH = 16  # two cache lines
+_AHEAD = 12  # fixes: how far ahead the loop asks for the tables it will read
 # The columns the loop fills, allocated by numpy (which asks the kernel for huge pages: fewer page faults).
 _COLUMNS = (
     "zone_id", "active", "inactive_reason", "inside", "signed_distance_m", "centre_distance_m", "verdict",
@@ -254,6 +279,8 @@ def _evaluate(fixes, out, zones, state, max_speed):  # noqa: ANN001, ANN202
     polygon = np.empty((n_pairs, 2), np.int64)  # pair, zone row
     n_exact = n_polygon = 0
     for j in range(len(rank)):
+        if j + _AHEAD < len(rank):
+            _fetch_ahead(j + _AHEAD, rank, order, ptr, floats, ints, state)
         i = order[j] if len(order) else j
         r = rank[i]
         if r < 0:
@@ -293,6 +320,19 @@ def _evaluate(fixes, out, zones, state, max_speed):  # noqa: ANN001, ANN202
     exact = exact[:n_exact]
     pairs = (exact[:, 0].astype(np.int64), exact[:, 1].astype(np.int64), exact[:, 2].copy())
     return pairs, (polygon[:n_polygon, 0].copy(), polygon[:n_polygon, 1].copy())
+
+
+@_inline
+def _fetch_ahead(j: int, rank, order, ptr, floats, ints, state) -> None:  # noqa: ANN001
+    """Start loading the table rows of the j-th fix: they lie at random places, and waiting for them
+    one fix at a time is what would bound the loop."""
+    r = rank[order[j] if len(order) else j]
+    if r >= 0:
+        _prefetch(state, r, 0)
+        _prefetch(state, r, _STATE_WIDTH - 1)
+        _prefetch(floats, ptr[r], 0)
+        _prefetch(floats, ptr[r], floats.shape[1] - 1)
+        _prefetch(ints, ptr[r], 0)
 
 
 @_inline
