@@ -15,6 +15,7 @@ numba is optional: without it AVAILABLE is False and the numpy kernel runs.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 
 import numpy as np
@@ -85,6 +86,8 @@ _ZONE_ID, _ROW, _KIND, _INCLUSION, _WINDOW = range(5)  # int columns
 # Per subject: the fix before the current run of equal times, and the run's representative fix.
 _PREV_T, _PREV_ACC, _PREV_X, _PREV_Y, _PREV_Z, _RUN_T, _RUN_LAT, _RUN_LON, _RUN_ACC, _RUN_X, _RUN_Y, _RUN_Z = range(12)
 _STATE_WIDTH = 16  # two cache lines
+# Zone tables per index, built on first use and dropped with the index.
+_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _AHEAD = 12  # fixes: how far ahead the loop asks for the tables it will read
 # The columns the loop fills, allocated by numpy (which asks the kernel for huge pages: fewer page faults).
 _COLUMNS = (
@@ -117,14 +120,14 @@ def evaluate_compiled(
         fix_index = first_pair = np.arange(len(t))
     else:
         fix_index, first_pair = _pair_offsets(rank, index.ptr)
-    targets = Targets(index, protected_fixes, moving=True)
+    targets = Targets(index, protected_fixes, moving=True)  # the index's own arrays unless it has moving zones
     instants, offsets = offset_table(t) if len(index.window_open) and len(t) else (np.zeros(1), np.zeros(1))
     result = empty_result(fix_index, np.empty(len(fix_index), dtype=np.int64))
     exact, polygon = _evaluate(
         (rank, t, lat, lon, accuracy, order, first_pair),
         tuple(getattr(result, name) for name in _COLUMNS),
         (index.ptr, *_zone_tables(index, targets), index.window_open, instants, offsets),
-        _subject_state(index, previous_fixes),
+        _subject_state(index, rank, previous_fixes),
         float(max_speed_mps),
     )
     _decide_exactly(result, index, fixes, targets, *exact)
@@ -145,7 +148,23 @@ def warm_up() -> None:
 
 
 def _zone_tables(index: ZoneIndex, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
-    """Return (float table, int table) of the zones, one row per zone in subject order."""
+    """Return (float table, int table) of the zones, one row per zone in subject order.
+
+    Built once per index; only the rows of moving zones change from call to call (a copy).
+    """
+    if index not in _TABLES:
+        _TABLES[index] = _build_zone_tables(index, Targets(index, None, moving=False))
+    floats, ints = _TABLES[index]
+    moving = np.flatnonzero(ints[:, _KIND] == _MOVING)
+    if len(moving):
+        floats = floats.copy()
+        aims = (targets.x, targets.y, targets.z, targets.accuracy, targets.t)
+        for column, values in zip((_X, _Y, _Z, _AIM_ACC, _AIM_T), aims, strict=True):
+            floats[moving, column] = values[ints[moving, _ROW]]
+    return floats, ints
+
+
+def _build_zone_tables(index: ZoneIndex, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
     rows = index.rows
     columns = (targets.x, targets.y, targets.z, index.radius, targets.accuracy, targets.t, index.max_age)
     floats = np.column_stack([*(c[rows] for c in columns), index.exit_margin[rows], index.approach[rows]])
@@ -153,11 +172,15 @@ def _zone_tables(index: ZoneIndex, targets: Targets) -> tuple[np.ndarray, np.nda
     return np.ascontiguousarray(floats, dtype=np.float64), np.ascontiguousarray(ints, dtype=np.int64)
 
 
-def _subject_state(index: ZoneIndex, previous_fixes: Mapping[int, PointFix] | None) -> np.ndarray:
-    """Return the loop's per-subject table, holding each subject's fix before the batch (time NaN if none)."""
-    state = np.zeros((len(index.subjects), _STATE_WIDTH))
-    state[:, _PREV_T] = np.nan
-    state[:, _RUN_T] = -np.inf
+def _subject_state(index: ZoneIndex, rank: np.ndarray, previous_fixes: Mapping[int, PointFix] | None) -> np.ndarray:
+    """Return the loop's per-subject table, holding each subject's fix before the batch (time NaN if none).
+
+    Only the rows of subjects in the batch are set: a batch of one fix does not pay for every subject.
+    """
+    state = np.empty((len(index.subjects), _STATE_WIDTH))
+    present = rank[rank >= 0] if len(rank) < len(state) else slice(None)
+    state[present, _PREV_T] = np.nan
+    state[present, _RUN_T] = -np.inf
     if previous_fixes:
         ids = np.fromiter(previous_fixes, dtype=np.int64, count=len(previous_fixes))
         known = index.subject_rank(ids) >= 0
