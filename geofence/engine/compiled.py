@@ -168,8 +168,30 @@ def _build_zone_tables(index: ZoneIndex, targets: Targets) -> tuple[np.ndarray, 
     rows = index.rows
     columns = (targets.x, targets.y, targets.z, index.radius, targets.accuracy, targets.t, index.max_age)
     floats = np.column_stack([*(c[rows] for c in columns), index.exit_margin[rows], index.approach[rows]])
-    ints = np.column_stack([index.zone_id[rows], rows, index.kind[rows], index.inclusion[rows], index.window_row[rows]])
-    return np.ascontiguousarray(floats, dtype=np.float64), np.ascontiguousarray(ints, dtype=np.int64)
+    ints = np.zeros((len(rows), 8), dtype=np.int64)  # eight columns: one cache line
+    for column, values in zip(
+        (_ZONE_ID, _ROW, _KIND, _INCLUSION, _WINDOW),
+        (index.zone_id, np.arange(len(rows)), index.kind, index.inclusion, index.window_row),
+        strict=True,
+    ):
+        ints[:, column] = values[rows]
+    return _aligned(floats, np.float64), _aligned(ints, np.int64)
+
+
+def _aligned(values: np.ndarray, dtype: type) -> np.ndarray:
+    """Return a copy of a 2-D table whose rows start on cache-line boundaries, where its row width allows."""
+    out = _aligned_empty(values.shape, dtype)
+    out[...] = values
+    return out
+
+
+def _aligned_empty(shape: tuple[int, int], dtype: type) -> np.ndarray:
+    """Return an empty C-ordered table starting on a 128-byte boundary (numpy's own start is 16-byte aligned):
+    a row of 16 floats then takes two cache lines rather than three."""
+    itemsize = np.dtype(dtype).itemsize
+    raw = np.empty(shape[0] * shape[1] + 128 // itemsize, dtype=dtype)
+    skip = (-raw.ctypes.data % 128) // itemsize
+    return raw[skip : skip + shape[0] * shape[1]].reshape(shape)
 
 
 def _subject_state(index: ZoneIndex, rank: np.ndarray, previous_fixes: Mapping[int, PointFix] | None) -> np.ndarray:
@@ -177,7 +199,7 @@ def _subject_state(index: ZoneIndex, rank: np.ndarray, previous_fixes: Mapping[i
 
     Only the rows of subjects in the batch are set: a batch of one fix does not pay for every subject.
     """
-    state = np.empty((len(index.subjects), _STATE_WIDTH))
+    state = _aligned_empty((len(index.subjects), _STATE_WIDTH), np.float64)
     present = rank[rank >= 0] if len(rank) < len(state) else slice(None)
     state[present, _PREV_T] = np.nan
     state[present, _RUN_T] = -np.inf
