@@ -52,12 +52,18 @@ def _mixed_fixes(n: int, seed: int):
 
 
 def _assert_same(a, b) -> None:
+    """Codes and flags equal; distances within a micrometre, the rest within 1e-9 relative.
+
+    The kernels compute in different orders (and the compiled one its own sines), so the last bits differ:
+    a few nanometres on an ECEF coordinate of 6,400 km.
+    """
     for name in EXACT:
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
     for name in MEASURED:
         x, y = getattr(a, name), getattr(b, name)
         assert np.array_equal(np.isnan(x), np.isnan(y)), name
-        assert np.allclose(x, y, rtol=1e-9, atol=1e-9, equal_nan=True), name
+        atol = 1e-6 if name.endswith("distance_m") else 1e-9
+        assert np.allclose(x, y, rtol=1e-9, atol=atol, equal_nan=True), name
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
