@@ -119,3 +119,18 @@ def test_empty_batches_and_indexes_give_empty_results_on_both_kernels():
             len(evaluate(ZoneIndex([CircleZone(zone_id=1, subject_id=1, lat=52.0, lon=5.0)]), empty, kernel=kernel))
             == 0
         )
+
+
+def test_kernels_agree_when_subject_ids_are_too_sparse_for_a_lookup_table():
+    far_apart = [7, 10**12, 3 * 10**15]
+    zones = [
+        CircleZone(zone_id=k, subject_id=s, lat=lat, lon=lon)
+        for k, (s, (lat, lon)) in enumerate(zip(far_apart, NL_CENTRES, strict=False))
+    ]
+    index = ZoneIndex(zones)
+    rng = np.random.default_rng(5)
+    subject = rng.choice([*far_apart, 8], 500)  # 8 has no zones
+    fixes = batch(subject, T0 + np.arange(500.0), rng.uniform(50.8, 53.4, 500), rng.uniform(3.5, 7.1, 500), 10.0)
+
+    assert index.rank_table is None
+    _assert_same(evaluate(index, fixes, kernel="compiled"), evaluate(index, fixes, kernel="numpy"))
