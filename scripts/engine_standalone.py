@@ -1,10 +1,12 @@
 """Judge fixes with the geofence engine alone: run it where only numpy, shapely and pyproj are installed.
 
-    python scripts/engine_standalone.py        # exit 0 and one line when the engine needs nothing else
+    python scripts/engine_standalone.py                  # exit 0 and one line when the engine needs nothing else
+    python scripts/engine_standalone.py --without-numba  # the same with numba hidden: the numpy kernel judges
 
 Every module of geofence/engine is imported from its files (the geofence
 package's own __init__ is not run), then a circle and a polygon
-judge a few fixes and the tracker opens a violation.
+judge a few fixes and the tracker opens a violation. numba is optional: where
+it is installed the compiled kernel judges, else the numpy kernel.
 """
 
 import importlib.util
@@ -31,8 +33,10 @@ def load_engine() -> types.ModuleType:
 
 
 def main() -> int:
+    if "--without-numba" in sys.argv[1:]:
+        sys.modules["numba"] = None  # makes `import numba` raise ImportError, as where it is not installed
     load_engine()
-    from geofence.engine.evaluate import FixBatch, evaluate
+    from geofence.engine.evaluate import DEFAULT_KERNEL, FixBatch, evaluate
     from geofence.engine.index import ZoneIndex
     from geofence.engine.tracker import Observation, TrackState, Transition, advance
     from geofence.engine.verdicts import Verdict
@@ -59,10 +63,16 @@ def main() -> int:
         print(f"unexpected transition: {step.transition}")
         return 1
     leaked = sorted(name for name in sys.modules if name.split(".")[0] in {"django", "registry", "config", "celery"})
+    if "--without-numba" in sys.argv[1:] and DEFAULT_KERNEL != "numpy":
+        print(f"numba hidden, yet the {DEFAULT_KERNEL} kernel was chosen")
+        return 1
     if leaked:
         print(f"the engine imported {leaked}")
         return 1
-    print(f"engine alone: {len(result.verdict)} verdicts, tracker ENTER; imported nothing but numpy, shapely, pyproj")
+    print(
+        f"engine alone ({DEFAULT_KERNEL} kernel): {len(result.verdict)} verdicts, tracker ENTER; "
+        "imported nothing but numpy, shapely, pyproj" + (", numba" if DEFAULT_KERNEL == "compiled" else "")
+    )
     return 0
 
 

@@ -57,6 +57,11 @@ class ZoneIndex:
         pos = np.minimum(np.searchsorted(self.subjects, subject_id), len(self.subjects) - 1)
         return np.where(self.subjects[pos] == subject_id, pos, -1)
 
+    @property
+    def rank_table(self) -> np.ndarray | None:
+        """Return the subject rank per subject id (-1 for none), or None when the ids are too sparse for a table."""
+        return self._lookup
+
     def rows_of(self, subject_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (fix index, zone row) for every zone of every given subject, fix-major."""
         return self.pairs(self.subject_rank(subject_id))

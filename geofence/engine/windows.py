@@ -99,10 +99,13 @@ def utc_offsets(t_unix: np.ndarray) -> np.ndarray:
     t = np.asarray(t_unix, dtype=np.float64)
     if t.size == 0:
         return np.zeros(0)
-    first = _year_of(float(np.min(t))) - 1
-    last = _year_of(float(np.max(t))) + 1
-    instants, offsets = _transitions(first, last)
+    instants, offsets = offset_table(t)
     return offsets[np.searchsorted(instants, t, side="right") - 1]
+
+
+def offset_table(t_unix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (instants, offsets) covering every time in `t_unix` (not empty): offsets[i] holds from instants[i]."""
+    return _transitions(_year_of(float(np.min(t_unix))) - 1, _year_of(float(np.max(t_unix))) + 1)
 
 
 def _year_of(t: float) -> int:

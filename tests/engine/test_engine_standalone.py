@@ -12,3 +12,12 @@ def test_engine_judges_fixes_without_importing_django_or_the_project():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "imported nothing but numpy, shapely, pyproj" in result.stdout
+
+
+def test_engine_judges_fixes_with_the_numpy_kernel_where_numba_is_missing():
+    command = [sys.executable, "-I", str(SCRIPT), "--without-numba"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(numpy kernel)" in result.stdout
+    assert "numba" not in result.stdout
