@@ -49,6 +49,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=18201)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument("--cpu-sample", type=int, default=100, help="lookups per type for the CPU figures")
     args = parser.parse_args()
     args.persons = args.persons or (20_000 if args.quick else 1_000_000)
     args.bans = args.bans or args.persons * 6 // 5
@@ -214,7 +215,7 @@ def start_gunicorn(args, url: str) -> subprocess.Popen:
         LOG_LEVEL="WARNING",
     )
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers)]
-    # A worker loads its name vocabulary on first use: allow that longer than a request on a busy machine.
+    # A worker loads its name vocabulary at start (gunicorn.conf.py): allow that longer on a busy machine.
     command += ["-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--timeout", "180"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
@@ -316,8 +317,7 @@ def _print_recall(kind: str, with_dob: bool, row: list[int]) -> None:
 def latency_table(answers: list[tuple[dict, float, dict]]) -> None:
     by_type: dict[str, list[float]] = defaultdict(list)
     for query, elapsed, _body in answers:
-        kind = "identifier" if query["kind"] == "identifier" else ("name_dob" if query["dob"] else "name_only")
-        by_type[kind].append(elapsed)
+        by_type[query_type(query)].append(elapsed)
     print(f"\n{'query':<12}{'n':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for kind in ("name_dob", "name_only", "identifier"):
         latencies = sorted(by_type[kind])
@@ -329,11 +329,54 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[max(0, math.ceil(share * len(sorted_values)) - 1)]
 
 
+def query_type(query: dict) -> str:
+    return "identifier" if query["kind"] == "identifier" else ("name_dob" if query["dob"] else "name_only")
+
+
+def cpu_table(args, server: subprocess.Popen, token: str, queries: list[dict], count: int) -> None:
+    """Print CPU seconds per lookup, gunicorn worker and PostgreSQL backend apart, one client at a time per type.
+
+    CPU time, unlike the wall clock, hardly changes with what else runs on the host.
+    """
+    print(f"\n{'query':<12}{'n':>6}{'web CPU ms':>12}{'PG CPU ms':>11}{'total ms':>10}  (one client, per lookup)")
+    for kind in ("name_dob", "name_only", "identifier"):
+        chosen = [q for q in queries if query_type(q) == kind][:count]
+        workers, backends = _children(server.pid), _backends(args.database)
+        web, pg = _cpu_of(workers), _cpu_of(backends)
+        run_concurrently(args.port, token, chosen, 1)
+        web = (_cpu_of(workers) - web) * 1000 / len(chosen)
+        pg = (_cpu_of(backends) - pg) * 1000 / len(chosen)
+        print(f"{kind:<12}{len(chosen):>6}{web:>12.1f}{pg:>11.1f}{web + pg:>10.1f}")
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _backends(database: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """Return the user and system CPU seconds the processes have used (those gone since count nothing)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def worker_peak_rss_mb(server: subprocess.Popen) -> list[float]:
     """Return VmHWM (peak resident set) of each worker, in MiB."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in _children(server.pid):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)
@@ -349,7 +392,7 @@ def main() -> None:
     queries = workload(args.queries, args.persons)
     server = start_gunicorn(args, url)
     try:
-        # Warm every worker: each loads its name vocabulary on first use.
+        # Warm every worker's connections and caches (the vocabulary is loaded at worker start).
         run_concurrently(args.port, token, queries[: args.workers * 20], args.clients)
         print(f"load average before measuring: {os.getloadavg()[0]:.1f} (other processes share the 2 cores)")
         measured_at = time.perf_counter()
@@ -362,6 +405,7 @@ def main() -> None:
         )
         recall_table(answers)
         latency_table(answers)
+        cpu_table(args, server, token, queries, args.cpu_sample)
         peaks = worker_peak_rss_mb(server)
         print("peak RSS per worker (MiB): " + ", ".join(f"{p:.0f}" for p in peaks))
     finally:

@@ -9,8 +9,10 @@ from registry.names import TUSSENVOEGSELS, fold
 MAX_WORDS = 5
 # Keys this short get no typo tolerance: one edit would make too many other names.
 MIN_FUZZY_LENGTH = 4
-# Tussenvoegsels typed glued to the surname ("vanDijk", "Vanderberg"), longest first.
-GLUED_PREFIXES = ("vanden", "vander", "van", "den", "der", "ter", "ten", "de")
+# Tussenvoegsels typed glued to the surname ("vanDijk", "Vanderberg", "opdeBerg", "in'tVeld"), longest first.
+GLUED_PREFIXES = (
+    "vanden", "vander", "vande", "van", "opden", "opde", "inden", "inde", "int", "den", "der", "ter", "ten", "de",
+)  # fmt: skip
 GLUED_PENALTY = 30
 # Dates of birth as typed: the Dutch way (08-06-2001, 8-6-2001, 08.06.2001, 08/06/2001) and ISO.
 DOB_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d%m%Y"]

@@ -12,6 +12,7 @@ Python on the few columns fetched, with the same word similarity.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import Lookup, Q, QuerySet
 
@@ -38,6 +39,8 @@ CANDIDATE_LIMIT = 300
 MIN_WORD_SEARCH_LENGTH = 3
 # A typed word that is one word of a multi-word surname ("Vries" for "Jansen-de Vries") ranks below the whole.
 WORD_OF_SEVERAL_PENALTY = 20
+# Crowded surname keys narrowed by the typed given name, best first.
+MAX_CROWDED_KEYS = 40
 # Given names on record tried when a crowded surname is narrowed by the typed given name.
 MAX_GIVEN_WORDS = 30
 _COLUMNS = ("id", "name_key", "surname_key", "date_of_birth")
@@ -145,8 +148,9 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int]) -> SearchOut
 def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int]) -> SearchOutcome:
     """Fetch the persons of the best-matching surname keys; narrow the crowded ones by given name."""
     counts = vocabulary().key_counts
+    scores = _key_scores(query, keys)
     whole, crowded, budget = [], [], CANDIDATE_LIMIT
-    for key in sorted(keys, key=lambda k: (-keys[k], counts.get(k, 0), k)):
+    for key in sorted(scores, key=lambda k: (-scores[k], counts.get(k, 0), k)):
         if counts.get(key, 0) <= budget:
             whole.append(key)
             budget -= counts.get(key, 0)
@@ -154,8 +158,28 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int]) ->
             crowded.append(key)
     rows = _fetch(Person.objects.filter(surname_key__any_of=whole), limit_in_sql=False) if whole else []
     if crowded:
-        rows += _crowd_rows(query, Person.objects.filter(surname_key__any_of=crowded))
+        best_keys = [k for k in crowded if scores[k] == scores[crowded[0]]]
+        # The rest are keys ranked lower than all fetched whole; only the best few are worth narrowing.
+        narrowed = crowded[:MAX_CROWDED_KEYS]
+        rows += _crowd_rows(query, narrowed, best_keys)
     return _ranked(query, dob, {row[0]: row for row in rows}, Q(), bool(crowded) or len(rows) >= CANDIDATE_LIMIT)
+
+
+def _key_scores(query: NameQuery, keys: dict[str, int]) -> dict[str, int]:
+    """Return the surname score the ranking gives each key (best reading), leaving out keys it would not match.
+
+    A word of a longer surname ("vries" in "jansen vries") scores below the whole, as in rank_row.
+    """
+    scores = {}
+    for key in keys:
+        best = None
+        for hypothesis in query.hypotheses:
+            found = _surname_score(key, hypothesis.surname)
+            if found is not None and (best is None or found[0] - hypothesis.penalty > best):
+                best = found[0] - hypothesis.penalty
+        if best is not None:
+            scores[key] = best
+    return scores
 
 
 def _ranked(query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, truncated: bool) -> SearchOutcome:
@@ -168,18 +192,29 @@ def _ranked(query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, tru
     return SearchOutcome(matches, truncated)
 
 
-def _crowd_rows(query: NameQuery, crowd: QuerySet) -> list[tuple]:
-    """Fetch persons of crowded surnames: given names as typed (or sounding alike) first, then typo-close ones.
+def _crowd_rows(query: NameQuery, crowded: list[str], best_keys: list[str]) -> list[tuple]:
+    """Fetch persons of crowded surnames by surname and first given name together, then by a later given name.
 
-    Fetching both at once would let a LIMIT cut the person typed exactly in favour of near misses.
+    Each step is a range scan of the (surname_key, name_key) index (migration
+    lookup_surname_name_index) per given name on record like a typed one, or for the
+    first initial: the best surname keys first, then the others, so a cut at
+    CANDIDATE_LIMIT drops the weaker surnames. Only the best keys are then searched
+    for the typed name as a later given name (a call name that is not the first),
+    which reads every entry of those keys.
     """
     close, near = _given_words(query)
-    if not close and not near:
-        initials = query.initials[:1]
-        return _fetch(crowd.filter(name_key__startswith=initials[0]) if initials else crowd)
-    rows = _fetch(crowd.filter(_starts_with_any(close))) if close else []
-    if near and len(rows) < CANDIDATE_LIMIT:
-        rows += _fetch(crowd.filter(_starts_with_any(near)))[: CANDIDATE_LIMIT - len(rows)]
+    prefixes = [word + " " for word in close + near] or list(query.initials[:1])
+    if not prefixes:
+        return _first_rows_of(best_keys)
+    others = [key for key in crowded if key not in set(best_keys)]
+    rows = []
+    for keys in (best_keys, others):
+        if keys and len(rows) < CANDIDATE_LIMIT:
+            found = Person.objects.filter(surname_key__any_of=keys).filter(_any_prefix(prefixes))
+            rows += _fetch(found, limit_in_sql=False)[: CANDIDATE_LIMIT - len(rows)]
+    if close and len(rows) < CANDIDATE_LIMIT:
+        later = Person.objects.filter(surname_key__any_of=best_keys).filter(_any_later_given(close))
+        rows += _fetch(later)[: CANDIDATE_LIMIT - len(rows)]
     return rows
 
 
@@ -193,15 +228,28 @@ def _given_words(query: NameQuery) -> tuple[list[str], list[str]]:
     return [w for w in ranked if words[w] >= SAME_SOUND], [w for w in ranked if words[w] < SAME_SOUND]
 
 
-def _starts_with_any(given_words: list[str]) -> Q:
+def _any_prefix(prefixes: list[str]) -> Q:
+    condition = None
+    for prefix in prefixes:
+        condition = _or(condition, Q(name_key__startswith=prefix))
+    return condition
+
+
+def _any_later_given(given_words: list[str]) -> Q:
     condition = None
     for word in given_words:
-        condition = _or(condition, Q(name_key__startswith=word + " ") | Q(name_key__contains=f" {word} "))
+        condition = _or(condition, Q(name_key__contains=f" {word} "))
     return condition
 
 
 def _or(left: Q | None, right: Q) -> Q:
     return right if left is None else left | right
+
+
+def _first_rows_of(keys: list[str]) -> list[tuple]:
+    """Return persons of the surname keys in index order: a name only, shared by thousands, reads no more."""
+    persons = Person.objects.filter(surname_key__any_of=keys).order_by("surname_key", "name_key")
+    return list(persons.values_list(*_COLUMNS)[:CANDIDATE_LIMIT])
 
 
 def _fetch(queryset: QuerySet, limit_in_sql: bool = True) -> list[tuple]:
@@ -234,7 +282,7 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None) -> Match |
     given = tuple(name_key[: len(name_key) - len(surname_key)].split())
     # Born on the typed date: a surname two typos off is still this person.
     typos = 2 if dob is not None and person_dob == dob else None
-    best = _best_name_score(surname_key.split(), given, query, typos)
+    best = _best_name_score(surname_key, given, query, typos)
     alias_used = ""
     for alias_key, alias_name in aliases:
         alias_score = _alias_score(alias_key, query)
@@ -247,24 +295,28 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None) -> Match |
     return Match(person_id, score + dob_score, reasons + dob_reasons, alias_used)
 
 
-def _best_name_score(surname_words: list[str], given: tuple[str, ...], query: NameQuery, typos: int | None = None):
+def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typos: int | None = None):
     best = None
     for hypothesis in query.hypotheses:
-        surname = _surname_score(surname_words, hypothesis.surname, typos)
-        if surname is None:
+        surname_score = _surname_score(surname, hypothesis.surname, typos)
+        if surname_score is None:
             continue
         given_score, given_reasons = _given_score(given, hypothesis, query.initials)
-        candidate = (surname[0] + given_score - hypothesis.penalty, (surname[1],) + given_reasons)
+        candidate = (surname_score[0] + given_score - hypothesis.penalty, (surname_score[1],) + given_reasons)
         if best is None or candidate[0] > best[0]:
             best = candidate
     return best
 
 
-def _surname_score(surname_words: list[str], typed: str, typos: int | None = None):
-    """Score a reading's surname against the person's: whole, word for word, glued, or one word of several."""
-    key = " ".join(surname_words)
+@lru_cache(maxsize=200_000)
+def _surname_score(key: str, typed: str, typos: int | None = None):
+    """Score a reading's surname against the person's key: whole, word for word, glued, or one word of several.
+
+    Remembered: the same surname keys come back for every lookup of a common name.
+    """
     if key == typed:
         return EXACT, Reason.SURNAME_EXACT
+    surname_words = key.split()
     typed_words = typed.split()
     scores = []
     if len(typed_words) == len(surname_words):
@@ -309,7 +361,7 @@ def _alias_score(alias_key: str, query: NameQuery):
     words = [w for w in alias_key.split() if w not in TUSSENVOEGSELS]
     if not words:
         return None
-    best = _best_name_score(words[-1:], tuple(words[:-1]), query)
+    best = _best_name_score(words[-1], tuple(words[:-1]), query)
     if best is None:
         return None
     # An alias is a weaker identification than the registered name.

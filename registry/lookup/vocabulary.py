@@ -14,12 +14,14 @@ is always searched as typed, so a person registered a moment ago in another
 process is found by the exact name in any case.
 """
 
+import logging
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db import DatabaseError
 from django.db.models import Count, Max
 from django.db.models.signals import post_save
 from rapidfuzz import process
@@ -30,12 +32,16 @@ from registry.names import fold, skeleton_key, sound_key
 
 from .query import MIN_FUZZY_LENGTH
 
+logger = logging.getLogger(__name__)
+
 REFRESH_SECONDS = 1.0
 RELOAD_SECONDS = 600.0
 # Word similarity, best first: the ranking in search.py builds on these.
 EXACT, SAME_SOUND, ONE_TYPO, SAME_SKELETON, SOUND_AND_TYPO, TWO_TYPOS = 100, 90, 75, 65, 62, 60
 MIN_TWO_TYPO_LENGTH = 6
 MIN_SKELETON_LENGTH = 3
+# Typed words whose matches a process remembers (officers type the same names again and again).
+MAX_REMEMBERED_ANSWERS = 20_000
 
 
 def max_typos(word: str) -> int:
@@ -85,8 +91,11 @@ class WordIndex:
     words: set[str] = field(default_factory=set)
     by_sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_skeleton: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    _choices: list[str] | None = None
-    _sounds: list[str] | None = None
+    # Words and sound keys by length: a word more edits longer or shorter than allowed cannot match.
+    _words_by_length: dict[int, list[str]] | None = None
+    _sounds_by_length: dict[int, list[str]] | None = None
+    # Answers of similar() per typed word; a new word on record empties it.
+    _answers: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, word: str) -> None:
         if word in self.words:
@@ -94,7 +103,8 @@ class WordIndex:
         self.words.add(word)
         self.by_sound[_sound(word)].add(word)
         self.by_skeleton[_skeleton(word)].add(word)
-        self._choices = None
+        self._words_by_length = self._sounds_by_length = None
+        self._answers.clear()
 
     def similar(self, typed: str) -> dict[str, int]:
         """Return the words on record that match the typed word, scored by word_similarity.
@@ -103,26 +113,48 @@ class WordIndex:
         typos by rapidfuzz over the words and over their sound keys); the score is then
         word_similarity's own, so retrieval and ranking cannot disagree.
         """
+        found = self._answers.get(typed)
+        if found is None:
+            if len(self._answers) >= MAX_REMEMBERED_ANSWERS:
+                self._answers.clear()
+            found = self._answers[typed] = self._similar(typed)
+        return found
+
+    def _similar(self, typed: str) -> dict[str, int]:
         candidates = set(self.by_sound.get(_sound(typed), ()))
         if len(typed) >= MIN_SKELETON_LENGTH:
             candidates |= self.by_skeleton.get(_skeleton(typed), set())
         allowed = max_typos(typed)
         if allowed:
-            if self._choices is None:
-                self._choices = sorted(self.words)
-                self._sounds = sorted(self.by_sound)
-            for word, _distance, _index in process.extract(
-                typed, self._choices, scorer=OSA.distance, score_cutoff=allowed, limit=None
-            ):
+            if self._words_by_length is None:
+                self._words_by_length = _by_length(self.words)
+                self._sounds_by_length = _by_length(self.by_sound)
+            for word in _within(typed, _lengths_near(self._words_by_length, len(typed), allowed), allowed):
                 candidates.add(word)
-            for sound, _distance, _index in process.extract(
-                _sound(typed), self._sounds, scorer=OSA.distance, score_cutoff=1, limit=None
-            ):
-                candidates |= self.by_sound[sound]
+            sound = _sound(typed)
+            for near_sound in _within(sound, _lengths_near(self._sounds_by_length, len(sound), 1), 1):
+                candidates |= self.by_sound[near_sound]
         if typed in self.words:
             candidates.add(typed)
         scored = {word: word_similarity(typed, word) for word in candidates}
         return {word: score for word, score in scored.items() if score is not None}
+
+
+def _by_length(words) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for word in sorted(words):
+        found[len(word)].append(word)
+    return dict(found)
+
+
+def _lengths_near(by_length: dict[int, list[str]], length: int, edits: int) -> list[str]:
+    return [word for n in range(length - edits, length + edits + 1) for word in by_length.get(n, ())]
+
+
+def _within(typed: str, choices: list[str], edits: int) -> list[str]:
+    """Return the choices at most `edits` typos (optimal string alignment) from the typed word."""
+    matches = process.extract(typed, choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
+    return [word for word, _distance, _index in matches]
 
 
 class Vocabulary:
@@ -191,6 +223,14 @@ def vocabulary() -> Vocabulary:
         elif now - _current.checked_at > REFRESH_SECONDS:
             _current.catch_up()
         return _current
+
+
+def warm() -> None:
+    """Load the vocabulary before the first lookup (a web worker starting); an unreachable database is left to it."""
+    try:
+        vocabulary()
+    except DatabaseError:
+        logger.warning("lookup vocabulary not loaded at start; the first lookup loads it", exc_info=True)
 
 
 def forget() -> None:

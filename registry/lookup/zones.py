@@ -9,6 +9,7 @@ See docs/need-to-know.md.
 """
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from pyproj import Geod
@@ -45,12 +46,13 @@ def zone_exact(ban: Ban) -> dict | None:
 
 def zone_for_officer(ban: Ban) -> dict | None:
     """Return the zone without revealing a victim's address (area bans); presence zones stay exact."""
-    exact = zone_exact(ban)
-    if exact is None or ban.kind != BanKind.AREA:
-        return exact
-    if exact["shape"] == "circle":
-        return coarse_circle(ban.centre_lat, ban.centre_lon, ban.effective_radius_m)
-    return coarse_polygon(ban.zone_geojson)
+    if ban.kind != BanKind.AREA or not ban.has_zone:
+        return zone_exact(ban)
+    if ban.zone_shape == ZoneShape.POLYGON:
+        return coarse_polygon(ban.zone_geojson)
+    if ban.centre_lat is None or ban.centre_lon is None:
+        return None
+    return coarse_circle(ban.centre_lat, ban.centre_lon, ban.effective_radius_m)
 
 
 def coarse_circle(lat: float, lon: float, radius_m: float) -> dict:
@@ -100,8 +102,12 @@ def grid_cell_centre(lat: float, lon: float) -> tuple[float, float, float]:
     return round(centre_lat, 6), round(centre_lon, 6), slack * 1.001 + 1.0
 
 
+@lru_cache(maxsize=4096)
 def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
-    """Return a GeoJSON Polygon approximating a geodesic circle (for display only)."""
+    """Return a GeoJSON Polygon approximating a geodesic circle (for display only; shared, do not change it).
+
+    Remembered: an officer's coarse circles sit on a fixed grid, so the same ones come back.
+    """
     if radius_m <= 0:
         return {"type": "Polygon", "coordinates": []}
     lons, lats, _back = _GEOD.fwd(

@@ -72,8 +72,12 @@ class AuditChainHead(models.Model):
     @classmethod
     def locked(cls) -> "AuditChainHead":
         """Return the head row locked for this transaction (create it on first use)."""
-        cls.objects.get_or_create(pk=1)
-        return cls.objects.select_for_update().get(pk=1)
+        # One round trip once the row exists: every audited request passes here.
+        head = cls.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            cls.objects.get_or_create(pk=1)
+            head = cls.objects.select_for_update().get(pk=1)
+        return head
 
     @classmethod
     def current(cls) -> "AuditChainHead":
