@@ -8,8 +8,8 @@ surname keys holding the matched words are then fetched by the indexed key.
 This is the same on SQLite and PostgreSQL.
 
 Each process loads the words once and picks up persons added since by id,
-at most once a second; a full reload every RELOAD_SECONDS also catches changed
-names. A person saved in this process is added at once. An exact surname key
+at most once a second; a full reload every RELOAD_SECONDS, in a thread of its
+own, also catches changed names. A person saved in this process is added at once. An exact surname key
 is always searched as typed, so a person registered a moment ago in another
 process is found by the exact name in any case.
 """
@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.db.models import Count, Max
 from django.db.models.signals import post_save
 from rapidfuzz import process
@@ -211,18 +211,50 @@ class Vocabulary:
 
 _current: Vocabulary | None = None
 _lock = threading.Lock()
+_reloading: threading.Thread | None = None
 
 
 def vocabulary() -> Vocabulary:
-    """Return this process's vocabulary, loaded on first use and kept up to date."""
+    """Return this process's vocabulary, loaded on first use and kept up to date.
+
+    The full reload runs in a thread of its own: a lookup meanwhile uses the vocabulary it has (caught up by
+    id each second), instead of waiting seconds for a million names to be read again.
+    """
     global _current
     with _lock:
         now = time.monotonic()
-        if _current is None or now - _current.loaded_at > RELOAD_SECONDS:
+        if _current is None:
             _current = Vocabulary().load()
-        elif now - _current.checked_at > REFRESH_SECONDS:
-            _current.catch_up()
+        else:
+            if now - _current.loaded_at > RELOAD_SECONDS:
+                _reload_in_background()
+            if now - _current.checked_at > REFRESH_SECONDS:
+                _current.catch_up()
         return _current
+
+
+def _reload_in_background() -> None:
+    global _reloading
+    if _reloading is not None and _reloading.is_alive():
+        return
+    _reloading = threading.Thread(target=_reload, name="lookup-vocabulary-reload", daemon=True)
+    _reloading.start()
+
+
+def _reload() -> None:
+    global _current
+    try:
+        fresh = Vocabulary().load()
+    except DatabaseError:
+        logger.warning("lookup vocabulary reload failed; the loaded one stays in use", exc_info=True)
+        with _lock:
+            if _current is not None:
+                _current.loaded_at = time.monotonic()  # try again after RELOAD_SECONDS, not at every lookup
+        return
+    finally:
+        connections.close_all()  # this thread's own connection
+    with _lock:
+        _current = fresh
 
 
 def warm() -> None:

@@ -1,5 +1,7 @@
 """The in-memory vocabulary: words found within the typos allowed, answers remembered and renewed, loaded at start."""
 
+import pytest
+
 from registry.lookup import vocabulary
 from registry.lookup.vocabulary import EXACT, ONE_TYPO, TWO_TYPOS, WordIndex
 
@@ -36,3 +38,16 @@ def test_warm_loads_the_vocabulary_before_the_first_lookup(registry):
     vocabulary.warm()
     assert vocabulary.vocabulary() is loaded
     assert loaded.key_counts["zwanenburg"] == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the reload reads through a connection of its own
+def test_a_stale_vocabulary_answers_at_once_and_is_replaced_in_the_background(registry, monkeypatch):
+    registry.person("Noor", "Zwanenburg")
+    vocabulary.forget()
+    stale = vocabulary.vocabulary()
+    monkeypatch.setattr(vocabulary, "RELOAD_SECONDS", 0.0)
+    assert vocabulary.vocabulary() is stale  # the lookup does not wait for the reload
+    vocabulary._reloading.join(timeout=30)
+    assert vocabulary._current is not stale and not vocabulary._reloading.is_alive()
+    assert vocabulary._current.key_counts["zwanenburg"] == 1
+    vocabulary.forget()
