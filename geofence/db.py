@@ -2,8 +2,7 @@
 
 Both PostgreSQL and SQLite (3.35+) understand `INSERT ... ON CONFLICT DO
 NOTHING RETURNING`, which tells exactly which rows were new: the feed counts
-duplicates from it and needs the new ids for the device board. On PostgreSQL
-fixes reach it through a binary COPY into a staging table (insert_fix_rows).
+duplicates from it and needs the new ids for the device board.
 """
 
 from collections.abc import Sequence
@@ -11,11 +10,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 
 from geofence.models import Device, DeviceAssignment, DeviceStatus, Fix
-from geofence.pgcopy import binary_copy
 
 # Stay well under SQLite's and PostgreSQL's limits on parameters per statement.
 MAX_PARAMS = 30_000
@@ -80,59 +77,6 @@ def _pg_insert_ignore_returning(table, columns, rows, conflict, returning, epoch
             binary=True,  # numbers load without text parsing
         )
         return cursor.fetchall()
-
-
-FIX_COLUMNS = ("device_id", "ts", "lat", "lon", "accuracy_m", "speed_mps", "heading", "battery_pct", "received_at")
-# (id, device pk, unix ts, lat, lon, accuracy_m, battery_pct) of each new fix.
-FIX_RETURNING = ("id", "device_id", "ts", "lat", "lon", "accuracy_m", "battery_pct")
-_FIX_KINDS = ("int8", "timestamptz", "float8", "float8", "float8", "float8", "float8", "float8", "timestamptz")
-_OPTIONAL_FIX_COLUMNS = ("speed_mps", "heading", "battery_pct")
-# Rows live until the commit: a staging table per connection, emptied by PostgreSQL at every commit.
-_FIX_STAGING = (
-    "CREATE TEMPORARY TABLE IF NOT EXISTS fix_staging (device_id int8, ts timestamptz, lat float8, lon float8, "
-    "accuracy_m float8, speed_mps float8, heading float8, battery_pct float8, received_at timestamptz) "
-    "ON COMMIT DELETE ROWS"
-)
-_FIX_FROM_STAGING = (
-    f"INSERT INTO geofence_fix ({', '.join(FIX_COLUMNS)}) "  # noqa: S608 - names are ours
-    "SELECT device_id, ts, lat, lon, accuracy_m, "
-    + ", ".join(f"NULLIF({c}, 'NaN')" for c in _OPTIONAL_FIX_COLUMNS)
-    + ", received_at FROM fix_staging "
-    "ON CONFLICT (device_id, ts) DO NOTHING "
-    "RETURNING id, device_id, extract(epoch FROM ts)::float8, lat, lon, accuracy_m, battery_pct"
-)
-
-
-def insert_fix_rows(rows: Sequence[Sequence]) -> list[tuple]:
-    """Insert rows of FIX_COLUMNS, skipping (device, ts) already stored; return FIX_RETURNING of the new ones.
-
-    On PostgreSQL the rows go by binary COPY into a temporary staging table
-    and from there into the fix table with ON CONFLICT DO NOTHING, in the
-    rows' order (COPY alone cannot skip duplicates). Nothing is parsed
-    from text on either side. Validated fixes hold no NaN, so NaN stands for NULL in the staging table.
-    """
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        return insert_ignore_returning(
-            Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), FIX_RETURNING, ("ts",)
-        )
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    for k in (1, 8):  # the two times, as Unix seconds
-        columns[k] = [t.timestamp() for t in columns[k]]
-    for k in (5, 6, 7):
-        columns[k] = [np.nan if v is None else v for v in columns[k]]
-    body = binary_copy(_FIX_KINDS, [np.asarray(c) for c in columns])
-    # In autocommit the staging rows would be gone after the COPY's own commit.
-    with transaction.atomic(savepoint=False), bulk_cursor() as cursor:
-        cursor.execute(_FIX_STAGING)
-        with cursor.copy("COPY fix_staging FROM STDIN (FORMAT BINARY)") as copy:
-            copy.write(body)
-        cursor.execute(_FIX_FROM_STAGING)
-        found = cursor.fetchall()
-        # Another insert in the same transaction (an attribution after a batch) must not see these rows again.
-        cursor.execute("DELETE FROM fix_staging")
-        return found
 
 
 @contextmanager

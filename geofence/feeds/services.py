@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from geofence import tasks
-from geofence.db import devices_named, insert_fix_rows, insert_ignore_returning, lock_devices, update_from_values
+from geofence.db import devices_named, insert_ignore_returning, lock_devices, update_from_values
 from geofence.incidents import clocks
 from geofence.incidents.evaluation import due_until, evaluate_stored
 from geofence.incidents.zones import current_catalogue
@@ -21,6 +21,8 @@ from geofence.models import Device, DeviceEvent, DeviceStatus, Fix, QuarantinedI
 from .serializers import ParsedEvent, ParsedFix, Rejection, sanitize, validate_events, validate_fixes
 
 log = logging.getLogger(__name__)
+
+FIX_COLUMNS = ("device_id", "ts", "lat", "lon", "accuracy_m", "speed_mps", "heading", "battery_pct", "received_at")
 
 
 @dataclass
@@ -136,8 +138,10 @@ class StoredFix(NamedTuple):
 
 
 def insert_fixes(rows: list[tuple]) -> list[StoredFix]:
-    """Insert rows of geofence.db.FIX_COLUMNS, skipping (device, ts) already stored; return the new ones."""
-    return [StoredFix._make(row) for row in insert_fix_rows(rows)]
+    """Insert rows of FIX_COLUMNS, skipping (device, ts) already stored; return the new ones."""
+    returning = ("id", "device_id", "ts", "lat", "lon", "accuracy_m", "battery_pct")
+    found = insert_ignore_returning(Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), returning, ("ts",))
+    return [StoredFix._make(row) for row in found]
 
 
 def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) -> tuple[dict[str, int], list]:
