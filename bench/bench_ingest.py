@@ -131,12 +131,10 @@ def _storage_floor(fleet: dict, batches: int) -> dict:
 
     The rows are the bench's own fixes, read from the posted JSON beforehand (not timed); the timed part is
     building the COPY body from numpy columns, the COPY, and the commit: what storing costs at the least.
-    Optional numbers absent from a fix travel as NaN (fixed-width rows), as in the feed's staging COPY.
+    Optional numbers absent from a fix travel as NaN, which keeps every row the same width.
     """
     import numpy as np
     import psycopg
-
-    from geofence.pgcopy import binary_copy
 
     columns = ("device_id", "ts", "lat", "lon", "accuracy_m", "speed_mps", "heading", "battery_pct", "received_at")
     kinds = ("int8", "timestamptz", "float8", "float8", "float8", "float8", "float8", "float8", "timestamptz")
@@ -170,6 +168,33 @@ def _storage_floor(fleet: dict, batches: int) -> dict:
     }
     print(f"storage floor (binary COPY of 1,000 fixes + commit): {floor}", file=sys.stderr)
     return floor
+
+
+# PostgreSQL's binary COPY format: signature, flags, no header extension; rows; a trailer of -1.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_PG_EPOCH_S = 946_684_800  # timestamptz travels as microseconds since 2000-01-01 UTC
+_COPY_FIELDS = {"int8": ">i8", "float8": ">f8", "timestamptz": ">i8"}
+
+
+def binary_copy(kinds: tuple[str, ...], columns: list) -> bytes:
+    """Return the COPY ... (FORMAT BINARY) body of fixed-width rows given column by column, in one numpy pass.
+
+    Every field is 8 bytes, so a row is one record of a structured array; timestamptz columns hold Unix seconds.
+    """
+    import numpy as np
+
+    layout = [("count", ">i2")]
+    for k, kind in enumerate(kinds):
+        layout += [(f"len{k}", ">i4"), (f"v{k}", _COPY_FIELDS[kind])]
+    rows = np.empty(len(columns[0]), dtype=np.dtype(layout))
+    rows["count"] = len(kinds)
+    for k, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
+        rows[f"len{k}"] = 8
+        if kind == "timestamptz":
+            column = np.rint((np.asarray(column, dtype=np.float64) - _PG_EPOCH_S) * 1e6)
+        rows[f"v{k}"] = column
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
 def _floor_columns(fixes: list[dict], pk: dict) -> list[list]:
