@@ -2,7 +2,12 @@
 
 Prints fixes/s, p50/p99 latency per batch and the workers' peak memory, then the same for one fix per
 request. Evaluation runs inside each request (Celery eager, the embedded default), so the figures
-include storing, the engine and the incident bookkeeping.
+include storing, the engine and the incident bookkeeping, and no Celery worker process takes a share.
+
+Beside them, measured in the same run on the same database: the storage floor, a binary COPY of the
+same fixes (1,000 rows from numpy columns) into a table shaped and indexed like the fix table, then a
+commit. The summary gives the CPU per 1,000 fixes by process (gunicorn, Celery workers, PostgreSQL)
+against the floor's CPU (the COPY's Python and its PostgreSQL backend), and the ratio.
 
 Two ways to load the server:
 - closed loop (default): `--clients` threads each post their next batch when the previous one is
@@ -78,6 +83,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    floor = _storage_floor(fleet, 20 if args.quick else 60)
     print(
         json.dumps(
             {
@@ -90,10 +96,117 @@ def main() -> None:
                 "batch": batch,
                 "single": single,
                 "peak_worker_rss_mb": memory,
+                "storage_floor": floor,
+                "summary": _summary(batch, floor),
             },
             indent=2,
         )
     )
+
+
+def _summary(batch: dict, floor: dict) -> dict:
+    """CPU per 1,000 fixes by process, beside the storage floor of the same rows."""
+    per_fix = 1000 / batch["fixes_per_request"]
+    gunicorn = batch["gunicorn_cpu_ms_per_request"] * per_fix
+    postgres = batch["postgres_cpu_ms_per_request"] * per_fix
+    total = gunicorn + postgres  # Celery runs eager inside gunicorn: no worker process has a share
+    return {
+        "fixes_per_s": batch["fixes_per_s"],
+        "p99_ms_per_batch": batch["p99_ms"],
+        "cpu_ms_per_1000_fixes": {
+            "gunicorn": round(gunicorn, 1),
+            "celery_workers": 0.0,
+            "postgres": round(postgres, 1),
+            "total": round(total, 1),
+        },
+        "cpu_bound_fixes_per_s_on_2_cores": round(2 * 1_000_000 / total) if total else None,
+        "storage_floor_cpu_ms_per_1000_fixes": floor["cpu_ms_per_1000"],
+        "ratio_to_floor": round(total / floor["cpu_ms_per_1000"], 1) if floor["cpu_ms_per_1000"] else None,
+        "load_average": batch["load_average"],
+    }
+
+
+def _storage_floor(fleet: dict, batches: int) -> dict:
+    """Time a binary COPY + commit of 1,000 fixes per batch, into a table shaped and indexed like the fix table.
+
+    The rows are the bench's own fixes, read from the posted JSON beforehand (not timed); the timed part is
+    building the COPY body from numpy columns, the COPY, and the commit: what storing costs at the least.
+    Optional numbers absent from a fix travel as NaN, which keeps every row the same width.
+    """
+    import numpy as np
+    import psycopg
+
+    columns = ("device_id", "ts", "lat", "lon", "accuracy_m", "speed_mps", "heading", "battery_pct", "received_at")
+    kinds = ("int8", "timestamptz", "float8", "float8", "float8", "float8", "float8", "float8", "timestamptz")
+    with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={DB_NAME}") as conn:
+        pk = dict(conn.execute("SELECT device_id, id FROM geofence_device").fetchall())
+        prepared = [_floor_columns(json.loads(body)["fixes"], pk) for body in _bodies(fleet, batches, 1000, 5)]
+        conn.execute("DROP TABLE IF EXISTS bench_storage_floor")
+        conn.execute("CREATE TABLE bench_storage_floor (LIKE geofence_fix INCLUDING ALL)")
+        conn.commit()
+        backend = conn.info.backend_pid
+        python, postgres, wall = time.thread_time(), _cpu_of([backend]), time.perf_counter()
+        for batch in prepared:
+            body = binary_copy(kinds, [np.asarray(c) for c in batch])
+            with conn.cursor().copy(
+                f"COPY bench_storage_floor ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"  # noqa: S608 - ours
+            ) as copy:
+                copy.write(body)
+            conn.commit()
+        python, postgres = time.thread_time() - python, _cpu_of([backend]) - postgres
+        wall = time.perf_counter() - wall
+        conn.execute("DROP TABLE bench_storage_floor")
+        conn.commit()
+    n = len(prepared)
+    floor = {
+        "batches": n,
+        "python_cpu_ms_per_1000": round(1000 * python / n, 2),
+        "postgres_cpu_ms_per_1000": round(1000 * postgres / n, 2),
+        "cpu_ms_per_1000": round(1000 * (python + postgres) / n, 2),
+        "wall_ms_per_1000": round(1000 * wall / n, 2),
+        "load_average": f"{os.getloadavg()[0]:.1f}",
+    }
+    print(f"storage floor (binary COPY of 1,000 fixes + commit): {floor}", file=sys.stderr)
+    return floor
+
+
+# PostgreSQL's binary COPY format: signature, flags, no header extension; rows; a trailer of -1.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_PG_EPOCH_S = 946_684_800  # timestamptz travels as microseconds since 2000-01-01 UTC
+_COPY_FIELDS = {"int8": ">i8", "float8": ">f8", "timestamptz": ">i8"}
+
+
+def binary_copy(kinds: tuple[str, ...], columns: list) -> bytes:
+    """Return the COPY ... (FORMAT BINARY) body of fixed-width rows given column by column, in one numpy pass.
+
+    Every field is 8 bytes, so a row is one record of a structured array; timestamptz columns hold Unix seconds.
+    """
+    import numpy as np
+
+    layout = [("count", ">i2")]
+    for k, kind in enumerate(kinds):
+        layout += [(f"len{k}", ">i4"), (f"v{k}", _COPY_FIELDS[kind])]
+    rows = np.empty(len(columns[0]), dtype=np.dtype(layout))
+    rows["count"] = len(kinds)
+    for k, (kind, column) in enumerate(zip(kinds, columns, strict=True)):
+        rows[f"len{k}"] = 8
+        if kind == "timestamptz":
+            column = np.rint((np.asarray(column, dtype=np.float64) - _PG_EPOCH_S) * 1e6)
+        rows[f"v{k}"] = column
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
+def _floor_columns(fixes: list[dict], pk: dict) -> list[list]:
+    now = time.time()
+    absent = float("nan")
+    return [
+        [pk[f["device"]] for f in fixes],
+        [datetime.fromisoformat(f["ts"]).timestamp() for f in fixes],
+        *([f.get(name, absent) for f in fixes] for name in ("lat", "lon", "accuracy_m", "speed_mps", "heading")),
+        [f.get("battery_pct", absent) for f in fixes],
+        [now] * len(fixes),
+    ]
 
 
 def _server_env() -> dict:

@@ -235,6 +235,16 @@ def any_of(column: str, values, binary: bool = False) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
+def among(queryset, column: str, values):
+    """Return the queryset's rows whose `column` is one of `values` (see any_of).
+
+    For a thousand values Django's `__in` prepares and binds each value on its
+    own, about 20 ms of Python; one array parameter costs a tenth of that.
+    """
+    condition, params = any_of(connection.ops.quote_name(column), values)
+    return queryset.extra(where=[condition], params=params)  # noqa: S610 - the column name is ours
+
+
 def update_from_values(
     table: str,
     key: str,
@@ -331,18 +341,17 @@ def _pg_fix_rows(bounds: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def subject_assignment_rows(devices: set[int]) -> list[tuple]:
-    """Return (device, person, unix valid_from, unix valid_until or None) of the devices' subject assignments."""
+def subject_assignment_rows() -> list[tuple]:
+    """Return (device, person, unix valid_from, unix valid_until or None) of every subject assignment."""
     if connection.vendor == "postgresql":
         with bulk_cursor() as cursor:
             cursor.execute(
                 "SELECT device_id, person_id, extract(epoch FROM valid_from)::float8, "
-                "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment "
-                "WHERE device_id = ANY(%b) AND person_id IS NOT NULL",
-                [sorted(devices)],
+                "extract(epoch FROM valid_until)::float8 FROM geofence_deviceassignment WHERE person_id IS NOT NULL",
+                binary=True,
             )
             return cursor.fetchall()
-    rows = DeviceAssignment.objects.filter(device_id__in=devices, person__isnull=False)
+    rows = DeviceAssignment.objects.filter(person__isnull=False)
     return [
         (device_id, person_id, start.timestamp(), end.timestamp() if end else None)
         for device_id, person_id, start, end in rows.values_list("device_id", "person_id", "valid_from", "valid_until")

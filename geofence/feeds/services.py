@@ -184,6 +184,8 @@ def quarantine(vendor: Vendor, kind: str, rejected: list[Rejection], now: dateti
 
     A vendor resending a refused batch (unknown devices, typically) must not grow the table per retry.
     """
+    if not rejected:
+        return  # most batches: spare the two queries below
     day = QuarantinedItem.objects.filter(vendor=vendor, received_at__gte=_local_day_start(now))
     seen = {_quarantine_key(ref, raw) for ref, raw in day.filter(kind=kind).values_list("device_ref", "raw")}
     fresh = []

@@ -24,6 +24,7 @@ stay plain skips the tracker and only moves `evaluated_until` (_loud_devices).
 """
 
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,10 +68,10 @@ class _Fixes:
     subject: list[int] = field(default_factory=list)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[tuple]) -> "_Fixes":
+    def from_rows(cls, rows: Sequence[tuple], catalogue: Catalogue) -> "_Fixes":
         """Build from (id, device, unix ts, lat, lon, accuracy) rows in evaluation order."""
         fixes = cls(*(list(column) for column in zip(*rows, strict=True))) if rows else cls()
-        fixes.subject = _subjects(fixes)
+        fixes.subject = _subjects(fixes, catalogue)
         return fixes
 
 
@@ -86,8 +87,9 @@ def evaluate_device_ranges(ranges: list[list], now: datetime | None = None) -> i
     with transaction.atomic():
         status = lock_devices(int(r[0]) for r in ranges)
         evaluated = {device_id: row.evaluated_until for device_id, row in status.items()}
-        fixes = _Fixes.from_rows(_load_rows(ranges, evaluated, latest))
-        _evaluate(current_catalogue(), fixes, status)
+        catalogue = current_catalogue()
+        fixes = _Fixes.from_rows(_load_rows(ranges, evaluated, latest), catalogue)
+        _evaluate(catalogue, fixes, status)
         _mark_evaluated(fixes)
     return len(fixes.id)
 
@@ -132,8 +134,9 @@ def evaluate_recent_fixes(person_ids: list[int], now: datetime | None = None) ->
         status = lock_devices(devices)
         evaluated = {d: row.evaluated_until for d, row in status.items()}
         bounds = {d: (since, False, done) for d, done in evaluated.items() if done is not None and done >= since}
-        fixes = _Fixes.from_rows(stored_fix_rows(bounds) if bounds else [])
-        _track(current_catalogue(), fixes, evaluated, retro=True)
+        catalogue = current_catalogue()
+        fixes = _Fixes.from_rows(stored_fix_rows(bounds) if bounds else [], catalogue)
+        _track(catalogue, fixes, evaluated, retro=True)
     return len(fixes.id)
 
 
@@ -163,7 +166,7 @@ def evaluate_stored(inserted: Sequence[Sequence], status: dict[int, DeviceState]
         evaluated = {d: status[d].evaluated_until if d in status else None for d in ranges}
         payload = [[d, _dt(lo).isoformat(), _dt(hi).isoformat()] for d, (lo, hi) in sorted(ranges.items())]
         rows.extend(_load_rows(payload, evaluated, due_until()))
-    fixes = _Fixes.from_rows(sorted(rows, key=lambda r: (r[2], r[0])))  # event time, then arrival: as read back
+    fixes = _Fixes.from_rows(sorted(rows, key=lambda r: (r[2], r[0])), catalogue)  # event time, then arrival
     _evaluate(catalogue, fixes, status)
     return len(fixes.id)
 
@@ -196,15 +199,11 @@ def _load_rows(ranges: list[list], evaluated: dict, latest: datetime) -> list[tu
     return stored_fix_rows(bounds) if bounds else []
 
 
-def _subjects(fixes: _Fixes) -> list[int]:
+def _subjects(fixes: _Fixes, catalogue: Catalogue) -> list[int]:
     """Return the person wearing the device at each fix's time, or -1 (unassigned or a victim's device)."""
     if not fixes.device:
         return []
-    spans = defaultdict(list)
-    for device_id, person_id, start, end in subject_assignment_rows(set(fixes.device)):
-        spans[device_id].append((start, math.inf if end is None else end, person_id))
-    # Most devices have had one wearer: one comparison instead of a search.
-    single = {device_id: found[0] for device_id, found in spans.items() if len(found) == 1}
+    spans, single = _assignment_spans(catalogue)
     found = []
     for device_id, t in zip(fixes.device, fixes.t, strict=True):
         span = single.get(device_id)
@@ -213,6 +212,32 @@ def _subjects(fixes: _Fixes) -> list[int]:
         else:
             found.append(next((p for start, end, p in spans.get(device_id, ()) if start <= t < end), -1))
     return found
+
+
+_spans_lock = threading.Lock()
+_spans: dict = {}
+
+
+def _assignment_spans(catalogue: Catalogue) -> tuple[dict, dict]:
+    """Return every device's subject assignments as (start, end, person) spans, and those of one-wearer devices.
+
+    Read from the database once per catalogue build, not per batch: every
+    change to an assignment raises the zone catalogue's version in its own
+    transaction (zones.connect_cache_signals), so the catalogue the caller
+    took under its device locks is replaced whenever an assignment changed,
+    and the spans with it. The periodic rebuild refreshes them too.
+    """
+    with _spans_lock:
+        if _spans.get("catalogue") is catalogue:
+            return _spans["spans"], _spans["single"]
+    spans = defaultdict(list)
+    for device_id, person_id, start, end in subject_assignment_rows():
+        spans[device_id].append((start, math.inf if end is None else end, person_id))
+    # Most devices have had one wearer: one comparison instead of a search.
+    single = {device_id: found[0] for device_id, found in spans.items() if len(found) == 1}
+    with _spans_lock:
+        _spans.update(catalogue=catalogue, spans=dict(spans), single=single)
+    return _spans["spans"], _spans["single"]
 
 
 def _mark_evaluated(fixes: _Fixes) -> None:
