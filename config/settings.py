@@ -116,8 +116,14 @@ DATABASES = {
 # Seconds a client is told to wait (Retry-After of the 503) while the database is unreachable.
 DB_UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("DB_UNAVAILABLE_RETRY_AFTER_SECONDS", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo's web server, worker and simulator share the file.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # WAL lets the demo's web server, worker and simulator share the file. IMMEDIATE: a transaction takes the
+    # write lock when it begins, waiting up to `timeout` for it; begun as a reader it would fail at once with
+    # "database is locked" when it came to write after another process had (the worker's heartbeat did).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The embedded default keeps its file in var/: `manage.py migrate` on a fresh clone must find the folder.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -161,3 +161,27 @@ def test_production_has_no_demo_commands(tmp_path):
     )
     assert result.returncode != 0
     assert "Unknown command: 'seed_demo'" in result.stderr
+
+
+def test_the_embedded_database_takes_the_write_lock_when_a_transaction_begins(tmp_path):
+    """Begun as a reader, a transaction that writes after another process wrote fails at once ("locked")."""
+    probe = (
+        "import django, threading; from django.conf import settings; django.setup(); "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+        "from django.db import connection, transaction; from django.contrib.auth.models import Group; "
+        "g = Group.objects.create(name='a'); started = threading.Event(); written = threading.Event()\n"
+        "def other():\n"
+        "    from django.db import connection as own\n"
+        "    started.wait(); Group.objects.create(name='b'); own.close(); written.set()\n"
+        "t = threading.Thread(target=other); t.start()\n"
+        "with transaction.atomic():\n"
+        "    list(Group.objects.all()); started.set(); written.wait(2); g.name = 'c'; g.save()\n"
+        "t.join(); print(sorted(Group.objects.filter(name__in='abc').values_list('name', flat=True)))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="true", BANWATCH_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "['b', 'c']"
