@@ -4,8 +4,16 @@ Subprocesses started by tests inherit DEBUG=true unless a test sets it; the test
 set DEBUG=false and a SECRET_KEY of their own.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DEBUG", "true")
+# The suite's files (the filesystem police queue, import uploads) go to a folder of its own, so a demo run
+# from the same checkout never finds the tests' alerts in its queue. Subprocesses inherit the folder.
+if "BANWATCH_VAR_DIR" not in os.environ:
+    os.environ["BANWATCH_VAR_DIR"] = tempfile.mkdtemp(prefix="banwatch-tests-")
+    atexit.register(shutil.rmtree, os.environ["BANWATCH_VAR_DIR"], ignore_errors=True)
 
 from config.settings import *  # noqa: E402, F403
