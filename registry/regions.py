@@ -29,15 +29,16 @@ REGION_BOUND_ROLES = frozenset({Role.MONITORING_OPERATOR})
 
 __all__ = [
     "BAN_REGION",
+    "REGION_RELATION",
     "PoliceRegion",
     "ban_region_q",
-    "region_of_ban",
     "bans_visible_to",
     "is_region_bound",
     "may_see_protected_persons_by_ban",
     "persons_in_regions",
     "persons_visible_to",
     "protected_persons_visible_to",
+    "region_of_ban",
     "regions_of",
 ]
 
