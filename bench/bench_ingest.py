@@ -36,6 +36,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from procstat import children, cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -145,7 +147,7 @@ def _storage_floor(fleet: dict, batches: int) -> dict:
         conn.execute("CREATE TABLE bench_storage_floor (LIKE geofence_fix INCLUDING ALL)")
         conn.commit()
         backend = conn.info.backend_pid
-        python, postgres, wall = time.thread_time(), _cpu_of([backend]), time.perf_counter()
+        python, postgres, wall = time.thread_time(), cpu_seconds([backend]), time.perf_counter()
         for batch in prepared:
             body = binary_copy(kinds, [np.asarray(c) for c in batch])
             with conn.cursor().copy(
@@ -153,7 +155,7 @@ def _storage_floor(fleet: dict, batches: int) -> dict:
             ) as copy:
                 copy.write(body)
             conn.commit()
-        python, postgres = time.thread_time() - python, _cpu_of([backend]) - postgres
+        python, postgres = time.thread_time() - python, cpu_seconds([backend]) - postgres
         wall = time.perf_counter() - wall
         conn.execute("DROP TABLE bench_storage_floor")
         conn.commit()
@@ -391,8 +393,8 @@ class _CpuMeter:
     """
 
     def __init__(self, server: subprocess.Popen | None) -> None:
-        self.workers = _children(server.pid) if server else []
-        self.backends = {pid: [_cpu_of([pid])] * 2 for pid in _pg_backends()}
+        self.workers = children(server.pid) if server else []
+        self.backends = {pid: [cpu_seconds([pid])] * 2 for pid in _pg_backends()}
         self.done = threading.Event()
         self.sampler = threading.Thread(target=self._sample, daemon=True)
         self.sampler.start()
@@ -400,7 +402,7 @@ class _CpuMeter:
         self.wall, self.own, self.gunicorn, self.machine = (
             time.perf_counter(),
             time.process_time(),
-            _cpu_of(self.workers),
+            cpu_seconds(self.workers),
             _machine_busy(),
         )
 
@@ -408,7 +410,7 @@ class _CpuMeter:
         while not self.done.wait(0.5):
             for pid in _pg_backends():
                 first_last = self.backends.setdefault(pid, [0.0, 0.0])  # born during the run: counts from 0
-                first_last[1] = max(first_last[1], _cpu_of([pid]))
+                first_last[1] = max(first_last[1], cpu_seconds([pid]))
 
     def stop(self, requests: int) -> dict:
         wall = time.perf_counter() - self.wall
@@ -416,7 +418,7 @@ class _CpuMeter:
         self.sampler.join()
         capacity = wall * os.cpu_count()
         busy, total = (a - b for a, b in zip(_machine_busy(), self.machine, strict=True))
-        gunicorn = _cpu_of(self.workers) - self.gunicorn
+        gunicorn = cpu_seconds(self.workers) - self.gunicorn
         postgres = sum(last - first for first, last in self.backends.values())
         return {
             "wall_s": wall,
@@ -445,21 +447,6 @@ def _pg_backends() -> list[int]:
 _PG: dict = {}
 
 
-def _children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def _cpu_of(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 def _machine_busy() -> tuple[int, int]:
     """Return (busy, total) jiffies of all cores since boot."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -470,7 +457,7 @@ def _machine_busy() -> tuple[int, int]:
 def _peak_memory_mb(server: subprocess.Popen) -> float:
     """Return the largest peak RSS (VmHWM) among the gunicorn workers."""
     peaks = []
-    for pid in _children(server.pid):
+    for pid in children(server.pid):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)

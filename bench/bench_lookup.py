@@ -32,6 +32,8 @@ from collections import defaultdict
 from http.client import HTTPConnection
 from pathlib import Path
 
+from procstat import children, cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432/"
@@ -341,16 +343,12 @@ def cpu_table(args, server: subprocess.Popen, token: str, queries: list[dict], c
     print(f"\n{'query':<12}{'n':>6}{'web CPU ms':>12}{'PG CPU ms':>11}{'total ms':>10}  (one client, per lookup)")
     for kind in ("name_dob", "name_only", "identifier"):
         chosen = [q for q in queries if query_type(q) == kind][:count]
-        workers, backends = _children(server.pid), _backends(args.database)
-        web, pg = _cpu_of(workers), _cpu_of(backends)
+        workers, backends = children(server.pid), _backends(args.database)
+        web, pg = cpu_seconds(workers), cpu_seconds(backends)
         run_concurrently(args.port, token, chosen, 1)
-        web = (_cpu_of(workers) - web) * 1000 / len(chosen)
-        pg = (_cpu_of(backends) - pg) * 1000 / len(chosen)
+        web = (cpu_seconds(workers) - web) * 1000 / len(chosen)
+        pg = (cpu_seconds(backends) - pg) * 1000 / len(chosen)
         print(f"{kind:<12}{len(chosen):>6}{web:>12.1f}{pg:>11.1f}{web + pg:>10.1f}")
-
-
-def _children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _backends(database: str) -> list[int]:
@@ -361,22 +359,10 @@ def _backends(database: str) -> list[int]:
     return [pid for (pid,) in rows]
 
 
-def _cpu_of(pids: list[int]) -> float:
-    """Return the user and system CPU seconds the processes have used (those gone since count nothing)."""
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 def worker_peak_rss_mb(server: subprocess.Popen) -> list[float]:
     """Return VmHWM (peak resident set) of each worker, in MiB."""
     peaks = []
-    for pid in _children(server.pid):
+    for pid in children(server.pid):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)

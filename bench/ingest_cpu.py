@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from procstat import cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = os.environ.get("BENCH_DB", "banwatch_ingest_bench")
@@ -68,7 +70,7 @@ def main() -> None:
     rounds = []
     for r in range(1, args.rounds + 1):
         pauses = _GcPauses()
-        python, postgres, wall = time.process_time(), _cpu_seconds(backend), time.perf_counter()
+        python, postgres, wall = time.process_time(), cpu_seconds([backend]), time.perf_counter()
         if profiler:
             profiler.enable()
         for body in bodies[r * args.batches : (r + 1) * args.batches]:
@@ -77,7 +79,7 @@ def main() -> None:
             profiler.disable()
         n = args.batches
         pauses.stop()
-        rounds.append((1000 * (time.process_time() - python) / n, 1000 * (_cpu_seconds(backend) - postgres) / n))
+        rounds.append((1000 * (time.process_time() - python) / n, 1000 * (cpu_seconds([backend]) - postgres) / n))
         print(
             f"round {r}: per 1,000-fix batch Python CPU {rounds[-1][0]:.0f} ms, PostgreSQL backend CPU "
             f"{rounds[-1][1]:.0f} ms, wall {1000 * (time.perf_counter() - wall) / n:.0f} ms "
@@ -111,11 +113,6 @@ class _GcPauses:
 
     def per_batch(self, n: int) -> str:
         return ", ".join(f"gen{g} {self.count[g]}x {1000 * self.total[g] / n:.1f} ms" for g in range(3))
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
