@@ -75,7 +75,7 @@ def create_ban(
     protected = list(protected_persons)
     _check_ban({**fields, "protected_persons": protected}, fields)
     _check_region(region)
-    related = {"protected_persons": protected, "region": region}
+    related = {"protected_persons": protected, **({"region": region} if region else {})}
     return _create(Ban, user=user, reason=reason, related=related, fields=fields)
 
 
@@ -177,8 +177,11 @@ def _update(model: type[models.Model], pk: int, *, user, reason: str, related: d
             for name in ("zone_shape", "radius_m", "contact_modes"):
                 setattr(obj, name, changes.get(name, getattr(obj, name)))
         changed = changed_fields(before, snapshot(obj, related))
-        if "region" in related and related["region"] != region_of_ban(obj):
-            changed.append("region")
+        if "region" in related:
+            if related["region"] != region_of_ban(obj):
+                changed.append("region")
+            else:
+                related = {name: value for name, value in related.items() if name != "region"}
         if not changed:
             return obj, []
         if isinstance(obj, Ban) and obj.status in FINAL_STATUSES:
@@ -211,7 +214,7 @@ def _check_region(region: str) -> None:
 
 
 def _save_related(obj: models.Model, related: dict) -> None:
-    if "region" in related and related["region"] != region_of_ban(obj):
+    if "region" in related:  # only a region that changes comes this far (create_ban, _update)
         ban_region_chosen.send(sender=Ban, ban=obj, region=related["region"])
     if "protected_persons" in related:
         obj.protected_persons.set(related["protected_persons"])

@@ -48,3 +48,12 @@ def test_an_unknown_region_is_refused_on_its_field(client_for, ban_body):
     response = client_for("alice").post("/api/v1/bans/", {**ban_body, "region": "gelderland"}, format="json")
     assert response.status_code == 400 and "region" in response.json()
     assert not Ban.objects.exists()
+
+
+def test_the_same_region_sent_again_is_no_change(client_for, ban_body):
+    ban_id = client_for("alice").post("/api/v1/bans/", {**ban_body, "region": "limburg"}, format="json").json()["id"]
+    body = {"region": "limburg", "radius_m": 4000, "reason": "straal"}
+    response = client_for("alice").patch(f"/api/v1/bans/{ban_id}/", body, format="json")
+    assert response.status_code == 200 and response.json()["region"] == "limburg"
+    entry = HistoryEntry.objects.filter(model="registry.ban", object_id=ban_id).latest("version")
+    assert entry.changed_fields == ["radius_m"]
