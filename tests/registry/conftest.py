@@ -69,3 +69,22 @@ def contact_ban(users, decision, protected):
         valid_from=datetime(2026, 3, 2, tzinfo=AMS),
         protected_persons=[protected],
     )
+
+
+@pytest.fixture
+def ban_body(decision):
+    """Return a builder of a valid area ban's API body; a value of ... leaves its field out."""
+
+    def build(**changes):
+        body = {
+            "decision": decision.pk,
+            "person": decision.person_id,
+            "kind": "area",
+            "valid_from": "2026-04-01T00:00:00",
+            "centre_lat": 52.09,
+            "centre_lon": 5.12,
+        }
+        body.update(changes)
+        return {k: v for k, v in body.items() if v is not ...}
+
+    return build

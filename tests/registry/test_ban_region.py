@@ -1,26 +1,12 @@
 """A ban's monitoring region is chosen where the ban is registered, so its incidents reach that region's operators."""
 
-import pytest
-
 from geofence.models import Incident, IncidentType
 from geofence.monitor.models import BanRegion
 from registry.models import Ban, HistoryEntry
 
 
-@pytest.fixture
-def ban_body(decision):
-    return {
-        "decision": decision.pk,
-        "person": decision.person_id,
-        "kind": "area",
-        "valid_from": "2026-04-01T00:00:00",
-        "centre_lat": 52.09,
-        "centre_lon": 5.12,
-    }
-
-
 def test_a_ban_registered_with_a_region_shows_its_incidents_to_that_regions_operator(client_for, users, ban_body):
-    response = client_for("alice").post("/api/v1/bans/", {**ban_body, "region": "midden-nederland"}, format="json")
+    response = client_for("alice").post("/api/v1/bans/", ban_body(region="midden-nederland"), format="json")
     assert response.status_code == 201, response.json()
     ban = Ban.objects.get(pk=response.json()["id"])
     assert response.json()["region"] == "midden-nederland"
@@ -32,7 +18,7 @@ def test_a_ban_registered_with_a_region_shows_its_incidents_to_that_regions_oper
 
 
 def test_changing_the_region_needs_a_reason_and_is_in_the_history(client_for, ban_body):
-    ban_id = client_for("alice").post("/api/v1/bans/", ban_body, format="json").json()["id"]
+    ban_id = client_for("alice").post("/api/v1/bans/", ban_body(), format="json").json()["id"]
     assert client_for("alice").get(f"/api/v1/bans/{ban_id}/").json()["region"] == ""
     url = f"/api/v1/bans/{ban_id}/"
     assert client_for("alice").patch(url, {"region": "limburg"}, format="json").status_code == 400  # no reason
@@ -45,13 +31,13 @@ def test_changing_the_region_needs_a_reason_and_is_in_the_history(client_for, ba
 
 
 def test_an_unknown_region_is_refused_on_its_field(client_for, ban_body):
-    response = client_for("alice").post("/api/v1/bans/", {**ban_body, "region": "gelderland"}, format="json")
+    response = client_for("alice").post("/api/v1/bans/", ban_body(region="gelderland"), format="json")
     assert response.status_code == 400 and "region" in response.json()
     assert not Ban.objects.exists()
 
 
 def test_the_same_region_sent_again_is_no_change(client_for, ban_body):
-    ban_id = client_for("alice").post("/api/v1/bans/", {**ban_body, "region": "limburg"}, format="json").json()["id"]
+    ban_id = client_for("alice").post("/api/v1/bans/", ban_body(region="limburg"), format="json").json()["id"]
     body = {"region": "limburg", "radius_m": 4000, "reason": "straal"}
     response = client_for("alice").patch(f"/api/v1/bans/{ban_id}/", body, format="json")
     assert response.status_code == 200 and response.json()["region"] == "limburg"

@@ -9,23 +9,6 @@ BAD_GEOJSON_BOWTIE = {
 TOO_FEW_POINTS = {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.0, 52.0]]]}
 
 
-@pytest.fixture
-def ban_body(decision):
-    def build(**changes):
-        body = {
-            "decision": decision.pk,
-            "person": decision.person_id,
-            "kind": "area",
-            "valid_from": "2026-04-01T00:00:00",
-            "centre_lat": 52.09,
-            "centre_lon": 5.12,
-        }
-        body.update(changes)
-        return {k: v for k, v in body.items() if v is not ...}
-
-    return build
-
-
 # (changes to a valid area ban, field that must carry the error, code or text expected in the message)
 BAN_CASES = [
     ({"radius_m": 0}, "radius_m", "50000"),
