@@ -30,6 +30,16 @@ def csv_rows(count: int, start: int = 0, bad_every: int = 7, bad_at: int = 3) ->
     )
 
 
+class WorkerDied(BaseException):
+    """A worker process killed mid-file (not an Exception: the job must not catch it)."""
+
+
+def die_after_two_chunks(job):
+    """Progress callback of a worker that dies once lines 2-21 (two chunks of ten) are committed."""
+    if job.last_line >= 21:
+        raise WorkerDied
+
+
 def test_misspelt_json_keys_are_refused_with_line_and_the_meant_name(db):
     rows = json.loads((SEEDS / "om_decisions.json").read_bytes())
     rows[0]["bans"][0].update(valid_untill="2026-07-01", radius_meters=2000)
@@ -46,13 +56,6 @@ def test_misspelt_json_keys_are_refused_with_line_and_the_meant_name(db):
 def test_a_worker_dying_mid_file_loses_no_committed_chunk_and_the_job_resumes_after_it(db, settings):
     settings.IMPORT_CHUNK_ROWS = 10
     batch = create_job(io.BytesIO((HEADER + csv_rows(35)).encode()), filename="lang.csv")
-
-    class WorkerDied(BaseException):
-        pass
-
-    def die_after_two_chunks(job):
-        if job.last_line >= 21:
-            raise WorkerDied
 
     with pytest.raises(WorkerDied):
         run_job(batch.pk, progress=die_after_two_chunks)
@@ -141,13 +144,6 @@ def test_a_repeat_in_a_later_chunk_and_after_a_resume_names_the_first_line(db, s
     settings.IMPORT_CHUNK_ROWS = 10
     text = HEADER + csv_rows(25, bad_at=99) + csv_rows(1, start=2, bad_at=99)  # line 27 repeats line 4
     batch = create_job(io.BytesIO(text.encode()), filename="herhaald.csv")
-
-    class WorkerDied(BaseException):
-        pass
-
-    def die_after_two_chunks(job):
-        if job.last_line >= 21:
-            raise WorkerDied
 
     with pytest.raises(WorkerDied):
         run_job(batch.pk, progress=die_after_two_chunks)
