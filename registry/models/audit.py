@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -115,20 +115,63 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionDenied(APPEND_ONLY)
-        with transaction.atomic():
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if connections[using].vendor == "postgresql" and self._insert_chained(using):
+            return
+        with transaction.atomic(using=using):
             head = AuditChainHead.locked()
             self.prev_hash = head.hash
             self.hash = self.compute_hash()
             super().save(*args, **kwargs)
             AuditChainHead.objects.filter(pk=1).update(hash=self.hash)
 
+    def _insert_chained(self, using: str) -> bool:
+        """Lock the head, hash, insert and move the head in one statement (one round trip, no BEGIN/COMMIT).
+
+        PostgreSQL hashes the canonical JSON around the previous hash it has just locked, so the
+        result equals compute_hash(). Every lookup writes an entry and all of them queue on the
+        head's lock: one statement holds it for the shortest time. False when the head row is
+        missing (a database migrated without it); the ORM path then creates it.
+        """
+        before, after = self._canonical_around_prev()
+        with connections[using].cursor() as cursor:
+            cursor.execute(_INSERT_CHAINED, [before, after, *self._row_values()])
+            row = cursor.fetchone()
+        if row is None or row[0] is None:
+            return False
+        self.pk, self.prev_hash, self.hash = row
+        self._state.adding, self._state.db = False, using
+        return True
+
+    def _row_values(self) -> list:
+        return [
+            self.actor_id,
+            self.actor_name,
+            self.action,
+            self.at,
+            self.target_type,
+            self.target_id,
+            json.dumps(self.person_ids),
+            json.dumps(self.protected_person_ids),
+            json.dumps(self.details),
+        ]
+
     def delete(self, *args, **kwargs):
         raise PermissionDenied(APPEND_ONLY)
 
     def compute_hash(self) -> str:
         """Return the SHA-256 of the previous hash and this entry's content, in a canonical JSON form."""
-        content = {
-            "prev": self.prev_hash,
+        return hashlib.sha256(_canonical({**self._content(), "prev": self.prev_hash}).encode()).hexdigest()
+
+    def _canonical_around_prev(self) -> tuple[str, str]:
+        """Return the canonical JSON before and after the previous hash's value, which sorts between them."""
+        content = self._content()
+        before = _canonical({k: v for k, v in content.items() if k < "prev"})
+        after = _canonical({k: v for k, v in content.items() if k > "prev"})
+        return before[:-1] + ',"prev":"', '",' + after[1:]
+
+    def _content(self) -> dict:
+        return {
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "action": self.action,
@@ -138,8 +181,6 @@ class AuditEntry(models.Model):
             "protected_person_ids": self.protected_person_ids,
             "details": self.details,
         }
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
 
     @classmethod
     def record(
@@ -160,6 +201,28 @@ class AuditEntry(models.Model):
         )
         entry.save()
         return entry
+
+
+def _canonical(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# The head's hash is hex (nothing to escape), so the canonical text is the two halves around it.
+_INSERT_CHAINED = """
+WITH head AS (
+    SELECT hash AS prev, encode(sha256(convert_to(%s || hash || %s, 'UTF8')), 'hex') AS hash
+    FROM registry_auditchainhead WHERE id = 1 FOR UPDATE
+), entry AS (
+    INSERT INTO registry_auditentry
+        (actor_id, actor_name, action, at, target_type, target_id, person_ids, protected_person_ids, details,
+         prev_hash, hash)
+    SELECT %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, head.prev, head.hash FROM head
+    RETURNING id, prev_hash, hash
+), moved AS (
+    UPDATE registry_auditchainhead SET hash = (SELECT hash FROM entry) WHERE id = 1
+)
+SELECT id, prev_hash, hash FROM entry
+"""
 
 
 def _json_roundtrip(details: dict) -> dict:
