@@ -170,7 +170,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "config.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -330,6 +330,7 @@ RETENTION_DAYS = {
     "incidents": env_int("RETENTION_INCIDENTS_DAYS", 5 * 365),
     "handover_notes": env_int("RETENTION_HANDOVER_NOTES_DAYS", 365),
     "alerts": env_int("RETENTION_ALERTS_DAYS", 365),
+    "api_tokens": env_int("RETENTION_API_TOKENS_DAYS", 0),
     "letters": env_int("RETENTION_LETTERS_DAYS", 2 * 365),
     "persons": env_int("RETENTION_PERSONS_DAYS", 5 * 365),
     "protected_persons": env_int("RETENTION_PROTECTED_PERSONS_DAYS", 5 * 365),

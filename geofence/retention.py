@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from knox.models import AuthToken
 
 from geofence import partitions
 from geofence.alerts.models import AlertOutbox, AlertStatus
@@ -75,6 +76,11 @@ def _expired_handover_notes(cutoff: datetime) -> QuerySet:
 
 def _expired_alerts(cutoff: datetime) -> QuerySet:
     return AlertOutbox.objects.filter(created_at__lt=cutoff).exclude(status=AlertStatus.PENDING)
+
+
+def _expired_api_tokens(cutoff: datetime) -> QuerySet:
+    # Authentication refuses an expired token at once and deletes only that one (config/accounts/tokens.py).
+    return AuthToken.objects.filter(expiry__lt=cutoff)
 
 
 def _expired_letters(cutoff: datetime) -> QuerySet:
@@ -140,6 +146,7 @@ RULES = [
     Rule("incidents", _expired_incidents, _delete),
     Rule("handover_notes", _expired_handover_notes, _delete),
     Rule("alerts", _expired_alerts, _delete),
+    Rule("api_tokens", _expired_api_tokens, _delete),
     Rule("letters", _expired_letters, _clear_letters),
     Rule("persons", _expired_persons, _anonymise_persons),
     Rule("protected_persons", _expired_protected_persons, _anonymise_protected_persons),

@@ -10,13 +10,13 @@ centre (operators and supervisors), as on the dashboard.
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from knox.auth import TokenAuthentication
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from config.accounts.tokens import ApiTokenAuthentication
 from geofence.feeds import devices as device_services
 from geofence.feeds.auth import IsVendor, VendorApiKeyAuthentication
 from geofence.models import Device, DeviceAssignment, IncidentEvent, VendorApiKey
@@ -85,7 +85,7 @@ class DeviceViewSet(
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
-    authentication_classes = [TokenAuthentication, SessionAuthentication, VendorApiKeyAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication, VendorApiKeyAuthentication]
     permission_classes = [IsVendor | RegistrarWritesCentreReads]
     serializer_class = DeviceSerializer
     filterset_class = DeviceFilter

@@ -8,9 +8,13 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
+
+from geofence.retention import purge_expired
 
 URL = "/api/v1/bans/"
 
@@ -73,3 +77,28 @@ def test_the_admin_lists_tokens_by_digest_and_revokes_them(users, client):
     row = AuthToken.objects.get(token_key=token[:15])
     client.post("/admin/knox/authtoken/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
     assert lookup_status(token) == 401
+
+
+def test_an_expired_token_is_refused_and_deleted(users):
+    token = issue("erin", "--days", "1")
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert lookup_status(token) == 401
+    assert not AuthToken.objects.filter(token_key=token[:15]).exists()
+
+
+def test_a_request_does_not_read_the_users_other_tokens(users):
+    token = issue("erin")
+    for _ in range(30):
+        issue("erin")
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup_status(token) == 200
+    by_user = [q["sql"] for q in queries.captured_queries if 'WHERE "knox_authtoken"."user_id" =' in q["sql"]]
+    assert by_user == []
+
+
+def test_the_daily_purge_deletes_expired_tokens_and_keeps_valid_ones(users):
+    valid, expiring = issue("erin"), issue("erin", "--days", "1")
+    counts = purge_expired(timezone.now() + timedelta(days=2))
+    assert counts["api_tokens"] == 1
+    assert AuthToken.objects.filter(token_key=valid[:15]).exists()
+    assert not AuthToken.objects.filter(token_key=expiring[:15]).exists()
