@@ -24,12 +24,12 @@ from functools import lru_cache
 from django.db import DatabaseError, connections
 from django.db.models import Count, Max
 from django.db.models.signals import post_save
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from registry.models import Person
 from registry.names import fold, skeleton_key, sound_key
 
+from .near_words import NearWords
 from .query import MIN_FUZZY_LENGTH
 
 logger = logging.getLogger(__name__)
@@ -91,9 +91,9 @@ class WordIndex:
     words: set[str] = field(default_factory=set)
     by_sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_skeleton: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # Words and sound keys by length: a word more edits longer or shorter than allowed cannot match.
-    _words_by_length: dict[int, list[str]] | None = None
-    _sounds_by_length: dict[int, list[str]] | None = None
+    # Words and sound keys searchable by typos, added to as words are.
+    _near_words: NearWords = field(default_factory=NearWords)
+    _near_sounds: NearWords = field(default_factory=NearWords)
     # Answers of similar() per typed word; a new word on record empties it.
     _answers: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -101,9 +101,12 @@ class WordIndex:
         if word in self.words:
             return
         self.words.add(word)
-        self.by_sound[_sound(word)].add(word)
+        self._near_words.add(word)
+        sound = _sound(word)
+        if sound not in self.by_sound:
+            self._near_sounds.add(sound)
+        self.by_sound[sound].add(word)
         self.by_skeleton[_skeleton(word)].add(word)
-        self._words_by_length = self._sounds_by_length = None
         self._answers.clear()
 
     def similar(self, typed: str) -> dict[str, int]:
@@ -126,35 +129,13 @@ class WordIndex:
             candidates |= self.by_skeleton.get(_skeleton(typed), set())
         allowed = max_typos(typed)
         if allowed:
-            if self._words_by_length is None:
-                self._words_by_length = _by_length(self.words)
-                self._sounds_by_length = _by_length(self.by_sound)
-            for word in _within(typed, _lengths_near(self._words_by_length, len(typed), allowed), allowed):
-                candidates.add(word)
-            sound = _sound(typed)
-            for near_sound in _within(sound, _lengths_near(self._sounds_by_length, len(sound), 1), 1):
+            candidates.update(self._near_words.within(typed, allowed))
+            for near_sound in self._near_sounds.within(_sound(typed), 1):
                 candidates |= self.by_sound[near_sound]
         if typed in self.words:
             candidates.add(typed)
         scored = {word: word_similarity(typed, word) for word in candidates}
         return {word: score for word, score in scored.items() if score is not None}
-
-
-def _by_length(words) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = defaultdict(list)
-    for word in sorted(words):
-        found[len(word)].append(word)
-    return dict(found)
-
-
-def _lengths_near(by_length: dict[int, list[str]], length: int, edits: int) -> list[str]:
-    return [word for n in range(length - edits, length + edits + 1) for word in by_length.get(n, ())]
-
-
-def _within(typed: str, choices: list[str], edits: int) -> list[str]:
-    """Return the choices at most `edits` typos (optimal string alignment) from the typed word."""
-    matches = process.extract(typed, choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
-    return [word for word, _distance, _index in matches]
 
 
 class Vocabulary:
