@@ -7,6 +7,7 @@ prosecutor and a protected person read the same rule.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -56,8 +57,12 @@ def enforcement(decision, language: str | None = None) -> Enforcement:
 
 def basis_enforcement(legal_basis: str | None, language: str | None = None) -> Enforcement:
     """Return code, instruction, article and follow-up for a legal basis, in the given or active language."""
-    if language is None:
-        return _enforcement(legal_basis)
+    return _enforcement_in(legal_basis, language or translation.get_language())
+
+
+@lru_cache(maxsize=256)
+def _enforcement_in(legal_basis: str | None, language: str | None) -> Enforcement:
+    # The texts depend on the basis and the language only; every ban of every lookup asks for one.
     with translation.override(language):
         return _enforcement(legal_basis)
 
