@@ -11,7 +11,7 @@ from registry.regions import may_see_protected_persons_by_ban, persons_visible_t
 from .devices import devices_last_contact
 from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
 from .search import Match, SearchOutcome, search_identifier, search_name
-from .windows import BanWindow, ShownBan, bans_by_person
+from .windows import BanWindow, ShownBan, persons_with_bans
 
 # Persons shown at most; more matches mean the officer should add a date of birth.
 MAX_RESULTS = 10
@@ -86,9 +86,8 @@ def _in_regions_of(user, outcome: SearchOutcome) -> SearchOutcome:
 
 def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, full: bool) -> LookupResult:
     shown = outcome.matches[:MAX_RESULTS]
-    people = Person.objects.in_bulk([m.person_id for m in shown])
-    bans = bans_by_person(list(people), now, with_protected=full)
-    persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown]
+    people, bans = persons_with_bans([m.person_id for m in shown], now, with_protected=full)
+    persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown if m.person_id in people]
     truncated = outcome.truncated or len(outcome.matches) > MAX_RESULTS
     monitored = [pid for pid, shown in bans.items() if any(s.ban.decision.electronic_monitoring for s in shown)]
     contacts = devices_last_contact(monitored, now)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from geofence.engine.errors import InvalidTimeWindow
 from geofence.engine.windows import MINUTES_PER_WEEK, local_minute_of_week, window_bitmap, windows_from_json
 from registry.localtime import LOCAL
-from registry.models import Ban, BanStatus
+from registry.models import Ban, BanStatus, Person
 
 STARTING_SOON = timedelta(days=14)
 RECENTLY_ENDED = timedelta(days=30)
@@ -135,27 +135,35 @@ def _open_minutes(key: str) -> np.ndarray:
         return np.ones(MINUTES_PER_WEEK, dtype=bool)
 
 
-def bans_by_person(person_ids: list[int], now: datetime, with_protected: bool = False) -> dict[int, list[ShownBan]]:
-    """Return the shown bans of each person, in force first, with their window.
+def persons_with_bans(
+    person_ids: list[int], now: datetime, with_protected: bool = False
+) -> tuple[dict[int, Person], dict[int, list[ShownBan]]]:
+    """Return the persons by id and the shown bans of each, in force first, with their window.
 
-    Each ban carries `protected_count`; the protected persons themselves are only
-    loaded when the caller may show them.
+    The bans come with their person and decision in one query; only persons without a
+    candidate ban are read apart. Each ban carries `protected_count`; the protected persons
+    themselves are only loaded when the caller may show them.
     """
     recent = now - RECENTLY_ENDED
     candidates = (
         Ban.objects.filter(person_id__in=person_ids, valid_from__lte=now + STARTING_SOON)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=recent) | Q(updated_at__gte=recent))
-        .select_related("decision")
+        .select_related("decision", "person")
         .annotate(protected_count=Count("protected_persons"))
     )
     if with_protected:
         candidates = candidates.prefetch_related("protected_persons")
+    persons: dict[int, Person] = {}
     shown: dict[int, list[ShownBan]] = defaultdict(list)
     for ban in candidates:
+        persons[ban.person_id] = ban.person
         window = ban_window(ban, now)
         if window is not None:
             period = shown_period(ban, now) if window in _WITH_HOURS else None
             shown[ban.person_id].append(ShownBan(window, ban, period))
     for bans in shown.values():
         bans.sort(key=lambda item: (WINDOW_ORDER[item[0]], item[1].valid_from))
-    return shown
+    missing = [pid for pid in person_ids if pid not in persons]
+    if missing:
+        persons.update(Person.objects.in_bulk(missing))
+    return persons, shown

@@ -1,0 +1,51 @@
+"""A lookup reads the database in few statements: every round trip is paid by every officer waiting."""
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from registry.models import AuditEntry, BanKind
+from tests.lookup.conftest import NOW
+from tests.services import require_postgres
+
+URL = "/api/v1/lookup"
+# Token with its user, the user's roles, the search, the persons with their bans and decisions, the audit entry.
+STATEMENTS = 5
+
+
+def statements_of(params: dict) -> list[str]:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=User.objects.get(username='bob'))[1]}")
+    with time_machine.travel(NOW), CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, params, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["results"]
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+@pytest.fixture
+def postgres(db):
+    require_postgres()
+
+
+def test_an_identifier_lookup_of_a_person_with_bans_takes_five_statements(postgres, users, registry):
+    person = registry.person("Dirkje", "Vlietstra", bsn="111222333")
+    registry.ban(person, BanKind.CONTACT)
+    registry.ban(person, BanKind.AREA, radius_m=5000)
+    statements = statements_of({"id": "111222333"})
+    assert len(statements) == STATEMENTS, statements
+    assert AuditEntry.objects.filter(action="lookup", person_ids=[person.pk]).count() == 1
+
+
+def test_a_name_lookup_reads_persons_and_bans_in_one_statement(postgres, users, registry):
+    for n in range(6):
+        person = registry.person("Dirkje", "Vlietstra", bsn=f"11122{n:03d}3")
+        registry.ban(person, BanKind.CONTACT)
+    statements = statements_of({"q": "Dirkje Vlietstra"})
+    bans = [sql for sql in statements if 'FROM "registry_ban"' in sql]
+    assert len(bans) == 1 and '"registry_person"' in bans[0]
+    assert not any(sql.startswith('SELECT "registry_person"') and "IN (" in sql for sql in statements)
