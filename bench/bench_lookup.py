@@ -335,11 +335,13 @@ def query_type(query: dict) -> str:
     return "identifier" if query["kind"] == "identifier" else ("name_dob" if query["dob"] else "name_only")
 
 
-def cpu_table(args, server: subprocess.Popen, token: str, queries: list[dict], count: int) -> None:
+def cpu_table(args, server: subprocess.Popen, token: str, count: int) -> None:
     """Print CPU seconds per lookup, gunicorn worker and PostgreSQL backend apart, one client at a time per type.
 
-    CPU time, unlike the wall clock, hardly changes with what else runs on the host.
+    CPU time, unlike the wall clock, hardly changes with what else runs on the host. The queries are
+    new ones (other persons, other slips), so the workers have not remembered their typed words.
     """
+    queries = workload(count // len(KINDS) + 1, args.persons, seed=8)
     print(f"\n{'query':<12}{'n':>6}{'web CPU ms':>12}{'PG CPU ms':>11}{'total ms':>10}  (one client, per lookup)")
     for kind in ("name_dob", "name_only", "identifier"):
         chosen = [q for q in queries if query_type(q) == kind][:count]
@@ -391,7 +393,7 @@ def main() -> None:
         )
         recall_table(answers)
         latency_table(answers)
-        cpu_table(args, server, token, queries, args.cpu_sample)
+        cpu_table(args, server, token, args.cpu_sample)
         peaks = worker_peak_rss_mb(server)
         print("peak RSS per worker (MiB): " + ", ".join(f"{p:.0f}" for p in peaks))
     finally:
