@@ -29,6 +29,8 @@ from .vocabulary import (
     SOUND_AND_TYPO,
     TWO_TYPOS,
     Vocabulary,
+    WordIndex,
+    may_be_similar,
     vocabulary,
     word_similarity,
 )
@@ -170,16 +172,54 @@ def _key_scores(query: NameQuery, keys: dict[str, int]) -> dict[str, int]:
 
     A word of a longer surname ("vries" in "jansen vries") scores below the whole, as in rank_row.
     """
-    scores = {}
-    for key in keys:
-        best = None
-        for hypothesis in query.hypotheses:
-            found = _surname_score(key, hypothesis.surname)
-            if found is not None and (best is None or found[0] - hypothesis.penalty > best):
-                best = found[0] - hypothesis.penalty
-        if best is not None:
-            scores[key] = best
+    words = vocabulary().surname_words
+    scores: dict[str, int] = {}
+    for hypothesis in query.hypotheses:
+        reading = _Reading(hypothesis.surname, words)
+        for key in keys:
+            found = reading.score(key)
+            if found is not None and (key not in scores or found - hypothesis.penalty > scores[key]):
+                scores[key] = found - hypothesis.penalty
     return scores
+
+
+class _Reading:
+    """_surname_score(key, typed)[0] for the several hundred keys of a lookup and one typed surname.
+
+    The word comparisons come from the vocabulary's matches of each typed word (word_similarity
+    against every word on record, worked out once per typed word), and the glued comparison is
+    made only where may_be_similar allows it: the same scores, without a comparison per key.
+    """
+
+    def __init__(self, typed: str, words: WordIndex):
+        self.typed, self.typed_words, self.glued = typed, typed.split(), typed.replace(" ", "")
+        self.similar = [words.similar(word) for word in self.typed_words]
+        self.on_record = words.words
+
+    def score(self, key: str) -> int | None:
+        if key == self.typed:
+            return EXACT
+        key_words = key.split()
+        if not all(word in self.on_record for word in key_words):
+            found = _surname_score(key, self.typed)
+            return found[0] if found else None
+        best = None
+        if len(key_words) == len(self.typed_words):
+            pairs = [similar.get(word) for similar, word in zip(self.similar, key_words, strict=True)]
+            best = None if None in pairs else min(pairs)
+        if len(key_words) > 1 or len(self.typed_words) > 1:
+            glued = key.replace(" ", "")
+            if may_be_similar(self.glued, glued):
+                found = word_similarity(self.glued, glued)
+                if found is not None and (best is None or found > best):
+                    best = found
+        if best is not None:
+            return best
+        if len(self.typed_words) == 1 and len(key_words) > 1:
+            word = max((self.similar[0].get(w) or 0 for w in key_words), default=0)
+            if word:
+                return word - WORD_OF_SEVERAL_PENALTY
+        return None
 
 
 def _ranked(query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, truncated: bool) -> SearchOutcome:

@@ -84,6 +84,21 @@ def word_similarity(typed: str, word: str, typos: int | None = None) -> int | No
     return TWO_TYPOS if distance == 2 and allowed == 2 else None
 
 
+def may_be_similar(typed: str, word: str) -> bool:
+    """Return False only when word_similarity(typed, word) is None, cheaply: by lengths, sound and skeleton.
+
+    Typos need lengths within the allowed edits (of the words, or of their sound keys); otherwise only
+    the same sound or skeleton can match. The sound and skeleton of words on record are remembered.
+    """
+    allowed = max_typos(typed)
+    if abs(len(typed) - len(word)) <= allowed:
+        return True
+    sound = _sound(typed)
+    if allowed and abs(len(sound) - len(_sound(word))) <= 1:
+        return True
+    return sound == _sound(word) or (len(typed) >= MIN_SKELETON_LENGTH and _skeleton(typed) == _skeleton(word))
+
+
 @dataclass
 class WordIndex:
     """Distinct words with their sound and skeleton keys, searchable by similarity."""
