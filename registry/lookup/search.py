@@ -112,12 +112,13 @@ def search_name(query: NameQuery, dob: date | None = None) -> SearchOutcome:
     if not query.hypotheses:
         return SearchOutcome()
     keys = _surname_keys(query, vocabulary())
+    readings = readings_of(query)
     if dob is not None:
-        outcome = _search_born(query, dob, keys)
+        outcome = _search_born(query, dob, keys, readings)
         if outcome.matches:
             return outcome
     # Nobody with that birth date: show the name matches anyway, rather than a false "no ban".
-    outcome = _search_by_name(query, dob, keys)
+    outcome = _search_by_name(query, dob, keys, readings)
     outcome.dob_relaxed = dob is not None
     return outcome
 
@@ -137,20 +138,21 @@ def _born(dob: date | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}date_of_birth": dob}) | Q(**{f"{prefix}date_of_birth__isnull": True})
 
 
-def _search_born(query: NameQuery, dob: date, keys: dict[str, int]) -> SearchOutcome:
+def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) -> SearchOutcome:
     """Rank everyone born that day (a few dozen at a million persons) and those of unknown birth date.
 
     The date is strong evidence, so a surname two typos off still counts here.
     """
     rows = _fetch(Person.objects.filter(date_of_birth=dob))
     rows += _fetch(Person.objects.filter(date_of_birth__isnull=True, surname_key__any_of=sorted(keys)), False)
-    return _ranked(query, dob, {row[0]: row for row in rows}, _born(dob, "person__"), len(rows) >= CANDIDATE_LIMIT)
+    truncated = len(rows) >= CANDIDATE_LIMIT
+    return _ranked(query, dob, {row[0]: row for row in rows}, _born(dob, "person__"), truncated, readings)
 
 
-def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int]) -> SearchOutcome:
+def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], readings) -> SearchOutcome:
     """Fetch the persons of the best-matching surname keys; narrow the crowded ones by given name."""
     counts = vocabulary().key_counts
-    scores = _key_scores(query, keys)
+    scores = _key_scores(query, keys, readings)
     whole, crowded, budget = [], [], CANDIDATE_LIMIT
     for key in sorted(scores, key=lambda k: (-scores[k], counts.get(k, 0), k)):
         if counts.get(key, 0) <= budget:
@@ -164,45 +166,56 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int]) ->
         # The rest are keys ranked lower than all fetched whole; only the best few are worth narrowing.
         narrowed = crowded[:MAX_CROWDED_KEYS]
         rows += _crowd_rows(query, narrowed, best_keys)
-    return _ranked(query, dob, {row[0]: row for row in rows}, Q(), bool(crowded) or len(rows) >= CANDIDATE_LIMIT)
+    truncated = bool(crowded) or len(rows) >= CANDIDATE_LIMIT
+    return _ranked(query, dob, {row[0]: row for row in rows}, Q(), truncated, readings)
 
 
-def _key_scores(query: NameQuery, keys: dict[str, int]) -> dict[str, int]:
+def _key_scores(query: NameQuery, keys: dict[str, int], readings: tuple["_Reading", ...]) -> dict[str, int]:
     """Return the surname score the ranking gives each key (best reading), leaving out keys it would not match.
 
     A word of a longer surname ("vries" in "jansen vries") scores below the whole, as in rank_row.
     """
-    words = vocabulary().surname_words
     scores: dict[str, int] = {}
-    for hypothesis in query.hypotheses:
-        reading = _Reading(hypothesis.surname, words)
+    for hypothesis, reading in zip(query.hypotheses, readings, strict=True):
         for key in keys:
-            found = reading.score(key)
-            if found is not None and (key not in scores or found - hypothesis.penalty > scores[key]):
-                scores[key] = found - hypothesis.penalty
+            found = reading.match(key)
+            if found is not None and (key not in scores or found[0] - hypothesis.penalty > scores[key]):
+                scores[key] = found[0] - hypothesis.penalty
     return scores
 
 
+def readings_of(query: NameQuery) -> tuple["_Reading", ...]:
+    """Return one _Reading per hypothesis of the query, in order."""
+    words = vocabulary().surname_words
+    return tuple(_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses)
+
+
 class _Reading:
-    """_surname_score(key, typed)[0] for the several hundred keys of a lookup and one typed surname.
+    """_surname_score(key, typed) for the several hundred keys of a lookup and one typed surname.
 
     The word comparisons come from the vocabulary's matches of each typed word (word_similarity
     against every word on record, worked out once per typed word), and the glued comparison is
-    made only where may_be_similar allows it: the same scores, without a comparison per key.
+    made only where may_be_similar allows it: the same answers, without a comparison per key.
+    Each key's answer is kept for the ranking of the persons, which asks again.
     """
 
     def __init__(self, typed: str, words: WordIndex):
         self.typed, self.typed_words, self.glued = typed, typed.split(), typed.replace(" ", "")
         self.similar = [words.similar(word) for word in self.typed_words]
         self.on_record = words.words
+        self.answers: dict[str, tuple[int, str] | None] = {}
 
-    def score(self, key: str) -> int | None:
+    def match(self, key: str) -> tuple[int, str] | None:
+        if key not in self.answers:
+            self.answers[key] = self._match(key)
+        return self.answers[key]
+
+    def _match(self, key: str) -> tuple[int, str] | None:
         if key == self.typed:
-            return EXACT
+            return EXACT, Reason.SURNAME_EXACT
         key_words = key.split()
         if not all(word in self.on_record for word in key_words):
-            found = _surname_score(key, self.typed)
-            return found[0] if found else None
+            return _surname_score(key, self.typed)
         best = None
         if len(key_words) == len(self.typed_words):
             pairs = [similar.get(word) for similar, word in zip(self.similar, key_words, strict=True)]
@@ -214,20 +227,23 @@ class _Reading:
                 if found is not None and (best is None or found > best):
                     best = found
         if best is not None:
-            return best
+            return best, Reason.SURNAME_SOUND if best == SAME_SOUND else Reason.SURNAME_TYPO
         if len(self.typed_words) == 1 and len(key_words) > 1:
             word = max((self.similar[0].get(w) or 0 for w in key_words), default=0)
             if word:
-                return word - WORD_OF_SEVERAL_PENALTY
+                return word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD
         return None
 
 
-def _ranked(query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, truncated: bool) -> SearchOutcome:
+def _ranked(
+    query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, truncated: bool, readings
+) -> SearchOutcome:
     aliases: dict[int, list[tuple[str, str]]] = {}
     for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, alias_filter):
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
-    matches = [m for m in (rank_row(row, aliases.get(pid, ()), query, dob) for pid, row in rows.items()) if m]
+    ranked = (rank_row(row, aliases.get(pid, ()), query, dob, readings) for pid, row in rows.items())
+    matches = [m for m in ranked if m]
     matches.sort(key=lambda m: (-m.score, m.person_id))
     return SearchOutcome(matches, truncated)
 
@@ -316,16 +332,19 @@ def _alias_rows(query: NameQuery, person_filter: Q) -> list[tuple]:
     return list(aliases.values_list(*_ALIAS_COLUMNS)[:CANDIDATE_LIMIT])
 
 
-def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None) -> Match | None:
-    """Return the best match of one person's name and aliases against the query, or None."""
+def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=None) -> Match | None:
+    """Return the best match of one person's name and aliases against the query, or None.
+
+    `readings` (readings_of(query)) carry the surname answers already worked out for this query.
+    """
     person_id, name_key, surname_key, person_dob = row
     given = tuple(name_key[: len(name_key) - len(surname_key)].split())
     # Born on the typed date: a surname two typos off is still this person.
     typos = 2 if dob is not None and person_dob == dob else None
-    best = _best_name_score(surname_key, given, query, typos)
+    best = _best_name_score(surname_key, given, query, typos, readings)
     alias_used = ""
     for alias_key, alias_name in aliases:
-        alias_score = _alias_score(alias_key, query)
+        alias_score = _alias_score(alias_key, query, readings)
         if alias_score and (best is None or alias_score[0] > best[0]):
             best, alias_used = alias_score, alias_name
     if best is None:
@@ -335,10 +354,13 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None) -> Match |
     return Match(person_id, score + dob_score, reasons + dob_reasons, alias_used)
 
 
-def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typos: int | None = None):
+def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typos: int | None = None, readings=None):
     best = None
-    for hypothesis in query.hypotheses:
-        surname_score = _surname_score(surname, hypothesis.surname, typos)
+    for i, hypothesis in enumerate(query.hypotheses):
+        if typos is None and readings is not None:
+            surname_score = readings[i].match(surname)
+        else:
+            surname_score = _surname_score(surname, hypothesis.surname, typos)
         if surname_score is None:
             continue
         given_score, given_reasons = _given_score(given, hypothesis, query.initials)
@@ -397,11 +419,11 @@ def _given_score(given: tuple[str, ...], hypothesis: Hypothesis, initials: tuple
     return score, reasons
 
 
-def _alias_score(alias_key: str, query: NameQuery):
+def _alias_score(alias_key: str, query: NameQuery, readings=None):
     words = [w for w in alias_key.split() if w not in TUSSENVOEGSELS]
     if not words:
         return None
-    best = _best_name_score(words[-1], tuple(words[:-1]), query)
+    best = _best_name_score(words[-1], tuple(words[:-1]), query, readings=readings)
     if best is None:
         return None
     # An alias is a weaker identification than the registered name.
