@@ -1,6 +1,7 @@
 """API token authentication: knox's check of the presented token, without reading the user's others."""
 
 from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.signals import token_expired
 
@@ -21,3 +22,9 @@ class ApiTokenAuthentication(TokenAuthentication):
         auth_token.delete()
         token_expired.send(sender=type(self), username=username, source="auth_token")
         return True
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """The same security scheme in the API schema as knox's own class."""
+
+    target_class = "config.accounts.tokens.ApiTokenAuthentication"
