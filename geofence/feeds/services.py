@@ -241,7 +241,7 @@ def record_fixes_on_status(inserted: list[StoredFix], now: datetime, evaluated: 
         done = (_dt(judged[device_id].ts) if device_id in judged else None,) if evaluated is not None else ()
         rows.append((device_id, fix.id, at, fix.battery_pct, min(at, now)) + done)
     where, expressions = _NEWER_FIX, dict(_FIX_EXPRESSIONS)
-    if evaluated:
+    if evaluated is not None:
         columns.append("evaluated_until")
         where = f"{_NEWER_FIX} OR {_NEWER_EVALUATION}"
         expressions["evaluated_until"] = _LATEST_EVALUATION
