@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from geofence.models import Device, DeviceAssignment, DeviceStatus, Fix
+from geofence.models import Device, DeviceAssignment, DeviceStatus, Fix, ZoneTrack
 
 # Stay well under SQLite's and PostgreSQL's limits on parameters per statement.
 MAX_PARAMS = 30_000
@@ -421,6 +421,24 @@ def _pg_fix_rows(bounds: dict) -> list[tuple]:
             ],
         )
         return cursor.fetchall()
+
+
+def zone_tracks_of(device_ids: Sequence[int]) -> list[ZoneTrack]:
+    """Return the stored zone tracks of these devices.
+
+    Most devices of a batch have none: on PostgreSQL the thousand ids travel
+    as one array literal joined to the device index, not as a list psycopg
+    dumps id by id and the planner reads as a thousand constants.
+    """
+    if connection.vendor != "postgresql":
+        return list(ZoneTrack.objects.filter(device_id__in=list(device_ids)))
+    table = connection.ops.quote_name(ZoneTrack._meta.db_table)
+    return list(
+        ZoneTrack.objects.raw(
+            f"SELECT z.* FROM unnest(%s::text::bigint[]) AS d(id) JOIN {table} z ON z.device_id = d.id",  # noqa: S608
+            [array_literal(device_ids, int)],
+        )
+    )
 
 
 def subject_assignment_rows() -> list[tuple]:
