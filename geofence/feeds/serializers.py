@@ -8,7 +8,7 @@ The DRF serializers at the bottom only describe the payloads for the OpenAPI sch
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from rest_framework import serializers
@@ -41,8 +41,9 @@ class Rejection:
         return {"index": self.index, "reason": self.reason, "detail": self.detail}
 
 
-@dataclass(frozen=True)
-class ParsedFix:
+class ParsedFix(NamedTuple):
+    """A valid fix; a tuple, because a batch builds thousands and a frozen dataclass costs a call per field."""
+
     index: int
     device_ref: str
     ts: datetime
@@ -117,10 +118,12 @@ def _plain_fixes(items: list, latest: datetime) -> list[ParsedFix | None]:
     refs = [_plain_device_ref(item.get("device")) for item in dicts]
     stamps = [_plain_timestamp(item.get("ts"), latest) for item in dicts]
     return [
-        _plain_fix(index, refs[index], stamps[index], [column[index] for column in columns])
-        if ok[index] and refs[index] is not None and stamps[index] is not None and _plain_extras(dicts[index])
+        ParsedFix(index, ref, ts, *map(_float_or_none, numbers))
+        if good and ref is not None and ts is not None and _plain_extras(item)
         else None
-        for index in range(n)
+        for index, (good, ref, ts, item, *numbers) in enumerate(
+            zip(ok.tolist(), refs, stamps, dicts, *columns, strict=True)
+        )
     ]
 
 
@@ -133,8 +136,8 @@ def _plain_extras(item: dict) -> bool:
     return not extras or value_problem({key: item[key] for key in extras}, numbers=False) is None
 
 
-def _plain_fix(index: int, device_ref: str, ts: datetime, numbers: list) -> ParsedFix:
-    return ParsedFix(index, device_ref, ts, *(None if v is None else float(v) for v in numbers))
+def _float_or_none(value: int | float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _number_column(raw: list, low: float, high: float, required: bool) -> np.ndarray | None:

@@ -12,7 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from geofence import tasks
-from geofence.db import devices_named, insert_ignore_returning, lock_devices, update_from_values
+from geofence.db import (
+    NEW_FIX_COLUMNS,
+    devices_named,
+    insert_fixes_moving_status,
+    insert_ignore_returning,
+    lock_devices,
+    update_from_values,
+)
 from geofence.incidents import clocks
 from geofence.incidents.evaluation import due_until, evaluate_stored
 from geofence.incidents.zones import current_catalogue
@@ -66,7 +73,7 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
     with transaction.atomic():
         # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a cycle.
         status = lock_devices(devices.values())
-        inserted = insert_fixes(rows)
+        inserted = insert_and_record(rows, now)
         conflicts = conflicting_duplicates(mine, rows, inserted, devices) if len(inserted) < len(rows) else []
         quarantine(vendor, QuarantinedItem.Kind.FIX, rejected + conflicts, now)
         record_and_evaluate(inserted, status, now)
@@ -139,9 +146,23 @@ class StoredFix(NamedTuple):
 
 def insert_fixes(rows: list[tuple]) -> list[StoredFix]:
     """Insert rows of FIX_COLUMNS, skipping (device, ts) already stored; return the new ones."""
-    returning = ("id", "device_id", "ts", "lat", "lon", "accuracy_m", "battery_pct")
-    found = insert_ignore_returning(Fix._meta.db_table, FIX_COLUMNS, rows, ("device_id", "ts"), returning, ("ts",))
+    key = ("device_id", "ts")
+    found = insert_ignore_returning(Fix._meta.db_table, FIX_COLUMNS, rows, key, NEW_FIX_COLUMNS, ("ts",))
     return [StoredFix._make(row) for row in found]
+
+
+def insert_and_record(rows: list[tuple], now: datetime) -> list[StoredFix]:
+    """Insert rows of FIX_COLUMNS like insert_fixes and record the new fixes on the device board at once.
+
+    Each device's last fix, battery and contact move forward (never back:
+    late fixes arrive too); contact is the fix's time, or the arrival time for
+    a fix stamped ahead of the server. When the request evaluates
+    (FEED_EVALUATE_IN_REQUEST), `evaluated_until` moves to the newest due fix
+    too: record_and_evaluate judges every one of them, or puts the old value
+    back if it cannot.
+    """
+    judged_until = due_until(now).timestamp() if settings.FEED_EVALUATE_IN_REQUEST else None
+    return [StoredFix._make(row) for row in insert_fixes_moving_status(FIX_COLUMNS, rows, now, judged_until)]
 
 
 def resolve_devices(vendor: Vendor, items: Iterable[ParsedFix | ParsedEvent]) -> tuple[dict[str, int], list]:
@@ -223,53 +244,6 @@ def _quarantine_key(device_ref: str, raw) -> tuple[str, str]:
     return device_ref, json.dumps(raw, sort_keys=True)
 
 
-def record_fixes_on_status(inserted: list[StoredFix], now: datetime, evaluated: list[StoredFix] | None = None) -> None:
-    """Move each device's last fix and last contact forward (never back: late fixes arrive too).
-
-    With `evaluated`, move `evaluated_until` to the newest of those fixes as
-    well, in the same UPDATE: the caller evaluates every one of them (the
-    newest is never late). Contact is the fix's time, or the arrival time
-    for a fix stamped ahead of the server.
-    """
-    newest = _newest(inserted)
-    judged = _newest(evaluated or [])
-    columns = ["last_fix_id", "last_fix_at", "battery_pct", "last_contact_at"]
-    rows = []
-    for device_id in sorted(newest):
-        fix = newest[device_id]
-        at = _dt(fix.ts)
-        done = (_dt(judged[device_id].ts) if device_id in judged else None,) if evaluated is not None else ()
-        rows.append((device_id, fix.id, at, fix.battery_pct, min(at, now)) + done)
-    where, expressions = _NEWER_FIX, dict(_FIX_EXPRESSIONS)
-    if evaluated:
-        columns.append("evaluated_until")
-        where = f"{_NEWER_FIX} OR {_NEWER_EVALUATION}"
-        expressions["evaluated_until"] = _LATEST_EVALUATION
-    update_from_values(DeviceStatus._meta.db_table, "device_id", columns, rows, where=where, expressions=expressions)
-
-
-def _newest(fixes: list[StoredFix]) -> dict[int, StoredFix]:
-    newest: dict[int, StoredFix] = {}
-    for fix in fixes:
-        if fix.device_id not in newest or fix.ts > newest[fix.device_id].ts:
-            newest[fix.device_id] = fix
-    return newest
-
-
-_NEWER_FIX = "(t.last_fix_at IS NULL OR t.last_fix_at < v.last_fix_at)"
-_NEWER_EVALUATION = "(t.evaluated_until IS NULL OR t.evaluated_until < v.evaluated_until)"
-_LATEST_EVALUATION = f"CASE WHEN {_NEWER_EVALUATION} THEN v.evaluated_until ELSE t.evaluated_until END"
-# Contact time never moves back (a heartbeat may be newer than the newest fix).
-_LATEST_CONTACT = (
-    "CASE WHEN t.last_contact_at IS NULL OR t.last_contact_at < v.last_contact_at "
-    "THEN v.last_contact_at ELSE t.last_contact_at END"
-)
-_FIX_EXPRESSIONS = {
-    **{c: f"CASE WHEN {_NEWER_FIX} THEN v.{c} ELSE t.{c} END" for c in ("last_fix_id", "last_fix_at", "battery_pct")},
-    "last_contact_at": _LATEST_CONTACT,
-}
-
-
 def record_contact(rows: list[tuple[int, datetime]]) -> None:
     update_from_values(
         DeviceStatus._meta.db_table,
@@ -281,19 +255,21 @@ def record_contact(rows: list[tuple[int, datetime]]) -> None:
 
 
 def record_and_evaluate(inserted: list[StoredFix], status: dict, now: datetime) -> None:
-    """Record the new fixes on the device board and evaluate them in this transaction, or have a worker do it.
+    """Evaluate the new fixes in this transaction, or have a worker do it; insert_and_record has recorded them.
 
     By default (FEED_EVALUATE_IN_REQUEST) the request evaluates them itself,
     inside a savepoint of the storing transaction, before it answers: an
     entering fix then has its incident and outbox row committed together with
     the fix when the vendor gets the 202, instead of waiting behind other
     batches on the `ingest` queue, and the batch costs one commit. The fixes
-    are evaluated from memory (evaluation.evaluate_stored) and one status
-    UPDATE moves last fix and evaluated time together. A failing evaluation
-    rolls back to the savepoint only: the fixes still commit with their last
-    fix recorded, the request answers 202 and a worker retries the
-    evaluation. A rollback of the whole transaction evaluates and queues
-    nothing. `status` is the device rows as read under their locks.
+    are evaluated from memory (evaluation.evaluate_stored); the statement
+    that stored them moved the devices' last fix and evaluated time together,
+    so an alert raised by the evaluation shows the battery and contact of this
+    batch. A failing evaluation rolls back to the savepoint only and the
+    devices' evaluated time goes back to what it was: the fixes still commit
+    with their last fix recorded, the request answers 202 and a worker
+    retries the evaluation. A rollback of the whole transaction evaluates and
+    queues nothing. `status` is the device rows as read under their locks.
 
     A fix stamped ahead of the server's clock is stored but judged only when
     its time comes (evaluation.evaluate_due_fixes, or the device's next
@@ -307,15 +283,19 @@ def record_and_evaluate(inserted: list[StoredFix], status: dict, now: datetime) 
         due = [fix for fix in inserted if fix.ts <= latest]
         try:
             with transaction.atomic():  # a savepoint
-                # First: an alert raised by the evaluation shows the device's battery and contact of this batch.
-                record_fixes_on_status(inserted, now, evaluated=due)
                 evaluate_stored(due, status)
             return
         except Exception:
             log.exception("evaluation of %d fixes failed in the request; queued for a worker", len(inserted))
-    record_fixes_on_status(inserted, now)
+            restore_evaluated_until({fix.device_id for fix in due}, status)
     payload = _ranges(inserted)
     transaction.on_commit(lambda: _enqueue_evaluation(payload))
+
+
+def restore_evaluated_until(device_ids: set[int], status: dict) -> None:
+    """Put the devices' evaluated time back to the value read under their locks: their new fixes were not judged."""
+    rows = [(d, status[d].evaluated_until) for d in sorted(device_ids) if d in status]
+    update_from_values(DeviceStatus._meta.db_table, "device_id", ("evaluated_until",), rows)
 
 
 def _ranges(inserted: list[StoredFix]) -> list[list]:
@@ -407,7 +387,7 @@ def attribute_quarantined_fixes(device: Device, now: datetime | None = None) -> 
     )
     with transaction.atomic():
         status = lock_devices([device.pk])
-        inserted = insert_fixes(rows)
+        inserted = insert_and_record(rows, now)
         by_ts = {fix.ts: fix.id for fix in inserted}
         for item, f in parsed:
             item.attributed_fix_id = by_ts.get(f.ts.timestamp()) or Fix.objects.get(device=device, ts=f.ts).pk

@@ -150,7 +150,7 @@ def evaluate_stored(inserted: Sequence[Sequence], status: dict[int, DeviceState]
     `evaluated_until` are exactly what evaluate_device_ranges would read back;
     later ones are late and judged as such. Only the other devices (an
     evaluation that failed, a fix held for its time) are read back from the
-    table. The caller moves `evaluated_until` (in its status update), not this function.
+    table. The caller moves `evaluated_until` (in the statement that stores the fixes), not this function.
     """
     # Read under the device locks: a ban saved by any process before them is in force here.
     catalogue = current_catalogue()

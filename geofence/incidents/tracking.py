@@ -27,7 +27,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from geofence.db import among, update_from_values
+from geofence.db import update_from_values, zone_tracks_of
 from geofence.engine.tracker import Observation, Phase, TrackState, Transition, advance
 from geofence.engine.verdicts import InactiveReason, Verdict
 from geofence.models import BAN_WATCH_TYPES, ZONE_TYPES, Device, Fix, Incident, IncidentType, ZoneTrack
@@ -360,9 +360,7 @@ def _active_incidents(devices: set[int]):
 
 def tracks_of(devices: np.ndarray) -> dict[tuple, ZoneTrack]:
     """Return the stored tracks of these devices (their device rows are locked by the caller)."""
-    return {
-        (z.ban_id, z.device_id, z.zone_key): z for z in among(ZoneTrack.objects.all(), "device_id", devices.tolist())
-    }
+    return {(z.ban_id, z.device_id, z.zone_key): z for z in zone_tracks_of(devices.tolist())}
 
 
 def is_plain(row: ZoneTrack) -> bool:

@@ -1,5 +1,6 @@
 """Violations are detected whatever the clocks, the arrival order, the zone changes and the operators do."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from geofence.alerts.models import AlertOutbox
 from geofence.incidents import zones
-from geofence.models import Incident, IncidentState, IncidentType, QuarantinedItem
+from geofence.models import DeviceStatus, Incident, IncidentState, IncidentType, QuarantinedItem
 from geofence.monitor import services as monitor
 from geofence.testing import HOME, fix, make_ban, make_device, offset
 
@@ -49,6 +50,19 @@ def test_fix_from_the_future_is_judged_when_its_time_comes(feed):
     evaluate_due_fixes(now=now + timedelta(seconds=130))
     [incident] = _zone_incidents(device)
     assert incident.opened_at == now + timedelta(seconds=120)
+
+
+def test_batch_of_fixes_from_the_future_only_is_stored_without_an_evaluation_error(feed, caplog):
+    _ban, device = _subject(feed)
+    ahead = timezone.now() + timedelta(seconds=120)
+
+    with caplog.at_level(logging.ERROR):
+        answer = feed.positions([fix(device, ahead, *offset(*HOME, 9000))])
+
+    assert answer.json()["accepted"] == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    status = DeviceStatus.objects.get(device=device)
+    assert status.last_fix_at == ahead and status.evaluated_until is None
 
 
 def test_ban_saved_in_another_process_is_in_force_for_the_next_fix(feed, monkeypatch):
