@@ -18,7 +18,9 @@ from registry.models import (
     ZoneShape,
 )
 
-from .models import Device, DeviceAssignment, DeviceKind, Vendor, VendorApiKey
+from .db import NEW_FIX_COLUMNS, insert_ignore_returning
+from .feeds.services import FIX_COLUMNS, StoredFix
+from .models import Device, DeviceAssignment, DeviceKind, Fix, Vendor, VendorApiKey
 from .monitor.models import BanRegion
 
 _GEOD = Geod(ellps="WGS84")
@@ -126,3 +128,13 @@ def fix(device: Device | str, ts: datetime, lat: float, lon: float, accuracy_m: 
     """Return one feed item for the positions API."""
     ref = device if isinstance(device, str) else device.device_id
     return {"device": ref, "ts": ts.isoformat(), "lat": lat, "lon": lon, "accuracy_m": accuracy_m, **extra}
+
+
+def insert_fixes(rows: list[tuple]) -> list[StoredFix]:
+    """Store rows of FIX_COLUMNS, skipping (device, ts) already stored, without touching the device board.
+
+    Return the new ones, as the feed stores them.
+    """
+    key = ("device_id", "ts")
+    found = insert_ignore_returning(Fix._meta.db_table, FIX_COLUMNS, rows, key, NEW_FIX_COLUMNS, ("ts",))
+    return [StoredFix._make(row) for row in found]

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from geofence import tasks
 from geofence.db import (
-    NEW_FIX_COLUMNS,
     devices_named,
     insert_fixes_moving_status,
     insert_ignore_returning,
@@ -144,15 +143,8 @@ class StoredFix(NamedTuple):
     battery_pct: float | None
 
 
-def insert_fixes(rows: list[tuple]) -> list[StoredFix]:
-    """Insert rows of FIX_COLUMNS, skipping (device, ts) already stored; return the new ones."""
-    key = ("device_id", "ts")
-    found = insert_ignore_returning(Fix._meta.db_table, FIX_COLUMNS, rows, key, NEW_FIX_COLUMNS, ("ts",))
-    return [StoredFix._make(row) for row in found]
-
-
 def insert_and_record(rows: list[tuple], now: datetime) -> list[StoredFix]:
-    """Insert rows of FIX_COLUMNS like insert_fixes and record the new fixes on the device board at once.
+    """Insert rows of FIX_COLUMNS, skipping (device, ts) already stored, and record the new ones on the device board.
 
     Each device's last fix, battery and contact move forward (never back:
     late fixes arrive too); contact is the fix's time, or the arrival time for

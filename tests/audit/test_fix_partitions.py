@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from geofence import partitions
 from geofence.db import previous_fix_rows
-from geofence.feeds.services import insert_fixes
 from geofence.models import DeviceStatus, Fix, Incident, QuarantinedItem
 from geofence.retention import purge_expired
-from geofence.testing import make_device, make_vendor
+from geofence.testing import insert_fixes, make_device, make_vendor
 from tests.services import require_postgres
 
 pytestmark = pytest.mark.services
