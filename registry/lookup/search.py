@@ -200,8 +200,8 @@ class _Reading:
     """
 
     def __init__(self, typed: str, words: WordIndex):
-        self.typed, self.typed_words, self.glued = typed, typed.split(), typed.replace(" ", "")
-        self.similar = [words.similar(word) for word in self.typed_words]
+        self.typed = typed
+        self.similar = {word: words.similar(word) for word in typed.split()}
         self.on_record = words.words
         self.answers: dict[str, tuple[int, str] | None] = {}
 
@@ -211,28 +211,15 @@ class _Reading:
         return self.answers[key]
 
     def _match(self, key: str) -> tuple[int, str] | None:
-        if key == self.typed:
-            return EXACT, Reason.SURNAME_EXACT
-        key_words = key.split()
-        if not all(word in self.on_record for word in key_words):
+        if not all(word in self.on_record for word in key.split()):
             return _surname_score(key, self.typed)
-        best = None
-        if len(key_words) == len(self.typed_words):
-            pairs = [similar.get(word) for similar, word in zip(self.similar, key_words, strict=True)]
-            best = None if None in pairs else min(pairs)
-        if len(key_words) > 1 or len(self.typed_words) > 1:
-            glued = key.replace(" ", "")
-            if may_be_similar(self.glued, glued):
-                found = word_similarity(self.glued, glued)
-                if found is not None and (best is None or found > best):
-                    best = found
-        if best is not None:
-            return best, Reason.SURNAME_SOUND if best == SAME_SOUND else Reason.SURNAME_TYPO
-        if len(self.typed_words) == 1 and len(key_words) > 1:
-            word = max((self.similar[0].get(w) or 0 for w in key_words), default=0)
-            if word:
-                return word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD
-        return None
+        return _score_surname(key, self.typed, self._word_score, self._glued_score)
+
+    def _word_score(self, typed_word: str, word: str) -> int | None:
+        return self.similar[typed_word].get(word)
+
+    def _glued_score(self, glued_typed: str, glued_key: str) -> int | None:
+        return word_similarity(glued_typed, glued_key) if may_be_similar(glued_typed, glued_key) else None
 
 
 def _ranked(
@@ -376,21 +363,30 @@ def _surname_score(key: str, typed: str, typos: int | None = None):
 
     Remembered: the same surname keys come back for every lookup of a common name.
     """
+
+    def similarity(typed_word: str, word: str) -> int | None:
+        return word_similarity(typed_word, word, typos)
+
+    return _score_surname(key, typed, similarity, similarity)
+
+
+def _score_surname(key: str, typed: str, word_score, glued_score) -> tuple[int, str] | None:
+    """_surname_score's rule, with the word comparisons and the glued comparison given."""
     if key == typed:
         return EXACT, Reason.SURNAME_EXACT
     surname_words = key.split()
     typed_words = typed.split()
     scores = []
     if len(typed_words) == len(surname_words):
-        pairs = [word_similarity(t, w, typos) for t, w in zip(typed_words, surname_words, strict=True)]
+        pairs = [word_score(t, w) for t, w in zip(typed_words, surname_words, strict=True)]
         scores.append(None if None in pairs else min(pairs))
     if len(surname_words) > 1 or len(typed_words) > 1:
-        scores.append(word_similarity(typed.replace(" ", ""), key.replace(" ", ""), typos))
+        scores.append(glued_score(typed.replace(" ", ""), key.replace(" ", "")))
     best = max((s for s in scores if s is not None), default=None)
     if best is not None:
         return best, Reason.SURNAME_SOUND if best == SAME_SOUND else Reason.SURNAME_TYPO
     if len(typed_words) == 1 and len(surname_words) > 1:
-        word = max((word_similarity(typed, w, typos) or 0 for w in surname_words), default=0)
+        word = max((word_score(typed, w) or 0 for w in surname_words), default=0)
         if word:
             return word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD
     return None
