@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Lookup, Q, QuerySet
 
 from registry.db import any_of_sql
@@ -253,12 +254,44 @@ def _crowd_rows(query: NameQuery, crowded: list[str], best_keys: list[str]) -> l
     rows = []
     for keys in (best_keys, others):
         if keys and len(rows) < CANDIDATE_LIMIT:
-            found = Person.objects.filter(surname_key__any_of=keys).filter(_any_prefix(prefixes))
-            rows += _fetch(found, limit_in_sql=False)[: CANDIDATE_LIMIT - len(rows)]
+            rows += prefix_rows(keys, prefixes)[: CANDIDATE_LIMIT - len(rows)]
     if close and len(rows) < CANDIDATE_LIMIT:
         later = Person.objects.filter(surname_key__any_of=best_keys).filter(_any_later_given(close))
         rows += _fetch(later)[: CANDIDATE_LIMIT - len(rows)]
     return rows
+
+
+def prefix_rows(keys: list[str], prefixes: list[str]) -> list[tuple]:
+    """Return _COLUMNS of the persons with one of the surname keys whose name key starts with one of the prefixes.
+
+    On PostgreSQL one range scan of the (surname_key, name_key) index per key and
+    prefix, joined from arrays of the pairs. Asked as `surname_key = ANY(...) AND
+    (name_key LIKE ... OR ...)`, the planner misjudges the prefixes as rare and
+    reads every person whose name starts with any of them, whatever the surname
+    (seen: 14,600 rows and 23 ms for 6 hits at a million persons).
+    """
+    if not keys or not prefixes:
+        return []
+    if connection.vendor != "postgresql":
+        found = Person.objects.filter(surname_key__any_of=keys).filter(_any_prefix(prefixes))
+        return _fetch(found, limit_in_sql=False)
+    pairs = [(key, prefix, _after_prefix(prefix)) for key in dict.fromkeys(keys) for prefix in dict.fromkeys(prefixes)]
+    keys, lows, highs = (list(column) for column in zip(*pairs, strict=True))
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT p.id, p.name_key, p.surname_key, p.date_of_birth "  # noqa: S608 - our table name
+            f"FROM unnest(%s::text[], %s::text[], %s::text[]) AS r(key, low, high) JOIN {table} p "
+            "ON p.surname_key = r.key "
+            "AND p.name_key::text ~>=~ r.low AND p.name_key::text ~<~ r.high",
+            [keys, lows, highs],
+        )
+        return cursor.fetchall()[:CANDIDATE_LIMIT]
+
+
+def _after_prefix(prefix: str) -> str:
+    """Return the first string, in code point order, after every string that starts with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _given_words(query: NameQuery) -> tuple[list[str], list[str]]:
