@@ -166,6 +166,12 @@ class Vocabulary:
 
     def add(self, surname: str, given_names: str, count: int = 1) -> None:
         if surname:
+            if surname not in self.key_counts and " " in surname:
+                # A lookup compares the typed surname with the key glued together: remember the
+                # sound and skeleton of the glued key now, at load, rather than in a lookup.
+                glued = surname.replace(" ", "")
+                _sound(glued)
+                _skeleton(glued)
             self.key_counts[surname] += count
             for word in surname.split():
                 self.keys_by_word[word].add(surname)

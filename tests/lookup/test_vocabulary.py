@@ -51,3 +51,17 @@ def test_a_stale_vocabulary_answers_at_once_and_is_replaced_in_the_background(re
     assert vocabulary._current is not stale and not vocabulary._reloading.is_alive()
     assert vocabulary._current.key_counts["zwanenburg"] == 1
     vocabulary.forget()
+
+
+def test_a_multi_word_surname_key_has_its_glued_sound_and_skeleton_worked_out_when_added():
+    # A lookup compares a typed surname with each key glued together; worked out at load, not in the lookup.
+    vocabulary._sound.cache_clear()
+    vocabulary._skeleton.cache_clear()
+    vocab = vocabulary.Vocabulary()
+    vocab.add("el amrani zwaluwberg", "")
+    vocab.add("zwaluwberg", "")
+    sounds, skeletons = vocabulary._sound.cache_info(), vocabulary._skeleton.cache_info()
+    vocabulary._sound("elamranizwaluwberg")
+    vocabulary._skeleton("elamranizwaluwberg")
+    assert vocabulary._sound.cache_info().hits == sounds.hits + 1
+    assert vocabulary._skeleton.cache_info().hits == skeletons.hits + 1
