@@ -10,6 +10,14 @@ without and once with the date of birth, with the intended person known.
 8 client threads post them to /api/v1/lookup at once, mixed with identifier
 lookups. Prints top-1/5/10 recall per kind and p50/p99 latency per query type.
 
+Two ways to load the server, both with 8 clients:
+- closed loop: each client posts its next lookup when the last is answered, so
+  the server is always saturated and the latency is mostly waiting in line
+  (8 lookups in flight on 2 cores wait about 8 x CPU per lookup / 2);
+- open loop (`--rates`): lookups arrive at random (Poisson) at a set rate, at
+  most 8 in flight, each timed from its scheduled arrival, as officers on shift
+  would send them; new queries at each rate, so no typed word is remembered.
+
 Recall counts the intended person as found in the top k when shown there, or
 when the k-th person shown scores at least as high as the intended person
 would (a name many persons share: the officer sees persons matching the typed
@@ -52,10 +60,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--cpu-sample", type=int, default=100, help="lookups per type for the CPU figures")
+    parser.add_argument(
+        "--rates",
+        help="open loop: offered lookups per second, comma-separated (empty: none); new queries at each rate "
+        "(default 5,10,20,40; 10 with --quick)",
+    )
+    parser.add_argument("--open-queries", type=int, help="open loop: lookups per rate (default 15 s of the rate)")
     args = parser.parse_args()
     args.persons = args.persons or (20_000 if args.quick else 1_000_000)
     args.bans = args.bans or args.persons * 6 // 5
     args.queries = args.queries or (30 if args.quick else 460)
+    if args.rates is None:
+        args.rates = "10" if args.quick else "5,10,20,40"
     args.database = args.database or ("banwatch_lookup_bench_quick" if args.quick else "banwatch_lookup_bench")
     return args
 
@@ -269,6 +285,77 @@ def run_concurrently(port: int, token: str, queries: list[dict], clients: int) -
     return answers
 
 
+def run_open_loop(
+    port: int, token: str, queries: list[dict], clients: int, rate: float, seed: int = 11
+) -> list[tuple[dict, float, dict]]:
+    """Send the queries at Poisson arrivals of `rate` per second over at most `clients` connections at once.
+
+    Each latency counts from the query's scheduled arrival, not from when a client was free to send it:
+    a server that falls behind shows it in the figures (no coordinated omission).
+    """
+    rng = random.Random(seed)
+    started = time.perf_counter() + 0.2
+    due, at = [], started
+    for _ in queries:
+        at += rng.expovariate(rate)
+        due.append(at)
+    pending = iter(zip(queries, due, strict=True))
+    lock = threading.Lock()
+    answers: list[tuple[dict, float, dict]] = []
+
+    def client() -> None:
+        while True:
+            with lock:
+                item = next(pending, None)
+            if item is None:
+                return
+            query, scheduled = item
+            time.sleep(max(0.0, scheduled - time.perf_counter()))
+            _elapsed, body = request(port, token, query["params"])
+            with lock:
+                answers.append((query, (time.perf_counter() - scheduled) * 1000, body))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def open_loop_table(args, token: str) -> None:
+    """Print p50/p99 per query type at each offered rate, new queries for each (no remembered typed words)."""
+    rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    if not rates:
+        return
+    print(
+        f"\nopen loop, {args.clients} clients at most in flight, Poisson arrivals, latency from the scheduled "
+        "arrival (new queries at each rate)"
+    )
+    print(f"{'rate/s':>7}  {'query':<12}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'  achieved/s':>12}")
+    for n, rate in enumerate(rates):
+        count = args.open_queries or int(rate * 15)
+        queries = workload(count // len(KINDS) + 1, args.persons, seed=20 + n)
+        rng = random.Random(n)
+        rng.shuffle(queries)
+        queries = queries[:count]
+        started = time.perf_counter()
+        answers = run_open_loop(args.port, token, queries, args.clients, rate)
+        achieved = len(answers) / (time.perf_counter() - started)
+        by_type: dict[str, list[float]] = defaultdict(list)
+        for query, elapsed, _body in answers:
+            by_type[query_type(query)].append(elapsed)
+        for kind in ("name_dob", "name_only", "identifier"):
+            latencies = sorted(by_type[kind])
+            if not latencies:
+                continue
+            p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+            print(
+                f"{rate:>7.0f}  {kind:<12}{len(latencies):>6}{p50:>9.1f}{p99:>9.1f}{latencies[-1]:>9.1f}"
+                f"{achieved:>12.1f}"
+            )
+
+
 def intended_score(query: dict) -> int | None:
     """Return the score the intended person gets for the typed query (the ranking is deterministic)."""
     from registry.lookup.query import parse_name
@@ -394,6 +481,7 @@ def main() -> None:
         recall_table(answers)
         latency_table(answers)
         cpu_table(args, server, token, args.cpu_sample)
+        open_loop_table(args, token)
         peaks = worker_peak_rss_mb(server)
         print("peak RSS per worker (MiB): " + ", ".join(f"{p:.0f}" for p in peaks))
     finally:
