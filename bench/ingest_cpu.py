@@ -6,16 +6,24 @@ batches, then measures 3 rounds of 30 and prints each and the lowest.
 
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --profile /tmp/ingest.prof  # cProfile, CPU time
+    BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --sections  # CPU per step, no profiler
+
+`--sections` times the steps of a batch (SECTIONS) with a wrapper each instead of a profiler, which
+multiplies the cost of every Python call: Python CPU from the process clock, PostgreSQL CPU from the
+backend's /proc counters (10 ms ticks, so only the sum over many batches means something). Nested steps
+count in their parents too.
 """
 
 import argparse
 import cProfile
 import gc
+import importlib
 import json
 import os
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from procstat import cpu_seconds
@@ -36,11 +44,33 @@ os.environ.update(
 )
 
 
+# Steps of a feed batch, outermost first: "module:function" or "module:Class.method", looked up where called.
+SECTIONS = (
+    "geofence.feeds.services:store_fixes",
+    "geofence.feeds.api:read_batch",
+    "geofence.feeds.services:validate_fixes",
+    "geofence.feeds.services:resolve_devices",
+    "geofence.feeds.services:current_catalogue",
+    "geofence.feeds.services:lock_devices",
+    "geofence.feeds.services:insert_and_record",
+    "geofence.feeds.services:record_and_evaluate",
+    "geofence.incidents.evaluation:tracks_of",
+    "geofence.incidents.evaluation:evaluate",
+    "geofence.incidents.evaluation:_previous_fixes",
+    "geofence.incidents.tracking:ZoneIncidents.__init__",
+    "geofence.incidents.tracking:ZoneIncidents.run",
+    "geofence.incidents.tracking:ZoneIncidents._save_tracks",
+    "geofence.incidents.tracking:ZoneIncidents._save_stats",
+    "geofence.incidents.clocks:record_offsets",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", help="write cProfile stats of the measured batches to this file")
     parser.add_argument("--batches", type=int, default=30, help="batches per round (after as many of warm-up)")
     parser.add_argument("--rounds", type=int, default=3, help="measured rounds; the lowest CPU is reported too")
+    parser.add_argument("--sections", action="store_true", help="print the CPU of each step in SECTIONS per batch")
     args = parser.parse_args()
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
@@ -65,6 +95,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
+    sections = _Sections(backend) if args.sections else None
     # CPU time, not wall: waiting for PostgreSQL shows in its backend's figure, not as Python time.
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     rounds = []
@@ -87,11 +118,49 @@ def main() -> None:
         )
     if profiler:
         profiler.dump_stats(args.profile)
+    if sections:
+        sections.print(args.rounds * args.batches)
     # Other processes only ever add CPU time (cache misses, stolen cycles): the lowest round is the closest to idle.
     print(
         f"per 1,000-fix batch, best of {args.rounds} rounds: Python CPU {min(r[0] for r in rounds):.0f} ms, "
         f"PostgreSQL backend CPU {min(r[1] for r in rounds):.0f} ms; load average {os.getloadavg()[0]:.1f}"
     )
+
+
+class _Sections:
+    """Python and PostgreSQL-backend CPU of each step in SECTIONS, summed over the calls."""
+
+    def __init__(self, backend: int) -> None:
+        self.backend = backend
+        self.python: dict[str, float] = defaultdict(float)
+        self.postgres: dict[str, float] = defaultdict(float)
+        for spec in SECTIONS:
+            self._wrap(spec)
+
+    def _wrap(self, spec: str) -> None:
+        module, name = spec.split(":")
+        owner = importlib.import_module(module)
+        *classes, attribute = name.split(".")
+        for cls in classes:
+            owner = getattr(owner, cls)
+        inner = getattr(owner, attribute)
+
+        def timed(*args, **kwargs):
+            python, postgres = time.process_time(), cpu_seconds([self.backend])
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.python[spec] += time.process_time() - python
+                self.postgres[spec] += cpu_seconds([self.backend]) - postgres
+
+        setattr(owner, attribute, timed)
+
+    def print(self, batches: int) -> None:
+        print(f"\nper 1,000-fix batch, {batches} batches (nested steps count in their parents too):")
+        print(f"{'step':<58}{'Python ms':>10}{'PG ms':>8}")
+        for spec in SECTIONS:
+            python, postgres = 1000 * self.python[spec] / batches, 1000 * self.postgres[spec] / batches
+            print(f"{spec:<58}{python:>10.2f}{postgres:>8.2f}")
 
 
 class _GcPauses:
