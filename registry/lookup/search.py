@@ -202,7 +202,11 @@ class _Reading:
 
     def __init__(self, typed: str, words: WordIndex):
         self.typed = typed
-        self.similar = {word: words.similar(word) for word in typed.split()}
+        self.typed_words = typed.split()
+        self.glued = typed.replace(" ", "")
+        self.similar = {word: words.similar(word) for word in self.typed_words}
+        # Words on record like some typed word: a key holding none of them can only match glued together.
+        self.like_typed = set().union(*self.similar.values())
         self.on_record = words.words
         self.answers: dict[str, tuple[int, str] | None] = {}
 
@@ -212,8 +216,15 @@ class _Reading:
         return self.answers[key]
 
     def _match(self, key: str) -> tuple[int, str] | None:
-        if not all(word in self.on_record for word in key.split()):
+        key_words = key.split()
+        if not all(word in self.on_record for word in key_words):
             return _surname_score(key, self.typed)
+        if key != self.typed and self.like_typed.isdisjoint(key_words):
+            # _score_surname with every word comparison failing: only the glued one is left.
+            if len(key_words) <= 1 and len(self.typed_words) <= 1:
+                return None
+            score = self._glued_score(self.glued, key.replace(" ", ""))
+            return None if score is None else _surname_reason(score)
         return _score_surname(key, self.typed, self._word_score, self._glued_score)
 
     def _word_score(self, typed_word: str, word: str) -> int | None:
@@ -417,12 +428,16 @@ def _score_surname(key: str, typed: str, word_score, glued_score) -> tuple[int, 
         scores.append(glued_score(typed.replace(" ", ""), key.replace(" ", "")))
     best = max((s for s in scores if s is not None), default=None)
     if best is not None:
-        return best, Reason.SURNAME_SOUND if best == SAME_SOUND else Reason.SURNAME_TYPO
+        return _surname_reason(best)
     if len(typed_words) == 1 and len(surname_words) > 1:
         word = max((word_score(typed, w) or 0 for w in surname_words), default=0)
         if word:
             return word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD
     return None
+
+
+def _surname_reason(score: int) -> tuple[int, str]:
+    return score, Reason.SURNAME_SOUND if score == SAME_SOUND else Reason.SURNAME_TYPO
 
 
 # Points for a typed given name by how well it matches one on record.
