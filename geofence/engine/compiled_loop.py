@@ -28,9 +28,6 @@ from .windows import MINUTES_PER_DAY, MINUTES_PER_WEEK
 
 try:
     import numba
-    from llvmlite import ir
-    from numba.core import cgutils
-    from numba.extending import intrinsic
 except ImportError:  # the engine runs on numpy alone (scripts/engine_standalone.py)
     numba = None
 
@@ -40,27 +37,6 @@ AVAILABLE = numba is not None
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy") if AVAILABLE else (lambda f: f)
 # The loop's helpers are inlined into it, where no array view or tuple crosses a call.
 _inline = numba.njit(inline="always", error_model="numpy") if AVAILABLE else (lambda f: f)
-
-if AVAILABLE:
-
-    @intrinsic
-    def _prefetch(typingctx, table, row, column):  # noqa: ANN001, ANN202, ARG001
-        """Start loading table[row, column] of a 2-D table into the cache, without waiting (llvm.prefetch)."""
-
-        def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
-            table_type = signature.args[0]
-            array = context.make_array(table_type)(context, builder, args[0])
-            pointer = cgutils.get_item_pointer(context, builder, table_type, array, [args[1], args[2]])
-            i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-            prefetch = cgutils.get_or_insert_function(
-                builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0"
-            )
-            # A read, to be kept in all cache levels, of data.
-            builder.call(prefetch, [builder.bitcast(pointer, i8p), i32(0), i32(3), i32(1)])
-            return context.get_dummy_value()
-
-        return numba.types.void(table, row, column), codegen
-
 
 _A, _E2 = geodesy.A, geodesy.E2
 _RAD = math.pi / 180.0
@@ -86,7 +62,6 @@ _PREV_T, _PREV_ACC, _PREV_X, _PREV_Y, _PREV_Z, _RUN_T, _RUN_LAT, _RUN_LON, _RUN_
 _STATE_WIDTH = 16  # two cache lines
 # Zone tables per index, built on first use and dropped with the index.
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_AHEAD = 12  # fixes: how far ahead the loop asks for the tables it will read
 
 
 def zone_tables(index: ZoneIndex, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
@@ -228,8 +203,6 @@ def fill(fixes, out, zones, state, max_speed):  # noqa: ANN001, ANN202
     for i in range(len(lat)):
         sin_lat[i], sin_lon[i] = _sine(lat[i] * _RAD), _sine(lon[i] * _RAD)
     for j in range(len(rank)):
-        if j + _AHEAD < len(rank):
-            _fetch_ahead(j + _AHEAD, rank, order, ptr, floats, ints, state)
         i = order[j] if len(order) else j
         r = rank[i]
         if r < 0:
@@ -274,19 +247,6 @@ def fill(fixes, out, zones, state, max_speed):  # noqa: ANN001, ANN202
     exact = exact[:n_exact]
     pairs = (exact[:, 0].astype(np.int64), exact[:, 1].astype(np.int64), exact[:, 2].copy())
     return pairs, (polygon[:n_polygon, 0].copy(), polygon[:n_polygon, 1].copy())
-
-
-@_inline
-def _fetch_ahead(j: int, rank, order, ptr, floats, ints, state) -> None:  # noqa: ANN001
-    """Start loading the table rows of the j-th fix: they lie at random places, and waiting for them
-    one fix at a time is what would bound the loop."""
-    r = rank[order[j] if len(order) else j]
-    if r >= 0:
-        _prefetch(state, r, 0)
-        _prefetch(state, r, _STATE_WIDTH - 1)
-        _prefetch(floats, ptr[r], 0)
-        _prefetch(floats, ptr[r], floats.shape[1] - 1)
-        _prefetch(ints, ptr[r], 0)
 
 
 @_inline
