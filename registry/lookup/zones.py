@@ -113,7 +113,9 @@ def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
     lons, lats, _back = _GEOD.fwd(
         np.full(CIRCLE_VERTICES, lon), np.full(CIRCLE_VERTICES, lat), _AZIMUTHS, np.full(CIRCLE_VERTICES, radius_m)
     )
-    ring = np.round(np.column_stack((lons, lats)), 6).tolist()
+    # Points as tuples: the garbage collector stops scanning them, where thousands of remembered
+    # circles of two-element lists were walked again by every full collection.
+    ring = [tuple(point) for point in np.round(np.column_stack((lons, lats)), 6).tolist()]
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 
 
