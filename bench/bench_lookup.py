@@ -27,6 +27,7 @@ the intended person shown in the top 10.
 
 import argparse
 import gc
+import itertools
 import json
 import math
 import os
@@ -312,12 +313,7 @@ def run_open_loop(
     a server that falls behind shows it in the figures (no coordinated omission).
     """
     rng = random.Random(seed)
-    started = time.perf_counter() + 0.2
-    due, at = [], started
-    for _ in queries:
-        at += rng.expovariate(rate)
-        due.append(at)
-    pending = iter(zip(queries, due, strict=True))
+    gaps = [rng.expovariate(rate) for _ in queries]
     lock = threading.Lock()
     answers: list[tuple[dict, float, dict]] = []
 
@@ -335,6 +331,9 @@ def run_open_loop(
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     with client_collector_paused():
+        # Scheduled once the collection above is done, so that it delays no arrival.
+        due = list(itertools.accumulate(gaps, initial=time.perf_counter() + 0.2))[1:]
+        pending = iter(zip(queries, due, strict=True))
         for thread in threads:
             thread.start()
         for thread in threads:
