@@ -14,6 +14,7 @@ is always searched as typed, so a person registered a moment ago in another
 process is found by the exact name in any case.
 """
 
+import gc
 import logging
 import threading
 import time
@@ -257,6 +258,10 @@ def _reload() -> None:
         connections.close_all()  # this thread's own connection
     with _lock:
         _current = fresh
+    if gc.get_freeze_count():
+        # A process that froze its heap at start (a web worker, gunicorn.conf.py) keeps the new vocabulary
+        # out of the collector's full passes too; the old one is freed as ever, when nothing refers to it.
+        gc.freeze()
 
 
 def warm() -> None:

@@ -1,5 +1,7 @@
 """The in-memory vocabulary: words found within the typos allowed, answers remembered and renewed, loaded at start."""
 
+import gc
+
 import pytest
 
 from registry.lookup import vocabulary
@@ -65,3 +67,30 @@ def test_a_multi_word_surname_key_has_its_glued_sound_and_skeleton_worked_out_wh
     vocabulary._skeleton("elamranizwaluwberg")
     assert vocabulary._sound.cache_info().hits == sounds.hits + 1
     assert vocabulary._skeleton.cache_info().hits == skeletons.hits + 1
+
+
+@pytest.mark.parametrize("frozen_at_start", [True, False])
+def test_a_reload_freezes_the_new_vocabulary_only_where_the_heap_was_frozen(monkeypatch, frozen_at_start):
+    # The reload's reading of the persons is the test above's; here a vocabulary of one name will do.
+    def load(self):
+        self.add("zwanenburg", "Noor")
+        return self
+
+    monkeypatch.setattr(vocabulary.Vocabulary, "load", load)
+    vocabulary.forget()
+    vocabulary.vocabulary()
+    gc.unfreeze()
+    try:
+        if frozen_at_start:
+            gc.freeze()  # as a web worker does after loading (gunicorn.conf.py)
+        before = gc.get_freeze_count()
+        monkeypatch.setattr(vocabulary, "RELOAD_SECONDS", 0.0)
+        vocabulary.vocabulary()
+        vocabulary._reloading.join(timeout=30)
+        if frozen_at_start:
+            assert gc.get_freeze_count() > before
+        else:
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        vocabulary.forget()
