@@ -1,6 +1,7 @@
 """The in-memory vocabulary: words found within the typos allowed, answers remembered and renewed, loaded at start."""
 
 import gc
+import weakref
 
 import pytest
 
@@ -94,3 +95,19 @@ def test_a_reload_freezes_the_new_vocabulary_only_where_the_heap_was_frozen(monk
     finally:
         gc.unfreeze()
         vocabulary.forget()
+
+
+def test_a_replaced_vocabulary_is_freed_by_reference_counting_alone():
+    # A frozen heap is never searched for cycles: a vocabulary holding one would stay after each reload.
+    vocab = vocabulary.Vocabulary()
+    for surname, given in [("jansen", "Piet"), ("van dijk", "Anna Maria"), ("el amrani", "Mohamed")]:
+        vocab.add(surname, given)
+    vocab.surname_words.similar("jansn")
+    vocab.given_words.similar("ana")
+    refs = [weakref.ref(vocab), weakref.ref(vocab.surname_words), weakref.ref(vocab.surname_words._near_words)]
+    gc.disable()
+    try:
+        del vocab
+        assert all(ref() is None for ref in refs)
+    finally:
+        gc.enable()
