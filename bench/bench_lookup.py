@@ -281,27 +281,11 @@ def client_collector_paused():
 
 def run_concurrently(port: int, token: str, queries: list[dict], clients: int) -> list[tuple[dict, float, dict]]:
     """Send the queries from `clients` threads at once; return (query, ms, answer) for each."""
-    pending = iter(queries)
-    lock = threading.Lock()
-    answers: list[tuple[dict, float, dict]] = []
 
-    def client() -> None:
-        while True:
-            with lock:
-                query = next(pending, None)
-            if query is None:
-                return
-            elapsed, body = request(port, token, query["params"])
-            with lock:
-                answers.append((query, elapsed, body))
+    def send(query: dict) -> tuple[dict, float, dict]:
+        return (query, *request(port, token, query["params"]))
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    with client_collector_paused():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    return answers
+    return _run_clients(clients, lambda: queries, send)
 
 
 def run_open_loop(
@@ -314,8 +298,27 @@ def run_open_loop(
     """
     rng = random.Random(seed)
     gaps = [rng.expovariate(rate) for _ in queries]
+
+    def schedule() -> zip:
+        # Made once the collection before the run is done, so that it delays no arrival.
+        due = itertools.accumulate(gaps, initial=time.perf_counter() + 0.2)
+        next(due)
+        return zip(queries, due, strict=True)
+
+    def send(item: tuple[dict, float]) -> tuple[dict, float, dict]:
+        query, scheduled = item
+        time.sleep(max(0.0, scheduled - time.perf_counter()))
+        _elapsed, body = request(port, token, query["params"])
+        return query, (time.perf_counter() - scheduled) * 1000, body
+
+    return _run_clients(clients, schedule, send)
+
+
+def _run_clients(clients: int, items, send) -> list:
+    """Have `clients` threads take the items (from `items()`, called once the collector is paused) one at a
+    time and `send` each; return what `send` returned, in the order the answers came."""
     lock = threading.Lock()
-    answers: list[tuple[dict, float, dict]] = []
+    answers = []
 
     def client() -> None:
         while True:
@@ -323,17 +326,13 @@ def run_open_loop(
                 item = next(pending, None)
             if item is None:
                 return
-            query, scheduled = item
-            time.sleep(max(0.0, scheduled - time.perf_counter()))
-            _elapsed, body = request(port, token, query["params"])
+            answer = send(item)
             with lock:
-                answers.append((query, (time.perf_counter() - scheduled) * 1000, body))
+                answers.append(answer)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     with client_collector_paused():
-        # Scheduled once the collection above is done, so that it delays no arrival.
-        due = list(itertools.accumulate(gaps, initial=time.perf_counter() + 0.2))[1:]
-        pending = iter(zip(queries, due, strict=True))
+        pending = iter(items())
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -360,13 +359,7 @@ def open_loop_table(args, token: str) -> None:
         started = time.perf_counter()
         answers = run_open_loop(args.port, token, queries, args.clients, rate)
         achieved = len(answers) / (time.perf_counter() - started)
-        by_type: dict[str, list[float]] = defaultdict(list)
-        for query, elapsed, _body in answers:
-            by_type[query_type(query)].append(elapsed)
-        for kind in ("name_dob", "name_only", "identifier"):
-            latencies = sorted(by_type[kind])
-            if not latencies:
-                continue
+        for kind, latencies in latencies_by_type(answers):
             p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
             print(
                 f"{rate:>7.0f}  {kind:<12}{len(latencies):>6}{p50:>9.1f}{p99:>9.1f}{latencies[-1]:>9.1f}"
@@ -422,14 +415,18 @@ def _print_recall(kind: str, with_dob: bool, row: list[int]) -> None:
 
 
 def latency_table(answers: list[tuple[dict, float, dict]]) -> None:
+    print(f"\n{'query':<12}{'n':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for kind, latencies in latencies_by_type(answers):
+        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+        print(f"{kind:<12}{len(latencies):>7}{p50:>9.1f}{p99:>9.1f}{latencies[-1]:>9.1f}")
+
+
+def latencies_by_type(answers: list[tuple[dict, float, dict]]) -> list[tuple[str, list[float]]]:
+    """Return (query type, sorted milliseconds) for each type that has answers."""
     by_type: dict[str, list[float]] = defaultdict(list)
     for query, elapsed, _body in answers:
         by_type[query_type(query)].append(elapsed)
-    print(f"\n{'query':<12}{'n':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    for kind in ("name_dob", "name_only", "identifier"):
-        latencies = sorted(by_type[kind])
-        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-        print(f"{kind:<12}{len(latencies):>7}{p50:>9.1f}{p99:>9.1f}{latencies[-1]:>9.1f}")
+    return [(kind, sorted(by_type[kind])) for kind in ("name_dob", "name_only", "identifier") if by_type[kind]]
 
 
 def percentile(sorted_values: list[float], share: float) -> float:
