@@ -1,5 +1,6 @@
 """JSON for lookups. Fields a role may not see are left out, not blanked (see docs/need-to-know.md)."""
 
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,18 @@ from .wording import forbids_text, period_text
 from .zones import zone_exact, zone_for_officer
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def choice_label(instance, field_name: str) -> str:
+    """Return get_<field>_display() of the instance, from a table of the field's choices built once."""
+    value = getattr(instance, field_name)
+    return str(_choice_labels(type(instance), field_name).get(value, value))
+
+
+@cache
+def _choice_labels(model, field_name: str) -> dict:
+    # Django's get_FOO_display builds this dict on each call, hashing every lazy label (one gettext each).
+    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 def LocalDateTimeField(**kwargs) -> serializers.DateTimeField:  # noqa: N802 (reads like a field class)
@@ -150,13 +163,13 @@ class BanSerializer(serializers.Serializer):
         return {"current": current, "start": local_iso(start), "end": local_iso(end), "text": period_text(start, end)}
 
     def get_kind_label(self, item) -> str:
-        return str(item.ban.get_kind_display())
+        return choice_label(item.ban, "kind")
 
     def get_legal_basis_label(self, item) -> str:
-        return str(item.ban.decision.get_legal_basis_display())
+        return choice_label(item.ban.decision, "legal_basis")
 
     def get_authority_label(self, item) -> str:
-        return str(item.ban.decision.get_authority_display())
+        return choice_label(item.ban.decision, "authority")
 
     def get_forbids(self, item) -> str:
         return forbids_text(item.ban, self.get_protected_person_count(item))

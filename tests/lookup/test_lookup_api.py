@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from registry.models import BanKind, LegalBasis
 from tests.lookup.conftest import NOW
@@ -38,6 +39,27 @@ def test_ban_fields_carry_legal_basis_authority_validity_and_monitoring(client_f
     assert ban["valid_until"] == (NOW + timedelta(days=10)).isoformat()
     assert ban["forbids"] == "Mag niet komen binnen 5 km van het beschermde adres (zone op kaart)."
     assert ban["enforcement"]["code"] == "report_to_om"
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "basis", "authority"),
+    [
+        ("nl", "locatieverbod", "bijzondere voorwaarde voorwaardelijke straf (art. 14c Sr)", "Openbaar Ministerie"),
+        ("en", "area ban", "special condition of a suspended sentence (art. 14c Sr)", "Public Prosecution Service"),
+    ],
+)
+def test_labels_are_in_the_language_asked_for_each_request(client_for, registry, language, kind, basis, authority):
+    person = registry.person("Dirkje", "Vlietstra")
+    decision = registry.decision(person, LegalBasis.BIJZONDERE_VOORWAARDE)
+    registry.ban(person, BanKind.AREA, decision, radius_m=5000)
+    client = client_for("bob")
+    with time_machine.travel(NOW):
+        # The other language first: labels built once must still follow each request's language.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en" if language == "nl" else "nl"
+        client.get(URL, {"q": "Vlietstra"})
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        ban = client.get(URL, {"q": "Vlietstra"}).json()["results"][0]["bans"][0]
+    assert (ban["kind_label"], ban["legal_basis_label"], ban["authority_label"]) == (kind, basis, authority)
 
 
 def test_valid_times_are_given_in_amsterdam_time(client_for, registry):
