@@ -22,6 +22,7 @@ from .serializers import (
     LookupParamsSerializer,
     LookupResultSerializer,
     ProtectedPersonSerializer,
+    lookup_answer,
 )
 from .services import lookup, protected_persons_of_ban
 
@@ -61,8 +62,7 @@ class LookupView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         result = lookup(request.user, q=data.get("q", ""), dob=data.get("dob"), identifier=data.get("id", ""))
-        context = {"full": result.with_protected}
-        return _no_store(Response(LookupResultSerializer(result, context=context).data))
+        return _no_store(Response(lookup_answer(result, full=result.with_protected)))
 
 
 class BanProtectedPersonsView(APIView):

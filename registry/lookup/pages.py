@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from .access import may_look_up, page_throttle_wait
 from .query import DOB_INPUT_FORMATS
-from .serializers import LookupResultSerializer
+from .serializers import lookup_answer
 from .services import lookup
 
 SESSION_KEY = "lookup_queries"
@@ -57,8 +57,7 @@ def lookup_page(request):
     if query:
         dob = forms.DateField(input_formats=["%Y-%m-%d"]).clean(query["dob"]) if query["dob"] else None
         result = lookup(request.user, q=query["q"], dob=dob, channel="page")
-        serializer_context = {"full": result.with_protected}
-        context["answer"] = LookupResultSerializer(result, context=serializer_context).data
+        context["answer"] = lookup_answer(result, full=result.with_protected)
         context["zones"] = zones_of(context["answer"])
     context["tile_url"], context["tile_attribution"] = settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION
     return render(request, "lookup/page.html", context)

@@ -286,10 +286,36 @@ class LookupResultSerializer(serializers.Serializer):
     dob_relaxed = serializers.BooleanField()
     results = PersonResultSerializer(source="persons", many=True)
 
-    def to_representation(self, instance):
+    def to_representation(self, instance) -> dict:
+        """Return the fields declared above, built directly (see BanSerializer.to_representation)."""
         # The device contacts were fetched for all persons in one query; the bans read them from here.
         self.context.setdefault("device_last_contact", {}).update(instance.device_contacts)
-        return super().to_representation(instance)
+        identifier, people = instance.identifier, PersonResultSerializer(context=self.context)
+        return {
+            "query": {
+                "kind": instance.kind,
+                "text": instance.text,
+                "dob": instance.dob.isoformat() if instance.dob else None,
+                "identifier_kind": identifier.kind if identifier else None,
+                "checksum_ok": identifier.checksum_ok if identifier else None,
+            },
+            "searched_at": local_iso(instance.at),
+            "ban_in_force": instance.ban_in_force,
+            "match_count": instance.match_count,
+            "truncated": instance.truncated,
+            "dob_relaxed": instance.dob_relaxed,
+            "results": [people.to_representation(person) for person in instance.persons],
+        }
+
+
+def lookup_answer(result, full: bool) -> dict:
+    """Return a lookup's JSON (LookupResultSerializer) as plain dicts and lists.
+
+    Not through the serializer's `.data`: the serializer and its data refer to each other,
+    and the answer's persons, bans and decisions hanging off that cycle (thousands of
+    objects) could then only be freed by a pass of the garbage collector.
+    """
+    return LookupResultSerializer(context={"full": full}).to_representation(result)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
