@@ -47,7 +47,6 @@ MAX_CROWDED_KEYS = 40
 # Given names on record tried when a crowded surname is narrowed by the typed given name.
 MAX_GIVEN_WORDS = 30
 _COLUMNS = ("id", "name_key", "surname_key", "date_of_birth")
-_ALIAS_COLUMNS = ("person_id", "person__name_key", "person__surname_key", "person__date_of_birth", "name_key", "name")
 
 
 class AnyOf(Lookup):
@@ -132,13 +131,6 @@ def _surname_keys(query: NameQuery, vocab: Vocabulary) -> dict[str, int]:
     return keys
 
 
-def _born(dob: date | None, prefix: str = "") -> Q:
-    """Match the date of birth, or an unknown one (that person may still be the one stopped)."""
-    if dob is None:
-        return Q()
-    return Q(**{f"{prefix}date_of_birth": dob}) | Q(**{f"{prefix}date_of_birth__isnull": True})
-
-
 def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) -> SearchOutcome:
     """Rank everyone born that day (a few dozen at a million persons) and those of unknown birth date.
 
@@ -147,7 +139,7 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) ->
     rows = _fetch(Person.objects.filter(date_of_birth=dob))
     rows += _fetch(Person.objects.filter(date_of_birth__isnull=True, surname_key__any_of=sorted(keys)), False)
     truncated = len(rows) >= CANDIDATE_LIMIT
-    return _ranked(query, dob, {row[0]: row for row in rows}, _born(dob, "person__"), truncated, readings)
+    return _ranked(query, dob, {row[0]: row for row in rows}, dob, truncated, readings)
 
 
 def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], readings) -> SearchOutcome:
@@ -168,7 +160,7 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], re
         narrowed = crowded[:MAX_CROWDED_KEYS]
         rows += _crowd_rows(query, narrowed, best_keys)
     truncated = bool(crowded) or len(rows) >= CANDIDATE_LIMIT
-    return _ranked(query, dob, {row[0]: row for row in rows}, Q(), truncated, readings)
+    return _ranked(query, dob, {row[0]: row for row in rows}, None, truncated, readings)
 
 
 def _key_scores(query: NameQuery, keys: dict[str, int], readings: tuple["_Reading", ...]) -> dict[str, int]:
@@ -235,10 +227,10 @@ class _Reading:
 
 
 def _ranked(
-    query: NameQuery, dob: date | None, rows: dict, alias_filter: Q, truncated: bool, readings
+    query: NameQuery, dob: date | None, rows: dict, aliases_born: date | None, truncated: bool, readings
 ) -> SearchOutcome:
     aliases: dict[int, list[tuple[str, str]]] = {}
-    for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, alias_filter):
+    for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, aliases_born):
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
     ranked = (rank_row(row, aliases.get(pid, ()), query, dob, readings) for pid, row in rows.items())
@@ -348,19 +340,35 @@ def _fetch(queryset: QuerySet, limit_in_sql: bool = True) -> list[tuple]:
     return list(queryset)[:CANDIDATE_LIMIT]
 
 
-def _alias_rows(query: NameQuery, person_filter: Q) -> list[tuple]:
+def _alias_rows(query: NameQuery, born: date | None) -> list[tuple]:
     """Return (person columns..., alias key, alias) for aliases whose last word is a typed word.
 
-    An alias is read as given names plus surname, like a registered name.
+    An alias is read as given names plus surname, like a registered name. With `born`, only
+    aliases of persons born that day or of unknown birth date. Written out: Django building
+    the join and the OR of lookups cost more than PostgreSQL answering it (trigram index on
+    the alias key, migration lookup_trgm_indexes).
     """
-    condition = None
-    for word in query.single_words:
-        if len(word) >= MIN_WORD_SEARCH_LENGTH:
-            condition = _or(condition, Q(name_key=word) | Q(name_key__endswith=" " + word))
-    if condition is None:
+    words = [word for word in query.single_words if len(word) >= MIN_WORD_SEARCH_LENGTH]
+    if not words:
         return []
-    aliases = PersonAlias.objects.filter(condition).filter(person_filter).order_by()
-    return list(aliases.values_list(*_ALIAS_COLUMNS)[:CANDIDATE_LIMIT])
+    qn = connection.ops.quote_name
+    conditions = " OR ".join(["a.name_key = %s OR a.name_key LIKE %s ESCAPE '\\'"] * len(words))
+    params = [value for word in words for value in (word, "%" + " " + _like_escaped(word))]
+    if born is not None:
+        conditions = f"({conditions}) AND (p.date_of_birth = %s OR p.date_of_birth IS NULL)"
+        params.append(Person._meta.get_field("date_of_birth").get_db_prep_value(born, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.person_id, p.name_key, p.surname_key, p.date_of_birth, a.name_key, a.name "  # noqa: S608 - ours
+            f"FROM {qn(PersonAlias._meta.db_table)} a JOIN {qn(Person._meta.db_table)} p ON p.id = a.person_id "
+            f"WHERE {conditions} LIMIT {CANDIDATE_LIMIT}",
+            params,
+        )
+        return cursor.fetchall()
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=None) -> Match | None:

@@ -112,6 +112,24 @@ def test_alias_finds_the_person(registry):
     assert match.alias == "Bart de Zwijger"
 
 
+def test_an_alias_with_a_date_of_birth_finds_those_born_that_day_or_of_unknown_birth(registry):
+    born = registry.person("Bartholomeus", "Kwakkelstein", dob=date(1977, 4, 4))
+    unknown = registry.person("Hendrik", "Molenaar", dob=None)
+    other = registry.person("Willem", "Brouwer", dob=date(1990, 1, 1))
+    for person in (born, unknown, other):
+        registry.alias(person, "Bart de Zwijger")
+    outcome = search_name(parse_name("Bart de Zwijger"), date(1977, 4, 4))
+    assert [m.person_id for m in outcome.matches] == [born.pk, unknown.pk]
+    assert all(m.alias == "Bart de Zwijger" for m in outcome.matches)
+
+
+def test_an_alias_is_found_by_its_last_word_only(registry):
+    person = registry.person("Gerrit", "Hoekstra")
+    registry.alias(person, "Gerrit Zwijgerman")
+    assert found("Zwijger") == []
+    assert found("Zwijgerman") == [person.pk]
+
+
 def test_alias_with_diacritics_is_found_without_them(registry):
     person = registry.person("Gerrit", "Hoekstra")
     registry.alias(person, "Gérrit Ünal")
