@@ -6,12 +6,15 @@ request objects): 10-35 ms, and a middle or full pass 50-240 ms, measured in the
 lookup workers at a million persons. Run by the allocator, such a pass lands in
 whichever request crossed the threshold, which is the tail an officer waits on.
 A worker instead runs the passes that are due after each response has been
-sent (gunicorn's post_request hook), on the same schedule; the allocator's own
-passes start only at a threshold ten times higher, a safety net for a request
-that makes an unusual amount of cyclic garbage.
+sent (gunicorn's post_request hook), on the same schedule, each worker with a
+young threshold of its own so that they do not all pause at once; the
+allocator's own passes start only at a threshold ten times higher, a safety net
+for a request that makes an unusual amount of cyclic garbage.
 """
 
 import gc
+import os
+import random
 
 # Net new containers between young passes (CPython's default is 700): above what one 1,000-fix feed request
 # holds at once, so its containers die before a pass walks them.
@@ -20,6 +23,17 @@ YOUNG_THRESHOLD = 20_000
 OLDER_THRESHOLDS = (20, 20)
 # The allocator's own young threshold where passes run between requests.
 SAFETY_NET_FACTOR = 10
+# Each worker's young threshold is drawn within this share of YOUNG_THRESHOLD. Workers answer about
+# as many requests each, so with one threshold their passes came due together (seen: all three
+# workers in a full pass within 0.1 s), and for that long no worker took a request.
+SPREAD = 0.25
+
+_young_threshold = YOUNG_THRESHOLD
+
+
+def young_threshold() -> int:
+    """Return this process's young threshold for collect_due()."""
+    return _young_threshold
 
 
 def settle_heap() -> None:
@@ -33,8 +47,13 @@ def settle_heap() -> None:
     gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)
 
 
-def collect_between_requests() -> None:
-    """From now on, collect in collect_due() calls; the allocator collects only past the safety net."""
+def collect_between_requests(spread: float = SPREAD) -> None:
+    """From now on, collect in collect_due() calls; the allocator collects only past the safety net.
+
+    This process's young threshold is drawn at random within `spread`, so that workers pause apart.
+    """
+    global _young_threshold
+    _young_threshold = round(YOUNG_THRESHOLD * random.Random(os.getpid()).uniform(1 - spread, 1 + spread))
     gc.set_threshold(YOUNG_THRESHOLD * SAFETY_NET_FACTOR, *OLDER_THRESHOLDS)
 
 
@@ -47,7 +66,7 @@ def collect_due() -> int | None:
     walks is new; here a full pass comes every 21 middle passes regardless.
     """
     young, middle, old = gc.get_count()
-    if young <= YOUNG_THRESHOLD:
+    if young <= _young_threshold:
         return None
     middle_threshold, old_threshold = OLDER_THRESHOLDS
     # CPython's choice: the oldest generation whose count is past its threshold.

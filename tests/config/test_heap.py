@@ -25,7 +25,7 @@ def worker_collector():
     thresholds, enabled = gc.get_threshold(), gc.isenabled()
     gc.enable()
     gc.collect()
-    heap.collect_between_requests()
+    heap.collect_between_requests(spread=0)
     yield
     gc.set_threshold(*thresholds)
     if not enabled:
@@ -73,8 +73,24 @@ def test_a_gunicorn_worker_collects_after_each_request():
     try:
         gc.collect()
         heap.collect_between_requests()
-        cycles = make_cycles(heap.YOUNG_THRESHOLD + 1_000)
+        cycles = make_cycles(heap.young_threshold() + 1_000)
         hooks["post_request"](None, None, {}, None)
         assert all(ref() is None for ref in cycles)
     finally:
         gc.set_threshold(*thresholds)
+
+
+def test_workers_draw_young_thresholds_apart_so_their_passes_do_not_coincide():
+    thresholds = gc.get_threshold()
+    drawn = set()
+    try:
+        for pid in range(1000, 1020):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(heap.os, "getpid", lambda pid=pid: pid)
+                heap.collect_between_requests()
+            drawn.add(heap.young_threshold())
+    finally:
+        gc.set_threshold(*thresholds)
+    assert len(drawn) == 20
+    low, high = heap.YOUNG_THRESHOLD * (1 - heap.SPREAD), heap.YOUNG_THRESHOLD * (1 + heap.SPREAD)
+    assert all(low <= t <= high for t in drawn)
