@@ -2,7 +2,7 @@
 
 A young pass of a web worker (threshold 20,000, see settle_heap) walks what the
 last few dozen requests left in reference cycles (DRF's bound fields, Django's
-request objects): 10-35 ms, and a middle or full pass 50-240 ms, measured in the
+request objects): 15-100 ms, and a middle or full pass 50-240 ms, measured in the
 lookup workers at a million persons. Run by the allocator, such a pass lands in
 whichever request crossed the threshold, which is the tail an officer waits on.
 A worker instead runs the passes that are due after each response has been
