@@ -111,7 +111,7 @@ def prewarm(url: str) -> None:
     """Read the lookup's tables and indexes into the OS page cache, as on a server that has been answering.
 
     Some virtual machines hand cold page cache back to the host: right after seeding, a
-    name-only lookup then waited on disk for its ban rows (seen: 9 of its 30 ms).
+    name-only lookup then waited on disk for its ban rows (seen: about 12 of its 50 ms).
     """
     import psycopg
 

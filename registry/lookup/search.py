@@ -381,10 +381,10 @@ def _alias_rows(query: NameQuery, born: date | None) -> list[tuple]:
         return []
     qn = connection.ops.quote_name
     conditions = " OR ".join(["a.name_key = %s OR a.name_key LIKE %s ESCAPE '\\'"] * len(words))
-    params = [value for word in words for value in (word, "%" + " " + _like_escaped(word))]
+    params = [value for word in words for value in (word, "% " + connection.ops.prep_for_like_query(word))]
     if born is not None:
         conditions = f"({conditions}) AND (p.date_of_birth = %s OR p.date_of_birth IS NULL)"
-        params.append(Person._meta.get_field("date_of_birth").get_db_prep_value(born, connection))
+        params.append(_db_date(born))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.person_id, p.name_key, p.surname_key, p.date_of_birth, a.name_key, a.name "  # noqa: S608 - ours
@@ -393,10 +393,6 @@ def _alias_rows(query: NameQuery, born: date | None) -> list[tuple]:
             params,
         )
         return cursor.fetchall()
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=None) -> Match | None:
