@@ -346,6 +346,17 @@ CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
         "schedule": crontab(hour=RETENTION_PURGE_HOUR, minute=30),
     },
 }
+# The audit log's sealer (registry.models.audit): how often beat runs it, and how old an unsealed entry
+# may grow before health and verify_audit report it.
+AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 2)
+AUDIT_SEAL_MAX_AGE_SECONDS = env_int("AUDIT_SEAL_MAX_AGE_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = CELERY_BEAT_SCHEDULE | {
+    "seal-audit-log": {
+        "task": "registry.tasks.seal_audit_log",
+        "schedule": float(AUDIT_SEAL_SECONDS),
+        "options": {"expires": float(AUDIT_SEAL_SECONDS)},
+    },
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,11 +1,11 @@
-"""Celery tasks of the registry: decision import jobs."""
+"""Celery tasks of the registry: decision import jobs and the audit log's sealer."""
 
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from .importer import run_job
-from .models import ImportBatch
+from .models import AuditEntry, ImportBatch
 
 # A job whose worker died is taken over once it has been silent for IMPORT_STALE_SECONDS: try that often.
 MAX_TAKEOVER_TRIES = 12
@@ -25,3 +25,9 @@ def run_import(self, batch_id: int) -> None:
         raise self.retry(exc=exc, countdown=settings.IMPORT_STALE_SECONDS) from exc
     if done is None and ImportBatch.objects.filter(pk=batch_id, status__in=("queued", "running")).exists():
         raise self.retry(countdown=settings.IMPORT_STALE_SECONDS)
+
+
+@shared_task
+def seal_audit_log() -> int:
+    """Seal the audit entries written since the last run (beat, every AUDIT_SEAL_SECONDS)."""
+    return AuditEntry.objects.seal_pending()

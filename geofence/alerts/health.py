@@ -2,8 +2,9 @@
 
 Failing ("fail", HTTP 503) means an operator must act: a broker is down, a
 worker queue has not run its canary, an alert has been undelivered longer
-than ALERT_UNDELIVERED_SECONDS, or this process's zone catalogue is older
-than ZONE_CATALOGUE_MAX_AGE_SECONDS.
+than ALERT_UNDELIVERED_SECONDS, this process's zone catalogue is older
+than ZONE_CATALOGUE_MAX_AGE_SECONDS, or an audit entry has waited longer than
+AUDIT_SEAL_MAX_AGE_SECONDS for its seal.
 """
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from geofence.incidents.zones import catalogue_age_seconds
+from registry.models import AuditEntry
 
 from .models import AlertOutbox, AlertStatus, WorkerHeartbeat
 from .police_queue import CONNECT_TIMEOUT_S, PoliceQueue
@@ -24,12 +26,17 @@ def check(scope: str = "all", *, probe_brokers: bool = True) -> dict:
     """Return {"status": "ok"|"fail", "checks": {...}, "problems": [...]}.
 
     scope "web" checks only the database (what a load balancer needs to route
-    requests); "all" adds the canaries, the outbox, the zone catalogue and,
+    requests); "all" adds the canaries, the outbox, the zone catalogue, the audit sealer and,
     with probe_brokers, a connection to each broker.
     """
     checks = {"database": _database()}
     if scope != "web":
-        checks |= {"canaries": _canaries(), "outbox": _outbox(), "zone_catalogue": _zone_catalogue()}
+        checks |= {
+            "canaries": _canaries(),
+            "outbox": _outbox(),
+            "zone_catalogue": _zone_catalogue(),
+            "audit_seal": _audit_seal(),
+        }
         if probe_brokers:
             checks |= {"celery_broker": _celery_broker(), "police_queue": _police_queue()}
     problems = [f"{name}: {check['error']}" for name, check in _flatten(checks) if check.get("ok") is False]
@@ -134,4 +141,14 @@ def _zone_catalogue() -> dict:
     result = {"ok": age is None or age <= limit, "age_s": age, "max_age_s": limit}
     if not result["ok"]:
         result["error"] = f"zone catalogue {age:.0f} s old"
+    return result
+
+
+def _audit_seal() -> dict:
+    """The oldest unsealed audit entry: older than AUDIT_SEAL_MAX_AGE_SECONDS means the sealer is not running."""
+    oldest = AuditEntry.objects.unsealed().values_list("at", flat=True).first()
+    age, limit = (timezone.now() - oldest).total_seconds() if oldest else None, settings.AUDIT_SEAL_MAX_AGE_SECONDS
+    result = {"ok": age is None or age <= limit, "oldest_unsealed_age_s": age, "max_age_s": limit}
+    if not result["ok"]:
+        result["error"] = f"audit entries unsealed for {age:.0f} s"
     return result

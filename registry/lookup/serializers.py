@@ -334,6 +334,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "person_ids",
             "protected_person_ids",
             "details",
+            "position",
             "prev_hash",
             "hash",
         ]

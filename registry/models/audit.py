@@ -1,9 +1,15 @@
-"""The append-only, hash-chained audit log of lookups and operator actions."""
+"""The append-only, hash-chained audit log of lookups and operator actions.
+
+An entry is written unsealed: a plain insert, which no writer waits on another for. The sealer
+(`seal_pending`, run by beat every AUDIT_SEAL_SECONDS) then gives the unsealed entries, in the order
+they were inserted, their place in the chain and their hashes, under the chain head's lock. On a
+database with one writer at a time (SQLite) the writer seals its own entry at once.
+"""
 
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -28,39 +34,75 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied(APPEND_ONLY)
 
-    def first_break(self) -> tuple[ChainBreak | None, int]:
-        """Walk the chain in insertion order; return the first broken link (or None) and the entries checked."""
-        expected_prev, count, last_id = AuditChainHead.current().anchor_hash, 0, 0
-        for entry in self.order_by("id").iterator(chunk_size=2000):
+    def first_break(self, now=None) -> tuple[ChainBreak | None, int]:
+        """Walk the chain in sealing order; return the first broken link (or None) and the entries checked.
+
+        An entry still unsealed AUDIT_SEAL_MAX_AGE_SECONDS after it was written is a break too: until
+        sealed, only the database trigger protects it.
+        """
+        head = AuditChainHead.current()
+        expected_prev, count, last_id = head.anchor_hash, 0, 0
+        for entry in self.filter(position__isnull=False).order_by("position").iterator(chunk_size=2000):
             count, last_id = count + 1, entry.pk
             if entry.prev_hash != expected_prev:
                 return ChainBreak(entry.pk, "prev_hash does not match the previous entry: an entry was removed"), count
             if entry.hash != entry.compute_hash():
                 return ChainBreak(entry.pk, "hash does not match the entry's content: the entry was altered"), count
             expected_prev = entry.hash
-        if expected_prev != AuditChainHead.current().hash:
+        if expected_prev != head.hash:
             reason = "the chain head does not match this last entry: newer entries were removed"
             return ChainBreak(last_id, reason), count
+        max_age = timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS)
+        stale = self.unsealed().filter(at__lt=(now or timezone.now()) - max_age).first()
+        if stale is not None:
+            return ChainBreak(stale.pk, f"not sealed within {max_age.seconds} s: is the sealer running?"), count
         return None, count
+
+    def unsealed(self) -> "AuditQuerySet":
+        return self.filter(position__isnull=True).order_by("id")
+
+    def seal_pending(self, batch: int = 2000) -> int:
+        """Seal the unsealed entries in insertion order, a batch per transaction; return how many."""
+        sealed = 0
+        while True:
+            with transaction.atomic(using=self.db):
+                head = AuditChainHead.locked()
+                pending = list(self.unsealed()[:batch])
+                if not pending:
+                    return sealed
+                prev, position = head.hash, head.position
+                for entry in pending:
+                    position += 1
+                    entry.prev_hash, entry.position = prev, position
+                    entry.hash = prev = entry.compute_hash()
+                # The base manager: this queryset's own update() refuses, and the sealing update is the one
+                # change the trigger lets through.
+                AuditEntry._base_manager.using(self.db).bulk_update(pending, ["prev_hash", "hash", "position"])
+                AuditChainHead.objects.filter(pk=1).update(hash=prev, position=position)
+            sealed += len(pending)
+            if len(pending) < batch:
+                return sealed
 
     def purge_before(self, cutoff) -> tuple[int, str]:
         """Delete the oldest entries written before the cutoff; return how many and the new anchor hash."""
+        self.seal_pending()
         with transaction.atomic():
             AuditChainHead.locked()
-            last = self.filter(at__lt=cutoff).order_by("-id").first()
+            last = self.filter(at__lt=cutoff, position__isnull=False).order_by("-position").first()
             if last is None:
                 return 0, AuditChainHead.current().anchor_hash
             # The trigger lets deletes through only while this flag is set, inside this transaction.
             AuditChainHead.objects.filter(pk=1).update(purging=True)
-            deleted, _ = models.QuerySet.delete(self.filter(id__lte=last.pk))
+            deleted, _ = models.QuerySet.delete(self.filter(position__lte=last.position))
             AuditChainHead.objects.filter(pk=1).update(purging=False, anchor_hash=last.hash)
         return deleted, last.hash
 
 
 class AuditChainHead(models.Model):
-    """One row holding the newest entry's hash; writers lock it so the chain cannot fork."""
+    """One row holding the newest sealed entry's hash and place; the sealer locks it so the chain cannot fork."""
 
     hash = models.CharField(max_length=64, blank=True)
+    position = models.BigIntegerField(default=0)
     # Hash of the newest purged entry: where the chain of the remaining entries starts.
     anchor_hash = models.CharField(max_length=64, blank=True)
     # True only inside the purge's own transaction; the database trigger refuses deletes otherwise.
@@ -98,6 +140,8 @@ class AuditEntry(models.Model):
     # Protected persons (victims) whose data was shown: a separate id space from persons.
     protected_person_ids = models.JSONField(default=list)
     details = models.JSONField(default=dict)
+    # Set once, by the sealer: the entry's place in the chain, the previous entry's hash and its own.
+    position = models.BigIntegerField(null=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -107,7 +151,11 @@ class AuditEntry(models.Model):
         verbose_name = _("auditregel")
         verbose_name_plural = _("auditlog")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["actor", "at"]), models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["id"], condition=models.Q(position__isnull=True), name="registry_auditentry_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
@@ -116,32 +164,26 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise PermissionDenied(APPEND_ONLY)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        if connections[using].vendor == "postgresql" and self._insert_chained(using):
+        if connections[using].vendor == "postgresql":
+            self._insert_unsealed(using)
             return
         with transaction.atomic(using=using):
-            head = AuditChainHead.locked()
-            self.prev_hash = head.hash
-            self.hash = self.compute_hash()
             super().save(*args, **kwargs)
-            AuditChainHead.objects.filter(pk=1).update(hash=self.hash)
+            AuditEntry.objects.using(using).seal_pending()
+        self.position, self.prev_hash, self.hash = (
+            AuditEntry.objects.using(using).filter(pk=self.pk).values_list("position", "prev_hash", "hash").get()
+        )
 
-    def _insert_chained(self, using: str) -> bool:
-        """Lock the head, hash, insert and move the head in one statement (one round trip, no BEGIN/COMMIT).
+    def _insert_unsealed(self, using: str) -> None:
+        """Insert the entry in one statement (one round trip, no BEGIN/COMMIT, no lock shared with other writers).
 
-        PostgreSQL hashes the canonical JSON around the previous hash it has just locked, so the
-        result equals compute_hash(). Every lookup writes an entry and all of them queue on the
-        head's lock: one statement holds it for the shortest time. False when the head row is
-        missing (a database migrated without it); the ORM path then creates it.
+        Every lookup writes an entry before its answer is sent, and its commit waits for the disk: a
+        shared lock held until then (the chain head's) would queue every lookup behind one slow flush.
         """
-        before, after = self._canonical_around_prev()
         with connections[using].cursor() as cursor:
-            cursor.execute(_INSERT_CHAINED, [before, after, *self._row_values()])
-            row = cursor.fetchone()
-        if row is None or row[0] is None:
-            return False
-        self.pk, self.prev_hash, self.hash = row
+            cursor.execute(_INSERT_UNSEALED, self._row_values())
+            self.pk = cursor.fetchone()[0]
         self._state.adding, self._state.db = False, using
-        return True
 
     def _row_values(self) -> list:
         return [
@@ -162,13 +204,6 @@ class AuditEntry(models.Model):
     def compute_hash(self) -> str:
         """Return the SHA-256 of the previous hash and this entry's content, in a canonical JSON form."""
         return hashlib.sha256(_canonical({**self._content(), "prev": self.prev_hash}).encode()).hexdigest()
-
-    def _canonical_around_prev(self) -> tuple[str, str]:
-        """Return the canonical JSON before and after the previous hash's value, which sorts between them."""
-        content = self._content()
-        before = _canonical({k: v for k, v in content.items() if k < "prev"})
-        after = _canonical({k: v for k, v in content.items() if k > "prev"})
-        return before[:-1] + ',"prev":"', '",' + after[1:]
 
     def _content(self) -> dict:
         return {
@@ -207,21 +242,12 @@ def _canonical(content: dict) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-# The head's hash is hex (nothing to escape), so the canonical text is the two halves around it.
-_INSERT_CHAINED = """
-WITH head AS (
-    SELECT hash AS prev, encode(sha256(convert_to(%s || hash || %s, 'UTF8')), 'hex') AS hash
-    FROM registry_auditchainhead WHERE id = 1 FOR UPDATE
-), entry AS (
-    INSERT INTO registry_auditentry
-        (actor_id, actor_name, action, at, target_type, target_id, person_ids, protected_person_ids, details,
-         prev_hash, hash)
-    SELECT %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, head.prev, head.hash FROM head
-    RETURNING id, prev_hash, hash
-), moved AS (
-    UPDATE registry_auditchainhead SET hash = (SELECT hash FROM entry) WHERE id = 1
-)
-SELECT id, prev_hash, hash FROM entry
+_INSERT_UNSEALED = """
+INSERT INTO registry_auditentry
+    (actor_id, actor_name, action, at, target_type, target_id, person_ids, protected_person_ids, details,
+     prev_hash, hash)
+VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, '', '')
+RETURNING id
 """
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from geofence.alerts.models import AlertOutbox, AlertStatus, WorkerHeartbeat
 from geofence.alerts.tasks import canary
+from registry.models import AuditEntry
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -85,6 +86,21 @@ def test_stale_zone_catalogue_makes_health_503(client_for, with_workers, monkeyp
 
     assert response.status_code == 503
     assert response.json()["checks"]["zone_catalogue"]["ok"] is False
+
+
+def test_audit_entry_left_unsealed_makes_health_503_until_sealed(client_for, with_workers):
+    beat_all(5, with_workers)
+    late = timezone.now() - timedelta(seconds=with_workers.AUDIT_SEAL_MAX_AGE_SECONDS + 10)
+    AuditEntry._base_manager.bulk_create([AuditEntry(actor_name="bob", action="lookup", at=late)])
+
+    response = client_for("carol").get("/api/v1/health")
+
+    assert response.status_code == 503
+    seal = response.json()["checks"]["audit_seal"]
+    assert (seal["ok"], seal["max_age_s"]) == (False, with_workers.AUDIT_SEAL_MAX_AGE_SECONDS)
+    assert seal["oldest_unsealed_age_s"] >= with_workers.AUDIT_SEAL_MAX_AGE_SECONDS + 10
+    assert AuditEntry.objects.seal_pending() >= 1
+    assert client_for("carol").get("/api/v1/health").status_code == 200
 
 
 def test_unreachable_police_queue_makes_health_503(client_for, with_workers):

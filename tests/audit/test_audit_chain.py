@@ -1,23 +1,38 @@
-"""The audit log is hash-chained, and on PostgreSQL a trigger refuses UPDATE and DELETE."""
+"""The audit log is hash-chained, and on PostgreSQL a trigger refuses UPDATE and DELETE.
 
+Entries are written unsealed and sealed into the chain by the sealer (on SQLite at once, by the writer).
+"""
+
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from registry.models import AuditEntry
+from registry.models import AuditChainHead, AuditEntry
+from registry.tasks import seal_audit_log
 from tests.services import require_postgres
 
 TABLE = AuditEntry._meta.db_table
 
 
 def _write(users, n: int) -> list[AuditEntry]:
-    return [AuditEntry.record(users["bob"], "lookup", person_ids=[i], query=f"naam {i}") for i in range(n)]
+    """Write n entries and seal them; return them as stored."""
+    written = [AuditEntry.record(users["bob"], "lookup", person_ids=[i], query=f"naam {i}") for i in range(n)]
+    AuditEntry.objects.seal_pending()
+    return list(AuditEntry.objects.filter(pk__in=[e.pk for e in written]).order_by("position"))
+
+
+def _unsealed(age: timedelta) -> AuditEntry:
+    """Store an entry as a writer leaves it, written age ago (bulk_create: no sealing on any database)."""
+    entry = AuditEntry(actor_name="bob", action="lookup", at=timezone.now() - age, details={"query": "laat"})
+    return AuditEntry._base_manager.bulk_create([entry])[0]
 
 
 def _verify() -> str:
@@ -133,4 +148,142 @@ def test_concurrent_writers_keep_one_chain_on_postgresql(users):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(write, range(6)))
+    AuditEntry.objects.seal_pending()
     assert _verify().strip() == "ok: 90 entries"
+
+
+def test_positions_follow_the_order_entries_were_sealed(users):
+    entries = _write(users, 4)
+    positions = [e.position for e in entries]
+    assert positions == list(range(positions[0], positions[0] + 4))
+    assert AuditChainHead.current().position == positions[-1]
+
+
+def test_on_postgresql_an_entry_is_written_unsealed_and_the_sealer_chains_it(users):
+    require_postgres()
+    first = AuditEntry.record(users["bob"], "lookup", query="een")
+    second = AuditEntry.record(users["bob"], "lookup", query="twee")
+    stored = AuditEntry.objects.get(pk=first.pk)
+    assert (stored.position, stored.prev_hash, stored.hash) == (None, "", "")
+    assert list(AuditEntry.objects.unsealed()) == [first, second]
+
+    assert seal_audit_log() == 2
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position + 1, second.prev_hash) == (second.position, first.hash)
+    assert second.hash == second.compute_hash()
+    assert not AuditEntry.objects.unsealed().exists()
+    assert _verify().strip() == "ok: 2 entries"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writing_an_entry_does_not_wait_for_the_chain_head_on_postgresql(users):
+    """A sealer (or anything else) holding the head's lock must not hold up a lookup's audit entry."""
+    require_postgres()
+    AuditEntry.record(users["bob"], "lookup", query="eerste")
+    AuditEntry.objects.seal_pending()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_head() -> None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.locked()
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_head)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        try:
+            entry = AuditEntry.record(users["bob"], "lookup", query="tijdens")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+        assert AuditEntry.objects.filter(pk=entry.pk, position__isnull=True).exists()
+    finally:
+        release.set()
+        holder.join()
+    assert AuditEntry.objects.seal_pending() == 1
+    assert _verify().strip() == "ok: 2 entries"
+
+
+def test_verify_audit_reports_an_entry_left_unsealed_too_long(users, settings):
+    _write(users, 2)
+    late = _unsealed(timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS + 5))
+    with pytest.raises(CommandError, match=f"broken at entry {late.pk} .*not sealed"):
+        _verify()
+    AuditEntry.objects.seal_pending()
+    assert _verify().strip() == "ok: 3 entries"
+
+
+def test_a_recent_unsealed_entry_is_not_a_break(users):
+    _write(users, 2)
+    _unsealed(timedelta(seconds=1))
+    assert _verify().strip() == "ok: 2 entries, 1 awaiting their seal"
+
+
+def test_an_entry_that_committed_late_is_sealed_after_the_ones_already_sealed(users):
+    """Insertion ids and commit order differ under concurrency: the chain takes entries as it finds them."""
+    sealed = _write(users, 2)
+    late = _unsealed(timedelta(seconds=2))
+    AuditEntry.objects.seal_pending()
+    late.refresh_from_db()
+    assert (late.position, late.prev_hash) == (sealed[-1].position + 1, sealed[-1].hash)
+    assert _verify().strip() == "ok: 3 entries"
+
+
+def test_the_trigger_lets_only_the_sealing_update_through_on_postgresql(users):
+    require_postgres()
+    entry = AuditEntry.record(users["bob"], "lookup", query="ongezegeld")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw(f"UPDATE {TABLE} SET position = 999, hash = 'x', actor_name = 'iemand' WHERE id = %s", [entry.pk])  # noqa: S608
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw(f"UPDATE {TABLE} SET details = '{{}}' WHERE id = %s", [entry.pk])  # noqa: S608
+    AuditEntry.objects.seal_pending()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw(f"UPDATE {TABLE} SET position = NULL WHERE id = %s", [entry.pk])  # noqa: S608
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw(f"UPDATE {TABLE} SET hash = 'x' WHERE id = %s", [entry.pk])  # noqa: S608
+    assert _verify().strip() == "ok: 1 entries"
+
+
+def test_beat_runs_the_sealer():
+    job = settings.CELERY_BEAT_SCHEDULE["seal-audit-log"]
+    assert (job["task"], job["schedule"]) == ("registry.tasks.seal_audit_log", float(settings.AUDIT_SEAL_SECONDS))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_and_sealers_keep_one_chain_on_postgresql(users):
+    require_postgres()
+    done = threading.Event()
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(15):
+                AuditEntry.record(users["bob"], "lookup", person_ids=[worker * 100 + i])
+        finally:
+            connection.close()
+
+    def seal() -> int:
+        sealed = 0
+        try:
+            while not done.is_set():
+                sealed += AuditEntry.objects.seal_pending(batch=7)
+            return sealed + AuditEntry.objects.seal_pending(batch=7)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as sealers:
+        sealing = [sealers.submit(seal) for _ in range(2)]
+        with ThreadPoolExecutor(max_workers=6) as writers:
+            list(writers.map(write, range(6)))
+        done.set()
+        assert sum(s.result() for s in sealing) == 90
+    assert _verify().strip() == "ok: 90 entries"
+    assert AuditChainHead.current().position - AuditEntry.objects.order_by("position").first().position == 89

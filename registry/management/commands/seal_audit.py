@@ -1,0 +1,23 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from registry.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Seal the audit entries still awaiting their place in the hash chain (beat does this every "
+        "AUDIT_SEAL_SECONDS); with --every, keep sealing at that interval until stopped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=float, metavar="SECONDS", help="repeat at this interval until stopped")
+
+    def handle(self, every=None, **options):
+        while True:
+            sealed = AuditEntry.objects.seal_pending()
+            if every is None:
+                self.stdout.write(f"sealed: {sealed} entries")
+                return
+            time.sleep(every)
