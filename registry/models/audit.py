@@ -75,9 +75,9 @@ class AuditQuerySet(models.QuerySet):
                     position += 1
                     entry.prev_hash, entry.position = prev, position
                     entry.hash = prev = entry.compute_hash()
-                # The base manager: this queryset's own update() refuses, and the sealing update is the one
-                # change the trigger lets through.
-                AuditEntry._base_manager.using(self.db).bulk_update(pending, ["prev_hash", "hash", "position"])
+                # The one change the trigger lets through (this queryset's own update() refuses any).
+                with connections[self.db].cursor() as cursor:
+                    cursor.executemany(_SEAL, [(e.position, e.prev_hash, e.hash, e.pk) for e in pending])
                 AuditChainHead.objects.filter(pk=1).update(hash=prev, position=position)
             sealed += len(pending)
             if len(pending) < batch:
@@ -241,6 +241,8 @@ class AuditEntry(models.Model):
 def _canonical(content: dict) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
+
+_SEAL = "UPDATE registry_auditentry SET position = %s, prev_hash = %s, hash = %s WHERE id = %s"
 
 _INSERT_UNSEALED = """
 INSERT INTO registry_auditentry
