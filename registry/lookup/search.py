@@ -295,7 +295,7 @@ def prefix_rows(keys: list[str], prefixes: list[str]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT p.id, p.name_key, p.surname_key, p.date_of_birth "  # noqa: S608 - our table name
-            f"FROM unnest(%s::text[], %s::text[], %s::text[]) AS r(key, low, high) JOIN {table} p "
+            f"FROM unnest(%b::text[], %b::text[], %b::text[]) AS r(key, low, high) JOIN {table} p "
             "ON p.surname_key = r.key "
             "AND p.name_key::text ~>=~ r.low AND p.name_key::text ~<~ r.high",
             [keys, lows, highs],
