@@ -52,10 +52,10 @@ class AuditQuerySet(models.QuerySet):
         if expected_prev != head.hash:
             reason = "the chain head does not match this last entry: newer entries were removed"
             return ChainBreak(last_id, reason), count
-        max_age = timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS)
-        stale = self.unsealed().filter(at__lt=(now or timezone.now()) - max_age).first()
+        max_age = settings.AUDIT_SEAL_MAX_AGE_SECONDS
+        stale = self.unsealed().filter(at__lt=(now or timezone.now()) - timedelta(seconds=max_age)).first()
         if stale is not None:
-            return ChainBreak(stale.pk, f"not sealed within {max_age.seconds} s: is the sealer running?"), count
+            return ChainBreak(stale.pk, f"not sealed within {max_age} s: is the sealer running?"), count
         return None, count
 
     def unsealed(self) -> "AuditQuerySet":
