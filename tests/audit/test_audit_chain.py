@@ -135,23 +135,6 @@ def test_delete_after_a_purge_is_refused_again_on_postgresql(users):
         _raw(f"DELETE FROM {TABLE}")  # noqa: S608
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_keep_one_chain_on_postgresql(users):
-    require_postgres()
-
-    def write(worker: int) -> None:
-        try:
-            for i in range(15):
-                AuditEntry.record(users["bob"], "lookup", person_ids=[worker * 100 + i])
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(write, range(6)))
-    AuditEntry.objects.seal_pending()
-    assert _verify().strip() == "ok: 90 entries"
-
-
 def test_positions_follow_the_order_entries_were_sealed(users):
     entries = _write(users, 4)
     positions = [e.position for e in entries]
