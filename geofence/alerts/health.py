@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from geofence.incidents.zones import catalogue_age_seconds
-from registry.models import AuditEntry
+from registry.models import AuditChainHead, AuditEntry
 
 from .models import AlertOutbox, AlertStatus, WorkerHeartbeat
 from .police_queue import CONNECT_TIMEOUT_S, PoliceQueue
@@ -145,10 +145,16 @@ def _zone_catalogue() -> dict:
 
 
 def _audit_seal() -> dict:
-    """The oldest unsealed audit entry: older than AUDIT_SEAL_MAX_AGE_SECONDS means the sealer is not running."""
+    """Whether the audit sealer keeps up: fails once an entry and the last seal pass are both older than the limit."""
+    now, limit = timezone.now(), settings.AUDIT_SEAL_MAX_AGE_SECONDS
     oldest = AuditEntry.objects.unsealed().values_list("at", flat=True).first()
-    age, limit = (timezone.now() - oldest).total_seconds() if oldest else None, settings.AUDIT_SEAL_MAX_AGE_SECONDS
-    result = {"ok": age is None or age <= limit, "oldest_unsealed_age_s": age, "max_age_s": limit}
+    sealed_at = AuditChainHead.current().sealed_at
+    result = {
+        "ok": AuditEntry.objects.overdue(now) is None,
+        "oldest_unsealed_age_s": (now - oldest).total_seconds() if oldest else None,
+        "last_pass_age_s": (now - sealed_at).total_seconds() if sealed_at else None,
+        "max_age_s": limit,
+    }
     if not result["ok"]:
-        result["error"] = f"audit entries unsealed for {age:.0f} s"
+        result["error"] = f"audit entries unsealed for {result['oldest_unsealed_age_s']:.0f} s and no seal pass since"
     return result

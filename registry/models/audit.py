@@ -52,14 +52,26 @@ class AuditQuerySet(models.QuerySet):
         if expected_prev != head.hash:
             reason = "the chain head does not match this last entry: newer entries were removed"
             return ChainBreak(last_id, reason), count
-        max_age = settings.AUDIT_SEAL_MAX_AGE_SECONDS
-        stale = self.unsealed().filter(at__lt=(now or timezone.now()) - timedelta(seconds=max_age)).first()
+        stale = self.overdue(now)
         if stale is not None:
-            return ChainBreak(stale.pk, f"not sealed within {max_age} s: is the sealer running?"), count
+            reason = f"not sealed within {settings.AUDIT_SEAL_MAX_AGE_SECONDS} s: is the sealer running?"
+            return ChainBreak(stale.pk, reason), count
         return None, count
 
     def unsealed(self) -> "AuditQuerySet":
         return self.filter(position__isnull=True).order_by("id")
+
+    def overdue(self, now=None) -> "AuditEntry | None":
+        """Return the oldest unsealed entry if the sealer is behind, else None.
+
+        Behind: an entry written more than AUDIT_SEAL_MAX_AGE_SECONDS ago is unsealed and no seal pass has
+        finished within that time either. An entry of a long transaction that has just committed is older
+        than that, but the sealer, still passing, takes it next.
+        """
+        limit = (now or timezone.now()) - timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS)
+        oldest = self.unsealed().filter(at__lt=limit).first()
+        sealed_at = AuditChainHead.current().sealed_at
+        return oldest if oldest is not None and (sealed_at is None or sealed_at < limit) else None
 
     def seal_pending(self, batch: int = 2000) -> int:
         """Seal the unsealed entries in insertion order, a batch per transaction; return how many."""
@@ -69,6 +81,7 @@ class AuditQuerySet(models.QuerySet):
                 head = AuditChainHead.locked()
                 pending = list(self.unsealed()[:batch])
                 if not pending:
+                    AuditChainHead.objects.filter(pk=1).update(sealed_at=timezone.now())
                     return sealed
                 prev, position = head.hash, head.position
                 for entry in pending:
@@ -78,7 +91,7 @@ class AuditQuerySet(models.QuerySet):
                 # The one change the trigger lets through (this queryset's own update() refuses any).
                 with connections[self.db].cursor() as cursor:
                     cursor.executemany(_SEAL, [(e.position, e.prev_hash, e.hash, e.pk) for e in pending])
-                AuditChainHead.objects.filter(pk=1).update(hash=prev, position=position)
+                AuditChainHead.objects.filter(pk=1).update(hash=prev, position=position, sealed_at=timezone.now())
             sealed += len(pending)
             if len(pending) < batch:
                 return sealed
@@ -103,6 +116,8 @@ class AuditChainHead(models.Model):
 
     hash = models.CharField(max_length=64, blank=True)
     position = models.BigIntegerField(default=0)
+    # When the sealer last finished a pass, with or without entries to seal: health tells a stopped sealer by it.
+    sealed_at = models.DateTimeField(null=True, blank=True)
     # Hash of the newest purged entry: where the chain of the remaining entries starts.
     anchor_hash = models.CharField(max_length=64, blank=True)
     # True only inside the purge's own transaction; the database trigger refuses deletes otherwise.

@@ -9,7 +9,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from geofence.alerts.models import AlertOutbox, AlertStatus, WorkerHeartbeat
 from geofence.alerts.tasks import canary
-from registry.models import AuditEntry
+from registry.models import AuditChainHead, AuditEntry
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -92,6 +92,7 @@ def test_audit_entry_left_unsealed_makes_health_503_until_sealed(client_for, wit
     beat_all(5, with_workers)
     late = timezone.now() - timedelta(seconds=with_workers.AUDIT_SEAL_MAX_AGE_SECONDS + 10)
     AuditEntry._base_manager.bulk_create([AuditEntry(actor_name="bob", action="lookup", at=late)])
+    AuditChainHead.objects.update_or_create(pk=1, defaults={"sealed_at": late})
 
     response = client_for("carol").get("/api/v1/health")
 
@@ -99,8 +100,22 @@ def test_audit_entry_left_unsealed_makes_health_503_until_sealed(client_for, wit
     seal = response.json()["checks"]["audit_seal"]
     assert (seal["ok"], seal["max_age_s"]) == (False, with_workers.AUDIT_SEAL_MAX_AGE_SECONDS)
     assert seal["oldest_unsealed_age_s"] >= with_workers.AUDIT_SEAL_MAX_AGE_SECONDS + 10
+    assert seal["last_pass_age_s"] >= with_workers.AUDIT_SEAL_MAX_AGE_SECONDS + 10
     assert AuditEntry.objects.seal_pending() >= 1
     assert client_for("carol").get("/api/v1/health").status_code == 200
+
+
+def test_old_unsealed_entry_keeps_health_green_while_the_sealer_passes(client_for, with_workers):
+    """A long transaction's entry is old when it commits; the sealer, still passing, takes it next."""
+    beat_all(5, with_workers)
+    AuditEntry.objects.seal_pending()  # a pass just now
+    late = timezone.now() - timedelta(seconds=with_workers.AUDIT_SEAL_MAX_AGE_SECONDS + 10)
+    AuditEntry._base_manager.bulk_create([AuditEntry(actor_name="bob", action="lookup", at=late)])
+
+    response = client_for("carol").get("/api/v1/health")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["audit_seal"]["oldest_unsealed_age_s"] >= with_workers.AUDIT_SEAL_MAX_AGE_SECONDS
 
 
 def test_unreachable_police_queue_makes_health_503(client_for, with_workers):

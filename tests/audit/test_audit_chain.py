@@ -196,13 +196,33 @@ def test_writing_an_entry_does_not_wait_for_the_chain_head_on_postgresql(users):
     assert _verify().strip() == "ok: 2 entries"
 
 
+def _last_pass_ago(age: timedelta) -> None:
+    AuditChainHead.objects.filter(pk=1).update(sealed_at=timezone.now() - age)
+
+
 def test_verify_audit_reports_an_entry_left_unsealed_too_long(users, settings):
     _write(users, 2)
-    late = _unsealed(timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS + 5))
+    overdue = timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS + 5)
+    late = _unsealed(overdue)
+    _last_pass_ago(overdue)
     with pytest.raises(CommandError, match=f"broken at entry {late.pk} .*not sealed"):
         _verify()
     AuditEntry.objects.seal_pending()
     assert _verify().strip() == "ok: 3 entries"
+
+
+def test_an_old_entry_is_not_overdue_while_the_sealer_keeps_passing(users, settings):
+    """An entry of a long transaction becomes visible old: the next pass takes it, no alarm meanwhile."""
+    _write(users, 2)
+    _unsealed(timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS + 5))
+    assert _verify().strip() == "ok: 2 entries, 1 awaiting their seal"
+
+
+def test_every_seal_pass_is_recorded_even_with_nothing_to_seal(users):
+    _write(users, 1)
+    _last_pass_ago(timedelta(hours=1))
+    assert AuditEntry.objects.seal_pending() == 0
+    assert timezone.now() - AuditChainHead.current().sealed_at < timedelta(seconds=5)
 
 
 def test_a_recent_unsealed_entry_is_not_a_break(users):
