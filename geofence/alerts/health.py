@@ -4,7 +4,7 @@ Failing ("fail", HTTP 503) means an operator must act: a broker is down, a
 worker queue has not run its canary, an alert has been undelivered longer
 than ALERT_UNDELIVERED_SECONDS, this process's zone catalogue is older
 than ZONE_CATALOGUE_MAX_AGE_SECONDS, or an audit entry has waited longer than
-AUDIT_SEAL_MAX_AGE_SECONDS for its seal.
+AUDIT_SEAL_MAX_AGE_SECONDS for its seal with no seal pass finished since.
 """
 
 from django.conf import settings
