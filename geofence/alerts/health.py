@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from geofence.incidents.zones import catalogue_age_seconds
-from registry.models import AuditChainHead, AuditEntry
+from registry.models import AuditEntry
 
 from .models import AlertOutbox, AlertStatus, WorkerHeartbeat
 from .police_queue import CONNECT_TIMEOUT_S, PoliceQueue
@@ -146,14 +146,13 @@ def _zone_catalogue() -> dict:
 
 def _audit_seal() -> dict:
     """Whether the audit sealer keeps up: fails once an entry and the last seal pass are both older than the limit."""
-    now, limit = timezone.now(), settings.AUDIT_SEAL_MAX_AGE_SECONDS
-    oldest = AuditEntry.objects.unsealed().values_list("at", flat=True).first()
-    sealed_at = AuditChainHead.current().sealed_at
+    now = timezone.now()
+    lag = AuditEntry.objects.seal_lag(now)
     result = {
-        "ok": AuditEntry.objects.overdue(now) is None,
-        "oldest_unsealed_age_s": (now - oldest).total_seconds() if oldest else None,
-        "last_pass_age_s": (now - sealed_at).total_seconds() if sealed_at else None,
-        "max_age_s": limit,
+        "ok": lag.overdue is None,
+        "oldest_unsealed_age_s": (now - lag.oldest_unsealed_at).total_seconds() if lag.oldest_unsealed_at else None,
+        "last_pass_age_s": (now - lag.last_pass_at).total_seconds() if lag.last_pass_at else None,
+        "max_age_s": settings.AUDIT_SEAL_MAX_AGE_SECONDS,
     }
     if not result["ok"]:
         result["error"] = f"audit entries unsealed for {result['oldest_unsealed_age_s']:.0f} s and no seal pass since"

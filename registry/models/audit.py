@@ -9,7 +9,7 @@ database with one writer at a time (SQLite) the writer seals its own entry at on
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -27,6 +27,15 @@ class ChainBreak(NamedTuple):
     reason: str
 
 
+class SealLag(NamedTuple):
+    """How far the sealer is behind: what health reports, and the entry verify_audit names."""
+
+    oldest_unsealed_at: datetime | None
+    last_pass_at: datetime | None
+    # The oldest unsealed entry when the sealer is behind, else None (AuditQuerySet.seal_lag).
+    overdue: "AuditEntry | None"
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionDenied(APPEND_ONLY)
@@ -37,8 +46,7 @@ class AuditQuerySet(models.QuerySet):
     def first_break(self, now=None) -> tuple[ChainBreak | None, int]:
         """Walk the chain in sealing order; return the first broken link (or None) and the entries checked.
 
-        An entry still unsealed AUDIT_SEAL_MAX_AGE_SECONDS after it was written is a break too: until
-        sealed, only the database trigger protects it.
+        An overdue entry (seal_lag) is a break too: until sealed, only the database trigger protects it.
         """
         head = AuditChainHead.current()
         expected_prev, count, last_id = head.anchor_hash, 0, 0
@@ -52,7 +60,7 @@ class AuditQuerySet(models.QuerySet):
         if expected_prev != head.hash:
             reason = "the chain head does not match this last entry: newer entries were removed"
             return ChainBreak(last_id, reason), count
-        stale = self.overdue(now)
+        stale = self.seal_lag(now).overdue
         if stale is not None:
             reason = f"not sealed within {settings.AUDIT_SEAL_MAX_AGE_SECONDS} s: is the sealer running?"
             return ChainBreak(stale.pk, reason), count
@@ -61,17 +69,19 @@ class AuditQuerySet(models.QuerySet):
     def unsealed(self) -> "AuditQuerySet":
         return self.filter(position__isnull=True).order_by("id")
 
-    def overdue(self, now=None) -> "AuditEntry | None":
-        """Return the oldest unsealed entry if the sealer is behind, else None.
+    def seal_lag(self, now=None) -> SealLag:
+        """Return when the oldest unsealed entry was written, when the last seal pass finished, and the overdue entry.
 
-        Behind: an entry written more than AUDIT_SEAL_MAX_AGE_SECONDS ago is unsealed and no seal pass has
+        Overdue: an entry written more than AUDIT_SEAL_MAX_AGE_SECONDS ago is unsealed and no seal pass has
         finished within that time either. An entry of a long transaction that has just committed is older
         than that, but the sealer, still passing, takes it next.
         """
         limit = (now or timezone.now()) - timedelta(seconds=settings.AUDIT_SEAL_MAX_AGE_SECONDS)
-        oldest = self.unsealed().filter(at__lt=limit).first()
-        sealed_at = AuditChainHead.current().sealed_at
-        return oldest if oldest is not None and (sealed_at is None or sealed_at < limit) else None
+        oldest_at = self.unsealed().values_list("at", flat=True).first()
+        last_pass_at = AuditChainHead.current().sealed_at
+        behind = oldest_at is not None and (last_pass_at is None or last_pass_at < limit)
+        overdue = self.unsealed().filter(at__lt=limit).first() if behind else None
+        return SealLag(oldest_at, last_pass_at, overdue)
 
     def seal_pending(self, batch: int = 2000) -> int:
         """Seal the unsealed entries in insertion order, a batch per transaction; return how many."""
