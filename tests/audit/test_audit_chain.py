@@ -290,3 +290,18 @@ def test_concurrent_writers_and_sealers_keep_one_chain_on_postgresql(users):
         assert sum(s.result() for s in sealing) == 90
     assert _verify().strip() == "ok: 90 entries"
     assert AuditChainHead.current().position - AuditEntry.objects.order_by("position").first().position == 89
+
+
+def test_seal_audit_seals_what_awaits_and_says_how_many(users):
+    _write(users, 1)
+    _unsealed(timedelta(seconds=1))
+    out = StringIO()
+    call_command("seal_audit", stdout=out)
+    assert out.getvalue().strip() == "sealed: 1 entries"
+    assert not AuditEntry.objects.unsealed().exists()
+
+
+@pytest.mark.parametrize("every", ["-1", "0", "nan", "soms"])
+def test_seal_audit_refuses_an_interval_that_is_not_positive_seconds(every):
+    with pytest.raises(CommandError, match="not a number of seconds over 0"):
+        call_command("seal_audit", "--every", every)

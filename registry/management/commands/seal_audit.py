@@ -1,3 +1,4 @@
+import argparse
 import time
 
 from django.core.management.base import BaseCommand
@@ -12,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--every", type=float, metavar="SECONDS", help="repeat at this interval until stopped")
+        parser.add_argument(
+            "--every", type=_seconds, metavar="SECONDS", help="repeat at this interval (over 0) until stopped"
+        )
 
     def handle(self, every=None, **options):
         while True:
@@ -21,3 +24,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"sealed: {sealed} entries")
                 return
             time.sleep(every)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds over 0")
+    return value
