@@ -8,7 +8,6 @@ from django.utils import timezone
 from registry.models import AuditEntry, Ban, Person
 from registry.regions import may_see_protected_persons_by_ban, persons_visible_to, regions_of
 
-from .devices import devices_last_contact
 from .query import Identifier, looks_like_identifier, parse_identifier, parse_name
 from .search import Match, SearchOutcome, search_identifier, search_name
 from .windows import BanWindow, ShownBan, persons_with_bans
@@ -89,8 +88,8 @@ def _result(text: str, dob, identifier, outcome: SearchOutcome, now: datetime, f
     people, bans = persons_with_bans([m.person_id for m in shown], now, with_protected=full)
     persons = [PersonResult(people[m.person_id], m, bans.get(m.person_id, [])) for m in shown if m.person_id in people]
     truncated = outcome.truncated or len(outcome.matches) > MAX_RESULTS
-    monitored = [pid for pid, shown in bans.items() if any(s.ban.decision.electronic_monitoring for s in shown)]
-    contacts = devices_last_contact(monitored, now)
+    # Read with the bans (windows._candidate_bans): the same for every ban of a person.
+    contacts = {s.ban.person_id: s.ban.device_last_contact for shown in bans.values() for s in shown}
     return LookupResult(
         text, dob, identifier, now, persons, len(outcome.matches), truncated, outcome.dob_relaxed, contacts, full
     )

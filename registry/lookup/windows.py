@@ -25,6 +25,8 @@ from registry.db import ModelColumns, any_of_sql
 from registry.localtime import LOCAL
 from registry.models import Ban, BanStatus, Decision, Person
 
+from .devices import last_contact_params, last_contact_sql, read_last_contact
+
 STARTING_SOON = timedelta(days=14)
 RECENTLY_ENDED = timedelta(days=30)
 
@@ -144,8 +146,8 @@ def persons_with_bans(
     """Return the persons by id and the shown bans of each, in force first, with their window.
 
     The bans come with their person and decision in one query; only persons without a
-    candidate ban are read apart. Each ban carries `protected_count`; the protected persons
-    themselves are only loaded when the caller may show them.
+    candidate ban are read apart. Each ban carries `protected_count` and `device_last_contact`
+    (lookup.devices); the protected persons themselves are only loaded when the caller may show them.
     """
     persons: dict[int, Person] = {}
     shown: dict[int, list[ShownBan]] = defaultdict(list)
@@ -178,7 +180,7 @@ def _ban_columns() -> _BanColumns:
 
 
 def _candidate_bans(person_ids: list[int], now: datetime) -> list[Ban]:
-    """Return the bans a lookup may show of these persons, each with its decision, person and protected_count.
+    """Return the bans a lookup may show of these persons, with decision, person, protected_count, device contact.
 
     Written out rather than built as a queryset: compiling the select_related, annotated
     queryset took longer than PostgreSQL took to answer it, on every lookup.
@@ -192,7 +194,8 @@ def _candidate_bans(person_ids: list[int], now: datetime) -> list[Ban]:
     of_persons, params = any_of_sql("b.person_id", [], list(person_ids), connection.vendor)
     sql = (
         f"SELECT {columns.ban.sql}, {columns.decision.sql}, {columns.person.sql}, "  # noqa: S608 - our own names
-        f"(SELECT COUNT(*) FROM {qn(through.db_table)} bp WHERE bp.{qn(through.get_field('ban').column)} = b.id) "
+        f"(SELECT COUNT(*) FROM {qn(through.db_table)} bp WHERE bp.{qn(through.get_field('ban').column)} = b.id), "
+        f"{last_contact_sql('b.person_id')} "
         f"FROM {qn(Ban._meta.db_table)} b "
         f"JOIN {qn(Decision._meta.db_table)} d ON d.id = b.decision_id "
         f"JOIN {qn(Person._meta.db_table)} p ON p.id = b.person_id "
@@ -200,7 +203,7 @@ def _candidate_bans(person_ids: list[int], now: datetime) -> list[Ban]:
         "AND (b.valid_until IS NULL OR b.valid_until >= %s OR b.updated_at >= %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, _db_time(now + STARTING_SOON), recent, recent])
+        cursor.execute(sql, [*last_contact_params(now), *params, _db_time(now + STARTING_SOON), recent, recent])
         rows = cursor.fetchall()
     bans = []
     ends = list(itertools.accumulate((len(columns.ban), len(columns.decision), len(columns.person))))
@@ -210,6 +213,7 @@ def _candidate_bans(person_ids: list[int], now: datetime) -> list[Ban]:
         decision_field.set_cached_value(ban, columns.decision.build(row[ends[0] : ends[1]]))
         person_field.set_cached_value(ban, columns.person.build(row[ends[1] : ends[2]]))
         ban.protected_count = row[ends[2]]
+        ban.device_last_contact = read_last_contact(row[ends[2] + 1])
         bans.append(ban)
     return bans
 

@@ -1,5 +1,7 @@
 """A lookup reads the database in few statements: every round trip is paid by every officer waiting."""
 
+from datetime import datetime, timedelta
+
 import pytest
 import time_machine
 from django.contrib.auth.models import User
@@ -8,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from registry.models import AuditEntry, BanKind
+from geofence.models import DeviceStatus
+from geofence.testing import make_device, make_vendor
+from registry.models import AuditEntry, BanKind, LegalBasis
 from tests.lookup.conftest import NOW
 from tests.services import require_postgres
 
@@ -39,6 +43,24 @@ def test_an_identifier_lookup_of_a_person_with_bans_takes_five_statements(postgr
     statements = statements_of({"id": "111222333"})
     assert len(statements) == STATEMENTS, statements
     assert AuditEntry.objects.filter(action="lookup", person_ids=[person.pk]).count() == 1
+
+
+def test_a_monitored_persons_device_contact_comes_with_the_bans(postgres, users, registry):
+    person = registry.person("Dirkje", "Vlietstra", bsn="111222333")
+    decision = registry.decision(person, LegalBasis.GEDRAGSAANWIJZING, electronic_monitoring=True)
+    registry.ban(person, BanKind.AREA, decision)
+    device = make_device(make_vendor()[0], person=person, since=NOW - timedelta(days=30))
+    DeviceStatus.objects.filter(device=device).update(last_contact_at=NOW - timedelta(minutes=3))
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=User.objects.get(username='bob'))[1]}")
+    with time_machine.travel(NOW), CaptureQueriesContext(connection) as queries:
+        answer = client.post(URL, {"id": "111222333"}, format="json").json()
+
+    statements = [q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == STATEMENTS, statements
+    shown = datetime.fromisoformat(answer["results"][0]["bans"][0]["device_last_contact"])
+    assert shown == NOW - timedelta(minutes=3)
 
 
 def test_a_name_lookup_reads_persons_and_bans_in_one_statement(postgres, users, registry):
