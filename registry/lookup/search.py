@@ -31,6 +31,7 @@ from .vocabulary import (
     TWO_TYPOS,
     Vocabulary,
     WordIndex,
+    max_typos,
     may_be_similar,
     vocabulary,
     word_similarity,
@@ -180,9 +181,11 @@ def _key_scores(query: NameQuery, keys: dict[str, int], readings: tuple["_Readin
     A word of a longer surname ("vries" in "jansen vries") scores below the whole, as in rank_row.
     """
     scores: dict[str, int] = {}
+    # Split once for all readings: a three-word name has six or seven, each asking about every key.
+    shapes = [(key, key.split()) for key in keys]
     for hypothesis, reading in zip(query.hypotheses, readings, strict=True):
-        for key in keys:
-            found = reading.match(key)
+        for key, key_words in shapes:
+            found = reading.match(key, key_words)
             if found is not None and (key not in scores or found[0] - hypothesis.penalty > scores[key]):
                 scores[key] = found[0] - hypothesis.penalty
     return scores
@@ -211,22 +214,26 @@ class _Reading:
         # Words on record like some typed word: a key holding none of them can only match glued together.
         self.like_typed = set().union(*self.similar.values())
         self.on_record = words.words
+        self.glued_edits = max_typos(self.glued)
         self.answers: dict[str, tuple[int, str] | None] = {}
 
-    def match(self, key: str) -> tuple[int, str] | None:
+    def match(self, key: str, key_words: list[str] | None = None) -> tuple[int, str] | None:
+        """Return _surname_score(key, typed); `key_words` is key.split(), when the caller has it."""
         if key not in self.answers:
-            self.answers[key] = self._match(key)
+            self.answers[key] = self._match(key, key.split() if key_words is None else key_words)
         return self.answers[key]
 
-    def _match(self, key: str) -> tuple[int, str] | None:
-        key_words = key.split()
-        if not all(word in self.on_record for word in key_words):
+    def _match(self, key: str, key_words: list[str]) -> tuple[int, str] | None:
+        if not self.on_record.issuperset(key_words):
             return _surname_score(key, self.typed)
         if key != self.typed and self.like_typed.isdisjoint(key_words):
             # _score_surname with every word comparison failing: only the glued one is left.
             if len(key_words) <= 1 and len(self.typed_words) <= 1:
                 return None
-            score = self._glued_score(self.glued, key.replace(" ", ""))
+            glued = key.replace(" ", "")
+            if abs(len(glued) - len(self.glued)) > self.glued_edits and not may_be_similar(self.glued, glued):
+                return None
+            score = word_similarity(self.glued, glued)
             return None if score is None else _surname_reason(score)
         return _score_surname(key, self.typed, self._word_score, self._glued_score)
 
