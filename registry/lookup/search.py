@@ -230,18 +230,32 @@ class _Reading:
             # _score_surname with every word comparison failing: only the glued one is left.
             if len(key_words) <= 1 and len(self.typed_words) <= 1:
                 return None
-            glued = key.replace(" ", "")
-            if abs(len(glued) - len(self.glued)) > self.glued_edits and not may_be_similar(self.glued, glued):
+            return self._glued_only(key)
+        if len(key_words) != len(self.typed_words) and max(len(key_words), len(self.typed_words)) > 1:
+            # _score_surname without a word-for-word comparison (the common case here): glued, or one word of several.
+            glued = self._glued_score(self.glued, key.replace(" ", ""))
+            if glued is not None:
+                return _surname_reason(glued)
+            if len(self.typed_words) != 1:
                 return None
-            score = word_similarity(self.glued, glued)
-            return None if score is None else _surname_reason(score)
+            similar = self.similar[self.typed_words[0]]
+            word = max(similar.get(word) or 0 for word in key_words)
+            return (word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD) if word else None
         return _score_surname(key, self.typed, self._word_score, self._glued_score)
+
+    def _glued_only(self, key: str) -> tuple[int, str] | None:
+        score = self._glued_score(self.glued, key.replace(" ", ""))
+        return None if score is None else _surname_reason(score)
 
     def _word_score(self, typed_word: str, word: str) -> int | None:
         return self.similar[typed_word].get(word)
 
     def _glued_score(self, glued_typed: str, glued_key: str) -> int | None:
-        return word_similarity(glued_typed, glued_key) if may_be_similar(glued_typed, glued_key) else None
+        # may_be_similar's first test first: lengths this close may always be similar.
+        close = abs(len(glued_key) - len(glued_typed)) <= self.glued_edits and glued_typed == self.glued
+        if not close and not may_be_similar(glued_typed, glued_key):
+            return None
+        return word_similarity(glued_typed, glued_key)
 
 
 def _ranked(
