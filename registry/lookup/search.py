@@ -233,14 +233,12 @@ class _Reading:
             return self._glued_only(key)
         if len(key_words) != len(self.typed_words) and max(len(key_words), len(self.typed_words)) > 1:
             # _score_surname without a word-for-word comparison (the common case here): glued, or one word of several.
-            glued = self._glued_score(self.glued, key.replace(" ", ""))
-            if glued is not None:
-                return _surname_reason(glued)
-            if len(self.typed_words) != 1:
-                return None
+            found = self._glued_only(key)
+            if found is not None or len(self.typed_words) != 1:
+                return found
             similar = self.similar[self.typed_words[0]]
-            word = max(similar.get(word) or 0 for word in key_words)
-            return (word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD) if word else None
+            best = max(similar.get(word) or 0 for word in key_words)
+            return (best - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD) if best else None
         return _score_surname(key, self.typed, self._word_score, self._glued_score)
 
     def _glued_only(self, key: str) -> tuple[int, str] | None:
