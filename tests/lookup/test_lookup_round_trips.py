@@ -22,13 +22,18 @@ STATEMENTS = 5
 
 
 def statements_of(params: dict) -> list[str]:
+    return answer_and_statements(params)[1]
+
+
+def answer_and_statements(params: dict) -> tuple[dict, list[str]]:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=User.objects.get(username='bob'))[1]}")
     with time_machine.travel(NOW), CaptureQueriesContext(connection) as queries:
         response = client.post(URL, params, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["results"]
-    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    return response.json(), statements
 
 
 @pytest.fixture
@@ -52,12 +57,8 @@ def test_a_monitored_persons_device_contact_comes_with_the_bans(postgres, users,
     device = make_device(make_vendor()[0], person=person, since=NOW - timedelta(days=30))
     DeviceStatus.objects.filter(device=device).update(last_contact_at=NOW - timedelta(minutes=3))
 
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=User.objects.get(username='bob'))[1]}")
-    with time_machine.travel(NOW), CaptureQueriesContext(connection) as queries:
-        answer = client.post(URL, {"id": "111222333"}, format="json").json()
+    answer, statements = answer_and_statements({"id": "111222333"})
 
-    statements = [q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == STATEMENTS, statements
     shown = datetime.fromisoformat(answer["results"][0]["bans"][0]["device_last_contact"])
     assert shown == NOW - timedelta(minutes=3)
