@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 from django.db import connection
 from django.db.models import Lookup, Q, QuerySet
 
@@ -21,32 +22,31 @@ from registry.db import any_of_sql
 from registry.models import Person, PersonAlias
 from registry.names import TUSSENVOEGSELS
 
+from .key_table import WORD_OF_SEVERAL_PENALTY, KeyTable, Scores
 from .query import Hypothesis, Identifier, NameQuery
-from .vocabulary import (
+from .similarity import (
     EXACT,
     ONE_TYPO,
     SAME_SKELETON,
     SAME_SOUND,
     SOUND_AND_TYPO,
     TWO_TYPOS,
-    Vocabulary,
-    WordIndex,
     max_typos,
     may_be_similar,
-    vocabulary,
     word_similarity,
 )
+from .vocabulary import Vocabulary, WordIndex, vocabulary
 
 # Rows fetched per retrieval query; more means the officer must narrow (given name, date of birth).
 CANDIDATE_LIMIT = 300
 # Words shorter than this are not searched inside aliases.
 MIN_WORD_SEARCH_LENGTH = 3
-# A typed word that is one word of a multi-word surname ("Vries" for "Jansen-de Vries") ranks below the whole.
-WORD_OF_SEVERAL_PENALTY = 20
 # Crowded surname keys narrowed by the typed given name, best first.
 MAX_CROWDED_KEYS = 40
 # Given names on record tried when a crowded surname is narrowed by the typed given name.
 MAX_GIVEN_WORDS = 30
+# Below any score a key can have: not matched.
+_NO_SCORE = -(10**6)
 _COLUMNS = ("id", "name_key", "surname_key", "date_of_birth")
 
 
@@ -157,7 +157,7 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) ->
 def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], readings) -> SearchOutcome:
     """Fetch the persons of the best-matching surname keys; narrow the crowded ones by given name."""
     counts = vocabulary().key_counts
-    scores = _key_scores(query, keys, readings)
+    scores = _key_scores(query, keys, readings, vocabulary().key_table)
     whole, crowded, budget = [], [], CANDIDATE_LIMIT
     for key in sorted(scores, key=lambda k: (-scores[k], counts.get(k, 0), k)):
         if counts.get(key, 0) <= budget:
@@ -175,19 +175,32 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], re
     return _ranked(query, dob, {row[0]: row for row in rows}, None, truncated, readings)
 
 
-def _key_scores(query: NameQuery, keys: dict[str, int], readings: tuple["_Reading", ...]) -> dict[str, int]:
+def _key_scores(
+    query: NameQuery, keys: dict[str, int], readings: tuple["_Reading", ...], table: KeyTable
+) -> dict[str, int]:
     """Return the surname score the ranking gives each key (best reading), leaving out keys it would not match.
 
-    A word of a longer surname ("vries" in "jansen vries") scores below the whole, as in rank_row.
+    The keys in the vocabulary's table are scored per reading all at once (key_table); a key not in it yet
+    (registered a moment ago elsewhere) one by one. A word of a longer surname ("vries" in "jansen vries")
+    scores below the whole, as in rank_row.
     """
+    in_table = [key for key in keys if key in table.row_of]
+    rows = np.fromiter((table.row_of[key] for key in in_table), dtype=np.intp, count=len(in_table))
+    best = np.full(len(rows), _NO_SCORE, dtype=np.int32)
     scores: dict[str, int] = {}
-    # Split once for all readings: a three-word name has six or seven, each asking about every key.
-    shapes = [(key, key.split()) for key in keys]
+    others = [key for key in keys if key not in table.row_of]
     for hypothesis, reading in zip(query.hypotheses, readings, strict=True):
-        for key, key_words in shapes:
-            found = reading.match(key, key_words)
-            if found is not None and (key not in scores or found[0] - hypothesis.penalty > scores[key]):
-                scores[key] = found[0] - hypothesis.penalty
+        if len(rows):
+            found = table.surname_scores(rows, reading.typed, reading.similar)
+            reading.know(in_table, found)
+            score = found.score.astype(np.int32)
+            best = np.where((score > 0) & (score - hypothesis.penalty > best), score - hypothesis.penalty, best)
+        for key in others:
+            answer = reading.match(key)
+            if answer is not None and (key not in scores or answer[0] - hypothesis.penalty > scores[key]):
+                scores[key] = answer[0] - hypothesis.penalty
+    scored = np.flatnonzero(best > _NO_SCORE)
+    scores.update(zip([in_table[i] for i in scored], best[scored].tolist(), strict=True))
     return scores
 
 
@@ -216,12 +229,30 @@ class _Reading:
         self.on_record = words.words
         self.glued_edits = max_typos(self.glued)
         self.answers: dict[str, tuple[int, str] | None] = {}
+        # The key table's scores, when _key_scores has them: (score, one word of several) per key.
+        self.known: dict[str, tuple[int, bool]] = {}
+
+    def know(self, keys: list[str], scores: Scores) -> None:
+        """Keep the key table's scores of these keys (in order) for match() to answer from."""
+        pairs = zip(scores.score.tolist(), scores.word_of_several.tolist(), strict=True)
+        self.known = dict(zip(keys, pairs, strict=True))
 
     def match(self, key: str, key_words: list[str] | None = None) -> tuple[int, str] | None:
         """Return _surname_score(key, typed); `key_words` is key.split(), when the caller has it."""
         if key not in self.answers:
-            self.answers[key] = self._match(key, key.split() if key_words is None else key_words)
+            known = self.known.get(key)
+            if known is None:
+                self.answers[key] = self._match(key, key.split() if key_words is None else key_words)
+            else:
+                self.answers[key] = self._answer(key, *known)
         return self.answers[key]
+
+    def _answer(self, key: str, score: int, word_of_several: bool) -> tuple[int, str] | None:
+        if not score:
+            return None
+        if word_of_several:
+            return score, Reason.SURNAME_WORD
+        return (EXACT, Reason.SURNAME_EXACT) if key == self.typed else _surname_reason(score)
 
     def _match(self, key: str, key_words: list[str]) -> tuple[int, str] | None:
         if not self.on_record.issuperset(key_words):

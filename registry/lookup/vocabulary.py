@@ -20,84 +20,24 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import DatabaseError, connections
 from django.db.models import Count, Max
 from django.db.models.signals import post_save
-from rapidfuzz.distance import OSA
 
 from registry.models import Person
-from registry.names import fold, skeleton_key, sound_key
+from registry.names import fold
 
+from .key_table import KeyTable
 from .near_words import NearWords
-from .query import MIN_FUZZY_LENGTH
+from .similarity import MIN_SKELETON_LENGTH, max_typos, skeleton_of, sound_of, word_similarity
 
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 1.0
 RELOAD_SECONDS = 600.0
-# Word similarity, best first: the ranking in search.py builds on these.
-EXACT, SAME_SOUND, ONE_TYPO, SAME_SKELETON, SOUND_AND_TYPO, TWO_TYPOS = 100, 90, 75, 65, 62, 60
-MIN_TWO_TYPO_LENGTH = 6
-MIN_SKELETON_LENGTH = 3
 # Typed words whose matches a process remembers (officers type the same names again and again).
 MAX_REMEMBERED_ANSWERS = 20_000
-
-
-def max_typos(word: str) -> int:
-    """Return the edits a typed word of this length may carry and still match."""
-    if len(word) >= MIN_TWO_TYPO_LENGTH:
-        return 2
-    return 1 if len(word) >= MIN_FUZZY_LENGTH else 0
-
-
-@lru_cache(maxsize=200_000)
-def _sound(word: str) -> str:
-    return sound_key(word)
-
-
-@lru_cache(maxsize=200_000)
-def _skeleton(word: str) -> str:
-    return skeleton_key(word)
-
-
-@lru_cache(maxsize=100_000)
-def word_similarity(typed: str, word: str, typos: int | None = None) -> int | None:
-    """Return how well a word on record matches a typed word (EXACT ... TWO_TYPOS), or None.
-
-    `typos` widens what counts (2 when the date of birth already matched); by default it follows the length.
-    """
-    if typed == word:
-        return EXACT
-    if _sound(typed) == _sound(word):
-        return SAME_SOUND
-    allowed = max_typos(typed) if typos is None else typos
-    # Past the cutoff rapidfuzz answers cutoff + 1, so compare with what is allowed.
-    distance = OSA.distance(typed, word, score_cutoff=allowed) if allowed else None
-    if distance == 1:
-        return ONE_TYPO
-    if len(typed) >= MIN_SKELETON_LENGTH and _skeleton(typed) == _skeleton(word):
-        return SAME_SKELETON
-    sound_allowed = min(allowed, 1 if typos is None else typos)
-    if sound_allowed and OSA.distance(_sound(typed), _sound(word), score_cutoff=sound_allowed) <= sound_allowed:
-        return SOUND_AND_TYPO
-    return TWO_TYPOS if distance == 2 and allowed == 2 else None
-
-
-def may_be_similar(typed: str, word: str) -> bool:
-    """Return False only when word_similarity(typed, word) is None, cheaply: by lengths, sound and skeleton.
-
-    Typos need lengths within the allowed edits (of the words, or of their sound keys); otherwise only
-    the same sound or skeleton can match. The sound and skeleton of words on record are remembered.
-    """
-    allowed = max_typos(typed)
-    if abs(len(typed) - len(word)) <= allowed:
-        return True
-    sound = _sound(typed)
-    if allowed and abs(len(sound) - len(_sound(word))) <= 1:
-        return True
-    return sound == _sound(word) or (len(typed) >= MIN_SKELETON_LENGTH and _skeleton(typed) == _skeleton(word))
 
 
 @dataclass
@@ -118,11 +58,11 @@ class WordIndex:
             return
         self.words.add(word)
         self._near_words.add(word)
-        sound = _sound(word)
+        sound = sound_of(word)
         if sound not in self.by_sound:
             self._near_sounds.add(sound)
         self.by_sound[sound].add(word)
-        self.by_skeleton[_skeleton(word)].add(word)
+        self.by_skeleton[skeleton_of(word)].add(word)
         self._answers.clear()
 
     def similar(self, typed: str) -> dict[str, int]:
@@ -140,13 +80,13 @@ class WordIndex:
         return found
 
     def _similar(self, typed: str) -> dict[str, int]:
-        candidates = set(self.by_sound.get(_sound(typed), ()))
+        candidates = set(self.by_sound.get(sound_of(typed), ()))
         if len(typed) >= MIN_SKELETON_LENGTH:
-            candidates |= self.by_skeleton.get(_skeleton(typed), set())
+            candidates |= self.by_skeleton.get(skeleton_of(typed), set())
         allowed = max_typos(typed)
         if allowed:
             candidates.update(self._near_words.within(typed, allowed))
-            for near_sound in self._near_sounds.within(_sound(typed), 1):
+            for near_sound in self._near_sounds.within(sound_of(typed), 1):
                 candidates |= self.by_sound[near_sound]
         if typed in self.words:
             candidates.add(typed)
@@ -160,6 +100,7 @@ class Vocabulary:
     def __init__(self):
         self.key_counts: dict[str, int] = defaultdict(int)
         self.keys_by_word: dict[str, set[str]] = defaultdict(set)
+        self.key_table = KeyTable()
         self.surname_words = WordIndex()
         self.given_words = WordIndex()
         self.max_id = 0
@@ -167,12 +108,9 @@ class Vocabulary:
 
     def add(self, surname: str, given_names: str, count: int = 1) -> None:
         if surname:
-            if surname not in self.key_counts and " " in surname:
-                # A lookup compares the typed surname with the key glued together: remember the
-                # sound and skeleton of the glued key now, at load, rather than in a lookup.
-                glued = surname.replace(" ", "")
-                _sound(glued)
-                _skeleton(glued)
+            if surname not in self.key_counts:
+                # The glued key's sound and skeleton are worked out here, at load, rather than in a lookup.
+                self.key_table.add(surname)
             self.key_counts[surname] += count
             for word in surname.split():
                 self.keys_by_word[word].add(surname)

@@ -2,8 +2,13 @@
 
 import random
 
-from registry.lookup.search import _Reading, _surname_score
-from registry.lookup.vocabulary import WordIndex, may_be_similar, word_similarity
+import numpy as np
+
+from registry.lookup.key_table import KeyTable
+from registry.lookup.query import parse_name
+from registry.lookup.search import _key_scores, _Reading, _surname_score
+from registry.lookup.similarity import may_be_similar, word_similarity
+from registry.lookup.vocabulary import WordIndex
 from tests.lookup.test_near_words import mistype
 
 SYLLABLES = ["jan", "sen", "de", "vries", "berg", "man", "hui", "zen", "bak", "ker", "ij", "el", "am", "rani", "kha"]
@@ -13,8 +18,8 @@ def made_word(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4)))
 
 
-def test_each_key_scores_as_surname_score_gives_it():
-    rng = random.Random(4)
+def made_vocabulary(rng: random.Random) -> tuple[WordIndex, list[str]]:
+    """Return words on record and surname keys of one to three made-up words."""
     words = WordIndex()
     keys = set()
     for _ in range(1500):
@@ -24,11 +29,21 @@ def test_each_key_scores_as_surname_score_gives_it():
         if rng.random() < 0.95:
             for word in key.split():
                 words.add(word)
-    keys = sorted(keys)
+    return words, sorted(keys)
+
+
+def typed_forms(key: str, rng: random.Random) -> set[str]:
+    """Return ways an officer might type a surname: mistyped words, glued, one word, words swapped."""
+    typed_words = [mistype(w, rng) if rng.random() < 0.6 else w for w in key.split()]
+    return {" ".join(typed_words), "".join(typed_words), typed_words[0], " ".join(typed_words[::-1])}
+
+
+def test_each_key_scores_as_surname_score_gives_it():
+    rng = random.Random(4)
+    words, keys = made_vocabulary(rng)
     compared = matched = 0
     for key in rng.sample(keys, 60):
-        typed_words = [mistype(w, rng) if rng.random() < 0.6 else w for w in key.split()]
-        for typed in {" ".join(typed_words), "".join(typed_words), typed_words[0], " ".join(typed_words[::-1])}:
+        for typed in typed_forms(key, rng):
             reading = _Reading(typed, words)
             for other in keys:
                 expected = _surname_score(other, typed)
@@ -36,6 +51,56 @@ def test_each_key_scores_as_surname_score_gives_it():
                 compared += 1
                 matched += expected is not None
     assert compared > 200_000 and matched > 500
+
+
+def test_the_key_table_scores_every_key_at_once_as_surname_score_gives_it():
+    rng = random.Random(8)
+    words, keys = made_vocabulary(rng)
+    table = KeyTable(capacity=16)  # grown many times over while the keys are added
+    for key in keys:
+        if words.words.issuperset(key.split()):
+            table.add(key)
+    rows = np.arange(len(table.keys))
+    compared = matched = 0
+    for key in rng.sample(keys, 60) + ["jansen"]:
+        for typed in typed_forms(key, rng) | {key}:
+            reading = _Reading(typed, words)
+            scores = table.surname_scores(rows, typed, reading.similar)
+            reading.know(table.keys, scores)
+            for other, score in zip(table.keys, scores.score.tolist(), strict=True):
+                expected = _surname_score(other, typed)
+                assert score == (0 if expected is None else expected[0]), (typed, other)
+                # The reading answers from the table's scores, with the reason too.
+                assert reading.match(other) == expected, (typed, other)
+                compared += 1
+                matched += expected is not None
+    assert compared > 200_000 and matched > 500
+
+
+def test_a_lookups_key_scores_are_the_best_reading_of_each_key_less_its_penalty():
+    """Keys in the table and keys not in it yet give what scoring each key by each reading gives."""
+    rng = random.Random(9)
+    words, keys = made_vocabulary(rng)
+    table = KeyTable()
+    for key in keys:
+        if words.words.issuperset(key.split()) and rng.random() < 0.9:
+            table.add(key)
+    given = ["piet", "anna", "mo"]
+    checked = 0
+    for key in rng.sample(keys, 40):
+        for typed in typed_forms(key, rng):
+            query = parse_name(f"{rng.choice(given)} {typed}")
+            readings = tuple(_Reading(h.surname, words) for h in query.hypotheses)
+            expected = {}
+            for hypothesis in query.hypotheses:
+                for other in keys:
+                    found = _surname_score(other, hypothesis.surname)
+                    if found is not None:
+                        score = found[0] - hypothesis.penalty
+                        expected[other] = max(expected.get(other, score), score)
+            assert _key_scores(query, dict.fromkeys(keys, 0), readings, table) == expected, typed
+            checked += len(expected)
+    assert checked > 1000
 
 
 def test_may_be_similar_is_false_only_where_word_similarity_finds_nothing():

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.lookup.query import looks_like_identifier, parse_identifier, parse_name
-from registry.lookup.vocabulary import WordIndex, word_similarity
+from registry.lookup.similarity import word_similarity
+from registry.lookup.vocabulary import WordIndex
 
 words = st.text(alphabet="abcdeghijklmnorstuvyz", min_size=1, max_size=9)
 

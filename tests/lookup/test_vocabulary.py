@@ -5,8 +5,9 @@ import weakref
 
 import pytest
 
-from registry.lookup import vocabulary
-from registry.lookup.vocabulary import EXACT, ONE_TYPO, TWO_TYPOS, WordIndex
+from registry.lookup import similarity, vocabulary
+from registry.lookup.similarity import EXACT, ONE_TYPO, TWO_TYPOS
+from registry.lookup.vocabulary import WordIndex
 
 
 def _index(*words: str) -> WordIndex:
@@ -56,18 +57,27 @@ def test_a_stale_vocabulary_answers_at_once_and_is_replaced_in_the_background(re
     vocabulary.forget()
 
 
+def test_a_surname_key_gets_its_row_in_the_key_table_when_added():
+    vocab = vocabulary.Vocabulary()
+    vocab.add("el amrani zwaluwberg", "")
+    vocab.add("zwaluwberg", "", count=3)
+    vocab.add("zwaluwberg", "")
+    assert vocab.key_table.keys == ["el amrani zwaluwberg", "zwaluwberg"]
+    assert vocab.key_table.word_count[vocab.key_table.row_of["el amrani zwaluwberg"]] == 3
+
+
 def test_a_multi_word_surname_key_has_its_glued_sound_and_skeleton_worked_out_when_added():
     # A lookup compares a typed surname with each key glued together; worked out at load, not in the lookup.
-    vocabulary._sound.cache_clear()
-    vocabulary._skeleton.cache_clear()
+    similarity.sound_of.cache_clear()
+    similarity.skeleton_of.cache_clear()
     vocab = vocabulary.Vocabulary()
     vocab.add("el amrani zwaluwberg", "")
     vocab.add("zwaluwberg", "")
-    sounds, skeletons = vocabulary._sound.cache_info(), vocabulary._skeleton.cache_info()
-    vocabulary._sound("elamranizwaluwberg")
-    vocabulary._skeleton("elamranizwaluwberg")
-    assert vocabulary._sound.cache_info().hits == sounds.hits + 1
-    assert vocabulary._skeleton.cache_info().hits == skeletons.hits + 1
+    sounds, skeletons = similarity.sound_of.cache_info(), similarity.skeleton_of.cache_info()
+    similarity.sound_of("elamranizwaluwberg")
+    similarity.skeleton_of("elamranizwaluwberg")
+    assert similarity.sound_of.cache_info().hits == sounds.hits + 1
+    assert similarity.skeleton_of.cache_info().hits == skeletons.hits + 1
 
 
 @pytest.mark.parametrize("frozen_at_start", [True, False])
