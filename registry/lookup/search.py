@@ -23,7 +23,7 @@ from registry.models import Person, PersonAlias
 from registry.names import TUSSENVOEGSELS
 
 from .key_table import WORD_OF_SEVERAL_PENALTY, KeyTable, Scores
-from .query import Hypothesis, Identifier, NameQuery
+from .query import Identifier, NameQuery
 from .similarity import (
     EXACT,
     ONE_TYPO,
@@ -476,7 +476,7 @@ def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typ
             surname_score = _surname_score(surname, hypothesis.surname, typos)
         if surname_score is None:
             continue
-        given_score, given_reasons = _given_score(given, hypothesis, query.initials)
+        given_score, given_reasons = _given_score(given, hypothesis.given, query.initials)
         candidate = (surname_score[0] + given_score - hypothesis.penalty, (surname_score[1],) + given_reasons)
         if best is None or candidate[0] > best[0]:
             best = candidate
@@ -526,13 +526,18 @@ def _surname_reason(score: int) -> tuple[int, str]:
 GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, SOUND_AND_TYPO: 14, TWO_TYPOS: 12}
 
 
-def _given_score(given: tuple[str, ...], hypothesis: Hypothesis, initials: tuple[str, ...]):
+@lru_cache(maxsize=100_000)
+def _given_score(given: tuple[str, ...], typed_given: tuple[str, ...], initials: tuple[str, ...]):
+    """Score the given names on record against those typed and the initials.
+
+    Remembered: the candidates of one lookup share given names, and officers type the same ones again.
+    """
     score, reasons = 0, ()
-    if hypothesis.given:
-        matched = [max((word_similarity(t, g) or 0 for g in given), default=0) for t in hypothesis.given]
+    if typed_given:
+        matched = [max((word_similarity(t, g) or 0 for g in given), default=0) for t in typed_given]
         if any(matched):
             score = sum(GIVEN_POINTS.get(m, -10) for m in matched)
-            score += 5 * (given[:1] == hypothesis.given[:1])
+            score += 5 * (given[:1] == typed_given[:1])
             reasons = (Reason.GIVEN_NAME,) if EXACT in matched else (Reason.GIVEN_NAME_TYPO,)
         else:
             score, reasons = -25, (Reason.GIVEN_NAME_DIFFERS,)
