@@ -23,7 +23,7 @@ from registry.models import Person, PersonAlias
 from registry.names import TUSSENVOEGSELS
 
 from .key_table import WORD_OF_SEVERAL_PENALTY, KeyTable, Scores
-from .query import Identifier, NameQuery
+from .query import Hypothesis, Identifier, NameQuery
 from .similarity import (
     EXACT,
     ONE_TYPO,
@@ -175,9 +175,7 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], re
     return _ranked(query, dob, {row[0]: row for row in rows}, None, truncated, readings)
 
 
-def _key_scores(
-    query: NameQuery, keys: dict[str, int], readings: tuple["_Reading", ...], table: KeyTable
-) -> dict[str, int]:
+def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings", table: KeyTable) -> dict[str, int]:
     """Return the surname score the ranking gives each key (best reading), leaving out keys it would not match.
 
     The keys in the vocabulary's table are scored per reading all at once (key_table); a key not in it yet
@@ -204,10 +202,31 @@ def _key_scores(
     return scores
 
 
-def readings_of(query: NameQuery) -> tuple["_Reading", ...]:
+def readings_of(query: NameQuery) -> "_Readings":
     """Return one _Reading per hypothesis of the query, in order."""
-    words = vocabulary().surname_words
-    return tuple(_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses)
+    return _Readings(query, vocabulary().surname_words)
+
+
+class _Readings(tuple):
+    """The readings of one query, in the order of its hypotheses; which of them match a surname is remembered.
+
+    Several hundred candidates share a few hundred surnames, and most readings match none of them.
+    """
+
+    def __new__(cls, query: NameQuery, words: WordIndex):
+        readings = super().__new__(cls, (_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses))
+        readings.hypotheses = query.hypotheses
+        readings.by_surname = {}
+        return readings
+
+    def surname_matches(self, surname: str) -> list[tuple[Hypothesis, tuple[int, str]]]:
+        """Return (hypothesis, _surname_score) for each reading that matches the surname, in order."""
+        found = self.by_surname.get(surname)
+        if found is None:
+            pairs = zip(self.hypotheses, self, strict=True)
+            found = [(hyp, score) for hyp, reading in pairs if (score := reading.match(surname)) is not None]
+            self.by_surname[surname] = found
+        return found
 
 
 class _Reading:
@@ -468,14 +487,13 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=N
 
 
 def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typos: int | None = None, readings=None):
+    if typos is None and readings is not None:
+        matches = readings.surname_matches(surname)
+    else:
+        scores = ((hyp, _surname_score(surname, hyp.surname, typos)) for hyp in query.hypotheses)
+        matches = [(hyp, score) for hyp, score in scores if score is not None]
     best = None
-    for i, hypothesis in enumerate(query.hypotheses):
-        if typos is None and readings is not None:
-            surname_score = readings[i].match(surname)
-        else:
-            surname_score = _surname_score(surname, hypothesis.surname, typos)
-        if surname_score is None:
-            continue
+    for hypothesis, surname_score in matches:
         given_score, given_reasons = _given_score(given, hypothesis.given, query.initials)
         candidate = (surname_score[0] + given_score - hypothesis.penalty, (surname_score[1],) + given_reasons)
         if best is None or candidate[0] > best[0]:
@@ -526,7 +544,7 @@ def _surname_reason(score: int) -> tuple[int, str]:
 GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, SOUND_AND_TYPO: 14, TWO_TYPOS: 12}
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _given_score(given: tuple[str, ...], typed_given: tuple[str, ...], initials: tuple[str, ...]):
     """Score the given names on record against those typed and the initials.
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from registry.lookup.key_table import KeyTable
 from registry.lookup.query import parse_name
-from registry.lookup.search import _key_scores, _Reading, _surname_score
+from registry.lookup.search import _key_scores, _Reading, _Readings, _surname_score, rank_row
 from registry.lookup.similarity import may_be_similar, word_similarity
 from registry.lookup.vocabulary import WordIndex
 from tests.lookup.test_near_words import mistype
@@ -110,3 +110,28 @@ def test_may_be_similar_is_false_only_where_word_similarity_finds_nothing():
         for word in pool:
             if not may_be_similar(typed, word):
                 assert word_similarity(typed, word) is None, (typed, word)
+
+
+def test_a_candidate_ranks_the_same_with_the_lookups_remembered_readings_as_from_scratch():
+    """rank_row with the readings _key_scores has filled answers as rank_row working out each surname anew."""
+    rng = random.Random(10)
+    words, keys = made_vocabulary(rng)
+    table = KeyTable()
+    for key in keys:
+        if words.words.issuperset(key.split()):
+            table.add(key)
+    given = ["piet", "anna", "mo", "pieter jan", "annemarie", "mohamed ali"]
+    persons = [
+        (pid, f"{rng.choice(given)} {key}", key, None) for pid, key in enumerate(rng.choices(keys, k=400), start=1)
+    ]
+    ranked = 0
+    for key in rng.sample(keys, 30):
+        for typed in typed_forms(key, rng):
+            query = parse_name(f"{rng.choice(given)} {typed}")
+            readings = _Readings(query, words)
+            _key_scores(query, dict.fromkeys(keys, 0), readings, table)
+            for row in persons:
+                remembered = rank_row(row, (), query, None, readings)
+                assert remembered == rank_row(row, (), query, None), (typed, row)
+                ranked += remembered is not None
+    assert ranked > 500
