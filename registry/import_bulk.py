@@ -28,7 +28,7 @@ from .import_rows import (
     rejected_row,
 )
 from .models import Ban, BanStatus, Decision, HistoryEntry, Person, PersonAlias, ProtectedPerson, RejectedRow
-from .names import fold, full_name_key
+from .names import full_name_key
 from .signals import decisions_imported
 from .snapshots import snapshot
 from .validators import creation_status_problem, normalise_ban
@@ -270,5 +270,5 @@ def _protected_key(data: dict) -> tuple:
 
 def _alias(person: Person, name: str) -> PersonAlias:
     alias = PersonAlias(person=person, name=name)
-    alias.name_key = " ".join(w for w in fold(name).split() if w)  # as PersonAlias.save does
+    alias.set_keys()
     return alias

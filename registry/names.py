@@ -24,6 +24,12 @@ def surname_key(surname: str) -> str:
     return " ".join(words)
 
 
+def alias_keys(name: str) -> tuple[str, str]:
+    """Return an alias's folded key and its last word, by which the police lookup finds it."""
+    key = " ".join(fold(name).split())
+    return key, key.rpartition(" ")[2]
+
+
 def full_name_key(given_names: str, tussenvoegsel: str, surname: str) -> str:
     """Return the folded full name without tussenvoegsels, for display-independent search."""
     return " ".join(part for part in (fold(given_names), surname_key(f"{tussenvoegsel} {surname}")) if part)

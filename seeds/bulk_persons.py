@@ -15,7 +15,7 @@ from itertools import accumulate
 
 import psycopg
 
-from registry.names import fold, full_name_key, surname_key
+from registry.names import alias_keys, full_name_key, surname_key
 
 GIVEN_ONSETS = (
     "Aar Ad Ank Ans Ar Bas Bep Ber Bram Daan Dirk Door Ee Ger Gijs Han Hen Ine Jan Jet Joost Kees Klaas "
@@ -187,11 +187,11 @@ def _copy_persons(conn, count: int, now: datetime) -> None:
 
 def _copy_aliases(conn, persons_count: int, rng: random.Random) -> None:
     names = NameMaker(rng)
-    with conn.cursor().copy("COPY registry_personalias (person_id, name, name_key) FROM STDIN") as copy:
+    with conn.cursor().copy("COPY registry_personalias (person_id, name, name_key, last_word) FROM STDIN") as copy:
         for person_id in range(1, persons_count + 1):
             if rng.random() < 0.05:
                 alias = f"{names.given()} {names.surname()}"
-                copy.write_row((person_id, alias, " ".join(fold(alias).split())))
+                copy.write_row((person_id, alias, *alias_keys(alias)))
 
 
 def _copy_decisions_and_bans(conn, persons_count: int, bans_count: int, now: datetime, rng: random.Random) -> None:

@@ -5,11 +5,12 @@ everyone born that day (an index on date_of_birth; a few dozen at a million
 persons). By name: the surname keys whose words sound like, or are one or two
 typos from, a typed word (registry.lookup.vocabulary), fetched as one indexed
 IN list; surnames shared by more persons than CANDIDATE_LIMIT are narrowed by
-the typed given name. Aliases by their last word (on PostgreSQL served by a
-trigram GIN index, see migration lookup_trgm_indexes). Ranking happens in
+the typed given name. Aliases by their last word (an indexed column of its
+own, migration alias_last_word). Ranking happens in
 Python on the few columns fetched, with the same word similarity.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -157,7 +158,7 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) ->
 def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], readings) -> SearchOutcome:
     """Fetch the persons of the best-matching surname keys; narrow the crowded ones by given name."""
     counts = vocabulary().key_counts
-    scores = _key_scores(query, keys, readings, vocabulary().key_table)
+    scores = _key_scores(query, keys, readings)
     whole, crowded, budget = [], [], CANDIDATE_LIMIT
     for key in sorted(scores, key=lambda k: (-scores[k], counts.get(k, 0), k)):
         if counts.get(key, 0) <= budget:
@@ -175,24 +176,21 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], re
     return _ranked(query, dob, {row[0]: row for row in rows}, None, truncated, readings)
 
 
-def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings", table: KeyTable) -> dict[str, int]:
+def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings") -> dict[str, int]:
     """Return the surname score the ranking gives each key (best reading), leaving out keys it would not match.
 
     The keys in the vocabulary's table are scored per reading all at once (key_table); a key not in it yet
     (registered a moment ago elsewhere) one by one. A word of a longer surname ("vries" in "jansen vries")
     scores below the whole, as in rank_row.
     """
-    in_table = [key for key in keys if key in table.row_of]
-    rows = np.fromiter((table.row_of[key] for key in in_table), dtype=np.intp, count=len(in_table))
-    best = np.full(len(rows), _NO_SCORE, dtype=np.int32)
+    in_table, found = readings.learn(keys)
+    best = np.full(len(in_table), _NO_SCORE, dtype=np.int32)
     scores: dict[str, int] = {}
-    others = [key for key in keys if key not in table.row_of]
-    for hypothesis, reading in zip(query.hypotheses, readings, strict=True):
-        if len(rows):
-            found = table.surname_scores(rows, reading.typed, reading.similar)
-            reading.know(in_table, found)
-            score = found.score.astype(np.int32)
-            best = np.where((score > 0) & (score - hypothesis.penalty > best), score - hypothesis.penalty, best)
+    learned = set(in_table)
+    others = [key for key in keys if key not in learned]
+    for hypothesis, reading, reading_found in zip(query.hypotheses, readings, found, strict=True):
+        score = reading_found.score.astype(np.int32)
+        best = np.where((score > 0) & (score - hypothesis.penalty > best), score - hypothesis.penalty, best)
         for key in others:
             answer = reading.match(key)
             if answer is not None and (key not in scores or answer[0] - hypothesis.penalty > scores[key]):
@@ -204,7 +202,8 @@ def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings", t
 
 def readings_of(query: NameQuery) -> "_Readings":
     """Return one _Reading per hypothesis of the query, in order."""
-    return _Readings(query, vocabulary().surname_words)
+    vocab = vocabulary()
+    return _Readings(query, vocab.surname_words, vocab.key_table)
 
 
 class _Readings(tuple):
@@ -213,11 +212,28 @@ class _Readings(tuple):
     Several hundred candidates share a few hundred surnames, and most readings match none of them.
     """
 
-    def __new__(cls, query: NameQuery, words: WordIndex):
+    def __new__(cls, query: NameQuery, words: WordIndex, table: KeyTable):
         readings = super().__new__(cls, (_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses))
         readings.hypotheses = query.hypotheses
+        readings.table = table
+        readings.learned = set()
         readings.by_surname = {}
         return readings
+
+    def learn(self, surnames: Iterable[str]) -> tuple[list[str], list[Scores]]:
+        """Score the surnames the key table holds, and not scored yet, with every reading at once.
+
+        Each reading answers match() for them from these scores after. Return the surnames scored and,
+        per reading in order, their scores.
+        """
+        row_of = self.table.row_of
+        new = [key for key in dict.fromkeys(surnames) if key in row_of and key not in self.learned]
+        self.learned.update(new)
+        rows = np.fromiter((row_of[key] for key in new), dtype=np.intp, count=len(new))
+        found = [self.table.surname_scores(rows, reading.typed, reading.similar) for reading in self]
+        for reading, scores in zip(self, found, strict=True):
+            reading.know(new, scores)
+        return new, found
 
     def surname_matches(self, surname: str) -> list[tuple[Hypothesis, tuple[int, str]]]:
         """Return (hypothesis, _surname_score) for each reading that matches the surname, in order."""
@@ -248,13 +264,13 @@ class _Reading:
         self.on_record = words.words
         self.glued_edits = max_typos(self.glued)
         self.answers: dict[str, tuple[int, str] | None] = {}
-        # The key table's scores, when _key_scores has them: (score, one word of several) per key.
+        # The key table's scores, when _Readings.learn has them: (score, one word of several) per key.
         self.known: dict[str, tuple[int, bool]] = {}
 
     def know(self, keys: list[str], scores: Scores) -> None:
         """Keep the key table's scores of these keys (in order) for match() to answer from."""
         pairs = zip(scores.score.tolist(), scores.word_of_several.tolist(), strict=True)
-        self.known = dict(zip(keys, pairs, strict=True))
+        self.known.update(zip(keys, pairs, strict=True))
 
     def match(self, key: str, key_words: list[str] | None = None) -> tuple[int, str] | None:
         """Return _surname_score(key, typed); `key_words` is key.split(), when the caller has it."""
@@ -313,6 +329,10 @@ def _ranked(
     for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, aliases_born):
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
+    if readings is not None:
+        # The surnames asked about below, registered and alias, scored by every reading at once.
+        alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
+        readings.learn([row[2] for row in rows.values()] + [name[0] for name in alias_names if name])
     ranked = (rank_row(row, aliases.get(pid, ()), query, dob, readings) for pid, row in rows.items())
     matches = [m for m in ranked if m]
     matches.sort(key=lambda m: (-m.score, m.person_id))
@@ -442,17 +462,15 @@ def _alias_rows(query: NameQuery, born: date | None) -> list[tuple]:
 
     An alias is read as given names plus surname, like a registered name. With `born`, only
     aliases of persons born that day or of unknown birth date. Written out: Django building
-    the join and the OR of lookups cost more than PostgreSQL answering it (trigram index on
-    the alias key, migration lookup_trgm_indexes).
+    the join cost more than PostgreSQL answering it (one index lookup of the alias's last word).
     """
     words = [word for word in query.single_words if len(word) >= MIN_WORD_SEARCH_LENGTH]
     if not words:
         return []
     qn = connection.ops.quote_name
-    conditions = " OR ".join(["a.name_key = %s OR a.name_key LIKE %s ESCAPE '\\'"] * len(words))
-    params = [value for word in words for value in (word, "% " + connection.ops.prep_for_like_query(word))]
+    conditions, params = any_of_sql("a.last_word", [], words, connection.vendor)
     if born is not None:
-        conditions = f"({conditions}) AND (p.date_of_birth = %s OR p.date_of_birth IS NULL)"
+        conditions = f"{conditions} AND (p.date_of_birth = %s OR p.date_of_birth IS NULL)"
         params.append(_db_date(born))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -568,11 +586,17 @@ def _given_score(given: tuple[str, ...], typed_given: tuple[str, ...], initials:
     return score, reasons
 
 
-def _alias_score(alias_key: str, query: NameQuery, readings=None):
+def _alias_name(alias_key: str) -> tuple[str, tuple[str, ...]] | None:
+    """Return an alias's surname (its last word but a tussenvoegsel) and the given names before it."""
     words = [w for w in alias_key.split() if w not in TUSSENVOEGSELS]
-    if not words:
+    return (words[-1], tuple(words[:-1])) if words else None
+
+
+def _alias_score(alias_key: str, query: NameQuery, readings=None):
+    name = _alias_name(alias_key)
+    if name is None:
         return None
-    best = _best_name_score(words[-1], tuple(words[:-1]), query, readings=readings)
+    best = _best_name_score(*name, query, readings=readings)
     if best is None:
         return None
     # An alias is a weaker identification than the registered name.

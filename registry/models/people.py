@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..names import fold, full_name_key, surname_key
+from ..names import alias_keys, full_name_key, surname_key
 
 bsn_validator = RegexValidator(r"^\d{9}$", _("Een BSN bestaat uit 9 cijfers."))
 
@@ -58,6 +58,8 @@ class PersonAlias(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("alias"), max_length=300)
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # The police lookup reads an alias as given names and a surname, and finds it by that last word.
+    last_word = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("alias")
@@ -67,8 +69,12 @@ class PersonAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = " ".join(w for w in fold(self.name).split() if w)
+        self.set_keys()
         super().save(*args, **kwargs)
+
+    def set_keys(self) -> None:
+        """Work out the search keys from the name (save() does; bulk writers call it themselves)."""
+        self.name_key, self.last_word = alias_keys(self.name)
 
 
 class ProtectedPerson(models.Model):

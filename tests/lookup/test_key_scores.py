@@ -6,7 +6,7 @@ import numpy as np
 
 from registry.lookup.key_table import KeyTable
 from registry.lookup.query import parse_name
-from registry.lookup.search import _key_scores, _Reading, _Readings, _surname_score, rank_row
+from registry.lookup.search import _alias_name, _key_scores, _Reading, _Readings, _surname_score, rank_row
 from registry.lookup.similarity import may_be_similar, word_similarity
 from registry.lookup.vocabulary import WordIndex
 from tests.lookup.test_near_words import mistype
@@ -90,7 +90,7 @@ def test_a_lookups_key_scores_are_the_best_reading_of_each_key_less_its_penalty(
     for key in rng.sample(keys, 40):
         for typed in typed_forms(key, rng):
             query = parse_name(f"{rng.choice(given)} {typed}")
-            readings = tuple(_Reading(h.surname, words) for h in query.hypotheses)
+            readings = _Readings(query, words, table)
             expected = {}
             for hypothesis in query.hypotheses:
                 for other in keys:
@@ -98,7 +98,7 @@ def test_a_lookups_key_scores_are_the_best_reading_of_each_key_less_its_penalty(
                     if found is not None:
                         score = found[0] - hypothesis.penalty
                         expected[other] = max(expected.get(other, score), score)
-            assert _key_scores(query, dict.fromkeys(keys, 0), readings, table) == expected, typed
+            assert _key_scores(query, dict.fromkeys(keys, 0), readings) == expected, typed
             checked += len(expected)
     assert checked > 1000
 
@@ -113,7 +113,7 @@ def test_may_be_similar_is_false_only_where_word_similarity_finds_nothing():
 
 
 def test_a_candidate_ranks_the_same_with_the_lookups_remembered_readings_as_from_scratch():
-    """rank_row with the readings _key_scores has filled answers as rank_row working out each surname anew."""
+    """rank_row with readings that learned the surnames (registered and alias) as rank_row working each out anew."""
     rng = random.Random(10)
     words, keys = made_vocabulary(rng)
     table = KeyTable()
@@ -124,14 +124,19 @@ def test_a_candidate_ranks_the_same_with_the_lookups_remembered_readings_as_from
     persons = [
         (pid, f"{rng.choice(given)} {key}", key, None) for pid, key in enumerate(rng.choices(keys, k=400), start=1)
     ]
+    aliases = {pid: [(f"{rng.choice(given)} van {made_word(rng)}", "alias")] for pid in range(1, 401, 3)}
     ranked = 0
     for key in rng.sample(keys, 30):
         for typed in typed_forms(key, rng):
             query = parse_name(f"{rng.choice(given)} {typed}")
-            readings = _Readings(query, words)
-            _key_scores(query, dict.fromkeys(keys, 0), readings, table)
+            readings = _Readings(query, words, table)
+            # The lookup's keys first (some of the candidates'), then the rest as _ranked learns them.
+            _key_scores(query, dict.fromkeys(rng.sample(keys, len(keys) // 2), 0), readings)
+            alias_names = [_alias_name(alias_key)[0] for found in aliases.values() for alias_key, _ in found]
+            readings.learn([row[2] for row in persons] + alias_names)
             for row in persons:
-                remembered = rank_row(row, (), query, None, readings)
-                assert remembered == rank_row(row, (), query, None), (typed, row)
+                found = aliases.get(row[0], ())
+                remembered = rank_row(row, found, query, None, readings)
+                assert remembered == rank_row(row, found, query, None), (typed, row)
                 ranked += remembered is not None
     assert ranked > 500

@@ -4,11 +4,15 @@ Runs on SQLite and on PostgreSQL (DATABASE_URL): same queries, same answers.
 """
 
 from datetime import date
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 
 from registry.lookup.query import parse_name
 from registry.lookup.search import search_name
+from registry.models import PersonAlias
 
 PEOPLE = {
     "hümeyra": ("Hümeyra", "Çelik", "", date(1991, 3, 4)),
@@ -128,6 +132,31 @@ def test_an_alias_is_found_by_its_last_word_only(registry):
     registry.alias(person, "Gerrit Zwijgerman")
     assert found("Zwijger") == []
     assert found("Zwijgerman") == [person.pk]
+
+
+def test_an_alias_keeps_its_last_word_and_the_migration_fills_it_for_aliases_stored_before(registry):
+    person = registry.person("Gerrit", "Hoekstra")
+    names = ["Gérrit Ünal", "Zwijger", "Jan-Piet  van 't Hof", "O'Neil"]
+    for name in names:
+        registry.alias(person, name)
+    aliases = PersonAlias.objects.filter(person=person).order_by("id")
+    assert list(aliases.values_list("last_word", flat=True)) == ["unal", "zwijger", "hof", "oneil"]
+    aliases.update(last_word="")
+    fill_last_words(django_apps, _Editor())
+    assert list(aliases.values_list("last_word", flat=True)) == ["unal", "zwijger", "hof", "oneil"]
+
+
+fill_last_words = import_module("registry.migrations.0011_alias_last_word").fill_last_words
+
+
+class _Editor:
+    """What the migration's data step uses of a schema editor: this test's connection."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
 
 
 def test_alias_with_diacritics_is_found_without_them(registry):
