@@ -272,14 +272,11 @@ class _Reading:
         pairs = zip(scores.score.tolist(), scores.word_of_several.tolist(), strict=True)
         self.known.update(zip(keys, pairs, strict=True))
 
-    def match(self, key: str, key_words: list[str] | None = None) -> tuple[int, str] | None:
-        """Return _surname_score(key, typed); `key_words` is key.split(), when the caller has it."""
+    def match(self, key: str) -> tuple[int, str] | None:
+        """Return _surname_score(key, typed): from the key table's score when learned, else worked out here."""
         if key not in self.answers:
             known = self.known.get(key)
-            if known is None:
-                self.answers[key] = self._match(key, key.split() if key_words is None else key_words)
-            else:
-                self.answers[key] = self._answer(key, *known)
+            self.answers[key] = self._match(key, key.split()) if known is None else self._answer(key, *known)
         return self.answers[key]
 
     def _answer(self, key: str, score: int, word_of_several: bool) -> tuple[int, str] | None:
