@@ -203,22 +203,45 @@ def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings") -
 def readings_of(query: NameQuery) -> "_Readings":
     """Return one _Reading per hypothesis of the query, in order."""
     vocab = vocabulary()
-    return _Readings(query, vocab.surname_words, vocab.key_table)
+    return _Readings(query, vocab.surname_words, vocab.key_table, vocab.given_words)
 
 
 class _Readings(tuple):
-    """The readings of one query, in the order of its hypotheses; which of them match a surname is remembered.
+    """The readings of one query, in the order of its hypotheses, and what the ranking asks of them remembered.
 
-    Several hundred candidates share a few hundred surnames, and most readings match none of them.
+    Several hundred candidates share a few hundred surnames, most readings match none of them, and
+    their given names repeat. A typed given name is compared with the given names on record once
+    (the vocabulary's similar()), so each candidate's given names are looked up rather than compared.
     """
 
-    def __new__(cls, query: NameQuery, words: WordIndex, table: KeyTable):
+    def __new__(cls, query: NameQuery, words: WordIndex, table: KeyTable, given_words: WordIndex):
         readings = super().__new__(cls, (_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses))
         readings.hypotheses = query.hypotheses
         readings.table = table
+        readings.given_words = given_words
         readings.learned = set()
         readings.by_surname = {}
+        readings.given_like = {}
+        readings.given_scores = {}
         return readings
+
+    def given_score(self, given: tuple[str, ...], typed_given: tuple[str, ...], initials: tuple[str, ...]):
+        """Return _given_score(given, typed_given, initials), remembered for this lookup."""
+        found = self.given_scores.get((given, typed_given))
+        if found is None:
+            found = self.given_scores[(given, typed_given)] = _given_score(
+                given, typed_given, initials, self._given_similarity
+            )
+        return found
+
+    def _given_similarity(self, typed: str, word: str) -> int | None:
+        """word_similarity(typed, word), looked up among the given names on record like the typed one."""
+        like = self.given_like.get(typed)
+        if like is None:
+            like = self.given_like[typed] = self.given_words.similar(typed)
+        if word in self.given_words.words:
+            return like.get(word)
+        return word_similarity(typed, word)  # not on record yet (saved a moment ago in another process)
 
     def learn(self, surnames: Iterable[str]) -> tuple[list[str], list[Scores]]:
         """Score the surnames the key table holds, and not scored yet, with every reading at once.
@@ -509,7 +532,10 @@ def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typ
         matches = [(hyp, score) for hyp, score in scores if score is not None]
     best = None
     for hypothesis, surname_score in matches:
-        given_score, given_reasons = _given_score(given, hypothesis.given, query.initials)
+        if readings is None:
+            given_score, given_reasons = _given_score(given, hypothesis.given, query.initials)
+        else:
+            given_score, given_reasons = readings.given_score(given, hypothesis.given, query.initials)
         candidate = (surname_score[0] + given_score - hypothesis.penalty, (surname_score[1],) + given_reasons)
         if best is None or candidate[0] > best[0]:
             best = candidate
@@ -559,15 +585,13 @@ def _surname_reason(score: int) -> tuple[int, str]:
 GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, SOUND_AND_TYPO: 14, TWO_TYPOS: 12}
 
 
-@lru_cache(maxsize=20_000)
-def _given_score(given: tuple[str, ...], typed_given: tuple[str, ...], initials: tuple[str, ...]):
-    """Score the given names on record against those typed and the initials.
-
-    Remembered: the candidates of one lookup share given names, and officers type the same ones again.
-    """
+def _given_score(
+    given: tuple[str, ...], typed_given: tuple[str, ...], initials: tuple[str, ...], similarity=word_similarity
+):
+    """Score a candidate's given names against those typed and the initials; `similarity` gives word_similarity's."""
     score, reasons = 0, ()
     if typed_given:
-        matched = [max((word_similarity(t, g) or 0 for g in given), default=0) for t in typed_given]
+        matched = [max((similarity(t, g) or 0 for g in given), default=0) for t in typed_given]
         if any(matched):
             score = sum(GIVEN_POINTS.get(m, -10) for m in matched)
             score += 5 * (given[:1] == typed_given[:1])
