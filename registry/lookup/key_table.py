@@ -4,11 +4,11 @@ A common surname word brings a lookup 1,000 keys or more ("jansen", "jansen vrie
 "de jong jansen" ...), and each reading of the typed name asks about every one of
 them. Per key in Python that is most of a name-only lookup. Here each key is a
 row: its word ids and word count, and of the key glued together its sound,
-skeleton, and the letter counts of it and of its sound. A
-reading then scores all rows with a few numpy gathers: the word comparisons come
-from a dense array of the typed word's matches over the word ids, and
-word_similarity runs only for the glued keys that could match (glued_candidates).
-The rule is search._score_surname's; tests compare the two key by key.
+skeleton, and the letter counts of it and of its sound. A reading then scores
+all rows with a few numpy gathers: the word comparisons come from a dense array
+of the typed word's matches over the word ids, and word_similarity runs only for
+the glued keys that could match (glued_candidates). The rule is
+search._score_surname's; tests compare the two key by key.
 """
 
 from typing import NamedTuple
@@ -17,7 +17,7 @@ import numpy as np
 
 from .similarity import MIN_SKELETON_LENGTH, max_typos, skeleton_of, sound_of, word_similarity
 
-# Keys with more words than this are scored one by one (none at a million invented persons).
+# Keys with more words than this are scored one by one (at a million invented persons keys have at most 3).
 MAX_KEY_WORDS = 6
 # A typed word that is one word of a multi-word surname ("Vries" for "Jansen-de Vries") ranks below the whole.
 WORD_OF_SEVERAL_PENALTY = 20
