@@ -8,7 +8,7 @@ skeleton, and the letter counts of it and of its sound. A reading then scores
 all rows with a few numpy gathers: the word comparisons come from a dense array
 of the typed word's matches over the word ids, and word_similarity runs only for
 the glued keys that could match (glued_candidates). The rule is
-search._score_surname's; tests compare the two key by key.
+search._surname_score's; tests compare the two key by key.
 """
 
 from typing import NamedTuple

@@ -32,8 +32,6 @@ from .similarity import (
     SAME_SOUND,
     SOUND_AND_TYPO,
     TWO_TYPOS,
-    max_typos,
-    may_be_similar,
     word_similarity,
 )
 from .vocabulary import Vocabulary, WordIndex, vocabulary
@@ -269,23 +267,16 @@ class _Readings(tuple):
 
 
 class _Reading:
-    """_surname_score(key, typed) for the several hundred keys of a lookup and one typed surname.
+    """One typed surname of a lookup: its words' matches on record, and _surname_score(key, typed) per key asked.
 
-    The word comparisons come from the vocabulary's matches of each typed word (word_similarity
-    against every word on record, worked out once per typed word), and the glued comparison is
-    made only where may_be_similar allows it: the same answers, without a comparison per key.
-    Each key's answer is kept for the ranking of the persons, which asks again.
+    The key table scores keys from these matches (_Readings.learn); a key it has not scored (one
+    registered a moment ago in another process, an alias's word that is no surname key) is worked out
+    by _surname_score. Each answer is kept: the ranking of the persons asks again.
     """
 
     def __init__(self, typed: str, words: WordIndex):
         self.typed = typed
-        self.typed_words = typed.split()
-        self.glued = typed.replace(" ", "")
-        self.similar = {word: words.similar(word) for word in self.typed_words}
-        # Words on record like some typed word: a key holding none of them can only match glued together.
-        self.like_typed = set().union(*self.similar.values())
-        self.on_record = words.words
-        self.glued_edits = max_typos(self.glued)
+        self.similar = {word: words.similar(word) for word in typed.split()}
         self.answers: dict[str, tuple[int, str] | None] = {}
         # The key table's scores, when _Readings.learn has them: (score, one word of several) per key.
         self.known: dict[str, tuple[int, bool]] = {}
@@ -296,10 +287,10 @@ class _Reading:
         self.known.update(zip(keys, pairs, strict=True))
 
     def match(self, key: str) -> tuple[int, str] | None:
-        """Return _surname_score(key, typed): from the key table's score when learned, else worked out here."""
+        """Return _surname_score(key, typed): from the key table's score when learned, else worked out."""
         if key not in self.answers:
             known = self.known.get(key)
-            self.answers[key] = self._match(key, key.split()) if known is None else self._answer(key, *known)
+            self.answers[key] = _surname_score(key, self.typed) if known is None else self._answer(key, *known)
         return self.answers[key]
 
     def _answer(self, key: str, score: int, word_of_several: bool) -> tuple[int, str] | None:
@@ -308,38 +299,6 @@ class _Reading:
         if word_of_several:
             return score, Reason.SURNAME_WORD
         return (EXACT, Reason.SURNAME_EXACT) if key == self.typed else _surname_reason(score)
-
-    def _match(self, key: str, key_words: list[str]) -> tuple[int, str] | None:
-        if not self.on_record.issuperset(key_words):
-            return _surname_score(key, self.typed)
-        if key != self.typed and self.like_typed.isdisjoint(key_words):
-            # _score_surname with every word comparison failing: only the glued one is left.
-            if len(key_words) <= 1 and len(self.typed_words) <= 1:
-                return None
-            return self._glued_only(key)
-        if len(key_words) != len(self.typed_words) and max(len(key_words), len(self.typed_words)) > 1:
-            # _score_surname without a word-for-word comparison (the common case here): glued, or one word of several.
-            found = self._glued_only(key)
-            if found is not None or len(self.typed_words) != 1:
-                return found
-            similar = self.similar[self.typed_words[0]]
-            best = max(similar.get(word) or 0 for word in key_words)
-            return (best - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD) if best else None
-        return _score_surname(key, self.typed, self._word_score, self._glued_score)
-
-    def _glued_only(self, key: str) -> tuple[int, str] | None:
-        score = self._glued_score(self.glued, key.replace(" ", ""))
-        return None if score is None else _surname_reason(score)
-
-    def _word_score(self, typed_word: str, word: str) -> int | None:
-        return self.similar[typed_word].get(word)
-
-    def _glued_score(self, glued_typed: str, glued_key: str) -> int | None:
-        # may_be_similar's first test first: lengths this close may always be similar.
-        close = abs(len(glued_key) - len(glued_typed)) <= self.glued_edits and glued_typed == self.glued
-        if not close and not may_be_similar(glued_typed, glued_key):
-            return None
-        return word_similarity(glued_typed, glued_key)
 
 
 def _ranked(
@@ -548,30 +507,21 @@ def _surname_score(key: str, typed: str, typos: int | None = None):
 
     Remembered: the same surname keys come back for every lookup of a common name.
     """
-
-    def similarity(typed_word: str, word: str) -> int | None:
-        return word_similarity(typed_word, word, typos)
-
-    return _score_surname(key, typed, similarity, similarity)
-
-
-def _score_surname(key: str, typed: str, word_score, glued_score) -> tuple[int, str] | None:
-    """_surname_score's rule, with the word comparisons and the glued comparison given."""
     if key == typed:
         return EXACT, Reason.SURNAME_EXACT
     surname_words = key.split()
     typed_words = typed.split()
     scores = []
     if len(typed_words) == len(surname_words):
-        pairs = [word_score(t, w) for t, w in zip(typed_words, surname_words, strict=True)]
+        pairs = [word_similarity(t, w, typos) for t, w in zip(typed_words, surname_words, strict=True)]
         scores.append(None if None in pairs else min(pairs))
     if len(surname_words) > 1 or len(typed_words) > 1:
-        scores.append(glued_score(typed.replace(" ", ""), key.replace(" ", "")))
+        scores.append(word_similarity(typed.replace(" ", ""), key.replace(" ", ""), typos))
     best = max((s for s in scores if s is not None), default=None)
     if best is not None:
         return _surname_reason(best)
     if len(typed_words) == 1 and len(surname_words) > 1:
-        word = max((word_score(typed, w) or 0 for w in surname_words), default=0)
+        word = max((word_similarity(typed, w, typos) or 0 for w in surname_words), default=0)
         if word:
             return word - WORD_OF_SEVERAL_PENALTY, Reason.SURNAME_WORD
     return None

@@ -56,18 +56,3 @@ def word_similarity(typed: str, word: str, typos: int | None = None) -> int | No
     if sound_allowed and OSA.distance(sound_of(typed), sound_of(word), score_cutoff=sound_allowed) <= sound_allowed:
         return SOUND_AND_TYPO
     return TWO_TYPOS if distance == 2 and allowed == 2 else None
-
-
-def may_be_similar(typed: str, word: str) -> bool:
-    """Return False only when word_similarity(typed, word) is None, cheaply: by lengths, sound and skeleton.
-
-    Typos need lengths within the allowed edits (of the words, or of their sound keys); otherwise only
-    the same sound or skeleton can match. The sound and skeleton of words on record are remembered.
-    """
-    allowed = max_typos(typed)
-    if abs(len(typed) - len(word)) <= allowed:
-        return True
-    sound = sound_of(typed)
-    if allowed and abs(len(sound) - len(sound_of(word))) <= 1:
-        return True
-    return sound == sound_of(word) or (len(typed) >= MIN_SKELETON_LENGTH and skeleton_of(typed) == skeleton_of(word))
