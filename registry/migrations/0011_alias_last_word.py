@@ -6,18 +6,16 @@ a million persons) with one index lookup of all typed words.
 
 from django.db import migrations, models
 
-from registry.names import alias_keys
-
 
 def fill_last_words(apps, schema_editor):
+    # The last word of the stored key: its words are separated by single spaces.
     if schema_editor.connection.vendor == "postgresql":
-        # Everything up to the last space goes: the key's words are separated by single spaces.
         schema_editor.execute("UPDATE registry_personalias SET last_word = regexp_replace(name_key, '^.* ', '')")
         return
     PersonAlias = apps.get_model("registry", "PersonAlias")
     aliases = list(PersonAlias.objects.all())
     for alias in aliases:
-        alias.last_word = alias_keys(alias.name)[1]
+        alias.last_word = alias.name_key.rpartition(" ")[2]
     PersonAlias.objects.bulk_update(aliases, ["last_word"], batch_size=1000)
 
 
