@@ -121,22 +121,25 @@ def search_name(query: NameQuery, dob: date | None = None) -> SearchOutcome:
     """Return persons matching the name, ranked; a date of birth narrows when anyone has it."""
     if not query.hypotheses:
         return SearchOutcome()
-    keys = _surname_keys(query, vocabulary())
+    vocab = vocabulary()
     readings = readings_of(query)
     if dob is not None:
-        outcome = _search_born(query, dob, keys, readings)
+        outcome = _search_born(query, dob, _surname_keys(query, vocab, undated=True), readings)
         if outcome.matches:
             return outcome
     # Nobody with that birth date: show the name matches anyway, rather than a false "no ban".
-    outcome = _search_by_name(query, dob, keys, readings)
+    outcome = _search_by_name(query, dob, _surname_keys(query, vocab), readings)
     outcome.dob_relaxed = dob is not None
     return outcome
 
 
-def _surname_keys(query: NameQuery, vocab: Vocabulary) -> dict[str, int]:
-    """Return the surname keys on record like a typed word, and every reading exactly as typed."""
+def _surname_keys(query: NameQuery, vocab: Vocabulary, undated: bool = False) -> dict[str, int]:
+    """Return the surname keys on record like a typed word, and every reading exactly as typed.
+
+    `undated`: only the keys of persons without a date of birth (and every reading as typed).
+    """
     typed_words = sorted({word for key in query.surname_keys for word in key.split()})
-    keys = vocab.surname_keys(typed_words)
+    keys = vocab.surname_keys(typed_words, undated=undated)
     keys.update(dict.fromkeys(query.surname_keys, EXACT))
     return keys
 
@@ -144,7 +147,8 @@ def _surname_keys(query: NameQuery, vocab: Vocabulary) -> dict[str, int]:
 def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) -> SearchOutcome:
     """Rank everyone born that day (a few dozen at a million persons) and those of unknown birth date.
 
-    The date is strong evidence, so a surname two typos off still counts here.
+    The date is strong evidence, so a surname two typos off still counts here. `keys` are the
+    surname keys of undated persons like the typed surname (_surname_keys with undated=True).
     """
     rows = _person_rows("date_of_birth = %s", [_db_date(dob)])
     undated, params = any_of_sql("surname_key", [], sorted(keys) or [""], connection.vendor)
@@ -249,6 +253,8 @@ class _Readings(tuple):
         """
         row_of = self.table.row_of
         new = [key for key in dict.fromkeys(surnames) if key in row_of and key not in self.learned]
+        if not new:
+            return new, [Scores(np.zeros(0, np.int16), np.zeros(0, bool)) for _reading in self]
         self.learned.update(new)
         rows = np.fromiter((row_of[key] for key in new), dtype=np.intp, count=len(new))
         found = [self.table.surname_scores(rows, reading.typed, reading.similar) for reading in self]
@@ -276,10 +282,18 @@ class _Reading:
 
     def __init__(self, typed: str, words: WordIndex):
         self.typed = typed
-        self.similar = {word: words.similar(word) for word in typed.split()}
+        self._words = words
+        self._similar: dict[str, dict[str, int]] | None = None
         self.answers: dict[str, tuple[int, str] | None] = {}
         # The key table's scores, when _Readings.learn has them: (score, one word of several) per key.
         self.known: dict[str, tuple[int, bool]] = {}
+
+    @property
+    def similar(self) -> dict[str, dict[str, int]]:
+        """The words on record like each typed word; worked out when first asked (a search by date may not)."""
+        if self._similar is None:
+            self._similar = {word: self._words.similar(word) for word in self.typed.split()}
+        return self._similar
 
     def know(self, keys: list[str], scores: Scores) -> None:
         """Keep the key table's scores of these keys (in order) for match() to answer from."""
@@ -309,9 +323,11 @@ def _ranked(
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
     if readings is not None:
-        # The surnames asked about below, registered and alias, scored by every reading at once.
+        # The surnames asked about below, registered and alias, scored by every reading at once; not those
+        # of persons born on the typed date, whose surnames are compared allowing more typos (rank_row).
         alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
-        readings.learn([row[2] for row in rows.values()] + [name[0] for name in alias_names if name])
+        surnames = [row[2] for row in rows.values() if dob is None or row[3] != dob]
+        readings.learn(surnames + [name[0] for name in alias_names if name])
     ranked = (rank_row(row, aliases.get(pid, ()), query, dob, readings) for pid, row in rows.items())
     matches = [m for m in ranked if m]
     matches.sort(key=lambda m: (-m.score, m.person_id))

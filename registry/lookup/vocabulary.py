@@ -9,9 +9,10 @@ This is the same on SQLite and PostgreSQL.
 
 Each process loads the words once and picks up persons added since by id,
 at most once a second; a full reload every RELOAD_SECONDS, in a thread of its
-own, also catches changed names. A person saved in this process is added at once. An exact surname key
-is always searched as typed, so a person registered a moment ago in another
-process is found by the exact name in any case.
+own, also catches changed names and dates of birth. A person saved in this
+process is added at once. An exact surname key is always searched as typed, so
+a person registered a moment ago in another process is found by the exact name
+in any case.
 """
 
 import gc
@@ -22,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connections
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.signals import post_save
 
 from registry.models import Person
@@ -94,36 +95,71 @@ class WordIndex:
         return {word: score for word, score in scored.items() if score is not None}
 
 
+@dataclass
+class SurnameKeys:
+    """Surname keys by the words they hold, those words searchable by similarity."""
+
+    words: WordIndex = field(default_factory=WordIndex)
+    by_word: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, key: str) -> None:
+        for word in key.split():
+            self.by_word[word].add(key)
+            self.words.add(word)
+
+    def like(self, typed_words: list[str]) -> dict[str, int]:
+        """Return the keys holding a word like a typed one, with the best similarity of each."""
+        found: dict[str, int] = {}
+        for typed in typed_words:
+            for word, score in self.words.similar(typed).items():
+                for key in self.by_word.get(word, ()):
+                    found[key] = max(found.get(key, 0), score)
+        return found
+
+
 class Vocabulary:
-    """Surname keys with their person counts, their words, and the given names on record."""
+    """Surname keys with their person counts, their words, and the given names on record.
+
+    The surname keys of persons without a date of birth are kept apart as well: a lookup with a
+    date of birth searches only those by name (search._search_born), a few words instead of all.
+    """
 
     def __init__(self):
         self.key_counts: dict[str, int] = defaultdict(int)
-        self.keys_by_word: dict[str, set[str]] = defaultdict(set)
+        self.surnames = SurnameKeys()
+        self.undated_surnames = SurnameKeys()
         self.key_table = KeyTable()
-        self.surname_words = WordIndex()
         self.given_words = WordIndex()
         self.max_id = 0
         self.loaded_at = self.checked_at = time.monotonic()
 
-    def add(self, surname: str, given_names: str, count: int = 1) -> None:
+    @property
+    def surname_words(self) -> WordIndex:
+        return self.surnames.words
+
+    def add(self, surname: str, given_names: str, count: int = 1, undated: bool = False) -> None:
+        """Count `count` persons with this surname key and given names; `undated`: one of them has no date of birth."""
         if surname:
             if surname not in self.key_counts:
                 # The glued key's sound and skeleton are worked out here, at load, rather than in a lookup.
                 self.key_table.add(surname)
+                self.surnames.add(surname)
             self.key_counts[surname] += count
-            for word in surname.split():
-                self.keys_by_word[word].add(surname)
-                self.surname_words.add(word)
+            if undated:
+                self.undated_surnames.add(surname)
         for word in fold(given_names).split():
             self.given_words.add(word)
 
     def load(self) -> "Vocabulary":
-        """Read every surname key with its count, and the distinct given names."""
+        """Read every surname key with its count (and whether anyone of it is undated), and the distinct given names."""
         self.max_id = Person.objects.aggregate(last=Max("id"))["last"] or 0
-        counts = Person.objects.order_by().values_list("surname_key").annotate(n=Count("id"))
-        for surname, count in counts.iterator(chunk_size=10_000):
-            self.add(surname, "", count)
+        counts = (
+            Person.objects.order_by()
+            .values_list("surname_key")
+            .annotate(n=Count("id"), undated=Count("id", filter=Q(date_of_birth__isnull=True)))
+        )
+        for surname, count, undated in counts.iterator(chunk_size=10_000):
+            self.add(surname, "", count, undated=undated > 0)
         given = Person.objects.order_by().values_list("given_names", flat=True).distinct()
         for names in given.iterator(chunk_size=10_000):
             self.add("", names)
@@ -131,20 +167,18 @@ class Vocabulary:
 
     def catch_up(self) -> None:
         """Add the persons created since the last look (by id)."""
-        rows = Person.objects.filter(id__gt=self.max_id).order_by("id").values_list("id", "surname_key", "given_names")
-        for person_id, surname, given in rows:
-            self.add(surname, given)
+        rows = Person.objects.filter(id__gt=self.max_id).order_by("id")
+        for person_id, surname, given, born in rows.values_list("id", "surname_key", "given_names", "date_of_birth"):
+            self.add(surname, given, undated=born is None)
             self.max_id = person_id
         self.checked_at = time.monotonic()
 
-    def surname_keys(self, typed_words: list[str]) -> dict[str, int]:
-        """Return the surname keys holding a word like a typed one, with the best similarity of each."""
-        found: dict[str, int] = {}
-        for typed in typed_words:
-            for word, score in self.surname_words.similar(typed).items():
-                for key in self.keys_by_word.get(word, ()):
-                    found[key] = max(found.get(key, 0), score)
-        return found
+    def surname_keys(self, typed_words: list[str], undated: bool = False) -> dict[str, int]:
+        """Return the surname keys holding a word like a typed one, with the best similarity of each.
+
+        `undated`: only keys of persons without a date of birth.
+        """
+        return (self.undated_surnames if undated else self.surnames).like(typed_words)
 
     def persons_with(self, keys) -> int:
         return sum(self.key_counts.get(key, 0) for key in keys)
@@ -220,7 +254,7 @@ def forget() -> None:
 def _person_saved(sender, instance: Person, created: bool, **kwargs) -> None:
     with _lock:
         if _current is not None:
-            _current.add(instance.surname_key, instance.given_names)
+            _current.add(instance.surname_key, instance.given_names, undated=instance.date_of_birth is None)
 
 
 post_save.connect(_person_saved, sender=Person, dispatch_uid="lookup-vocabulary")

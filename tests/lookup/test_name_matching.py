@@ -107,6 +107,15 @@ def test_person_without_date_of_birth_is_kept_when_a_date_is_given(registry, peo
     assert unknown.pk in found("de Vries", date(1980, 5, 17))
 
 
+def test_person_without_date_of_birth_is_found_by_a_typo_of_the_surname_when_a_date_is_given(registry, people):
+    unknown = registry.person("Anouk", "Dekvlies", "van", None)
+    dated = registry.person("Anouk", "Dekvlies", "van", date(1960, 1, 1))
+    ids = found("van Dekvlis", date(1981, 3, 27))
+    assert people["dekvliet"] in ids  # born that day: two typos allowed
+    assert unknown.pk in ids  # birth date unknown: found by the surname's words
+    assert dated.pk not in ids  # born another day
+
+
 def test_alias_finds_the_person(registry):
     person = registry.person("Bartholomeus", "Kwakkelstein", dob=date(1977, 4, 4))
     registry.alias(person, "Bart de Zwijger")

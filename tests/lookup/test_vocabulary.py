@@ -2,6 +2,7 @@
 
 import gc
 import weakref
+from datetime import date
 
 import pytest
 
@@ -55,6 +56,18 @@ def test_a_stale_vocabulary_answers_at_once_and_is_replaced_in_the_background(re
     assert vocabulary._current is not stale and not vocabulary._reloading.is_alive()
     assert vocabulary._current.key_counts["zwanenburg"] == 1
     vocabulary.forget()
+
+
+def test_surname_keys_of_persons_without_a_date_of_birth_are_kept_apart_when_loaded_and_caught_up(registry):
+    registry.person("Noor", "Zwanenburg", dob=None)
+    registry.person("Noor", "Zwanenburg", dob=date(1990, 1, 2))
+    registry.person("Anouk", "Zwanenbrug", dob=date(1991, 3, 4))
+    vocab = vocabulary.Vocabulary().load()
+    assert vocab.surname_keys(["zwanenburg"]).keys() == {"zwanenburg", "zwanenbrug"}
+    assert vocab.surname_keys(["zwanenburg"], undated=True).keys() == {"zwanenburg"}
+    registry.person("Sem", "Zwanenbrug", dob=None)
+    vocab.catch_up()
+    assert vocab.surname_keys(["zwanenburg"], undated=True).keys() == {"zwanenburg", "zwanenbrug"}
 
 
 def test_a_surname_key_gets_its_row_in_the_key_table_when_added():
