@@ -150,9 +150,7 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) ->
     The date is strong evidence, so a surname two typos off still counts here. `keys` are the
     surname keys of undated persons like the typed surname (_surname_keys with undated=True).
     """
-    rows = _person_rows("date_of_birth = %s", [_db_date(dob)])
-    undated, params = any_of_sql("surname_key", [], sorted(keys) or [""], connection.vendor)
-    rows += _person_rows(f"date_of_birth IS NULL AND {undated}", params, limit_in_sql=False)
+    rows = _born_rows(dob, sorted(keys))
     truncated = len(rows) >= CANDIDATE_LIMIT
     return _ranked(query, dob, {row[0]: row for row in rows}, dob, truncated, readings)
 
@@ -437,6 +435,27 @@ def _person_rows(where: str, params: list, limit_in_sql: bool = True) -> list[tu
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(_COLUMNS)} FROM {table} WHERE {where}{limit}", params)  # noqa: S608
         return cursor.fetchall()[:CANDIDATE_LIMIT]
+
+
+def _born_rows(dob: date, undated_keys: list[str]) -> list[tuple]:
+    """Return _COLUMNS of those born that day, and of the undated persons with one of the keys: one statement.
+
+    At most CANDIDATE_LIMIT of each. The born ones are limited in SQL; the undated ones in Python, as
+    in _fetch (a LIMIT over an IN list of keys can tempt PostgreSQL into reading the whole table).
+    """
+    table = connection.ops.quote_name(Person._meta.db_table)
+    columns = ", ".join(_COLUMNS)
+    undated, params = any_of_sql("surname_key", [_db_date(dob)], undated_keys or [""], connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The first part as a subquery: SQLite allows no LIMIT on a part of a compound SELECT.
+            f"SELECT * FROM (SELECT {columns}, 0 FROM {table} WHERE date_of_birth = %s LIMIT {CANDIDATE_LIMIT}) AS b "  # noqa: S608 - ours
+            f"UNION ALL SELECT {columns}, 1 FROM {table} WHERE date_of_birth IS NULL AND {undated}",
+            params,
+        )
+        found = cursor.fetchall()
+    born = [row[:-1] for row in found if not row[-1]]
+    return born + [row[:-1] for row in found if row[-1]][:CANDIDATE_LIMIT]
 
 
 def _db_date(day: date):

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from geofence.models import DeviceStatus
 from geofence.testing import make_device, make_vendor
+from registry.lookup import vocabulary
 from registry.models import AuditEntry, BanKind, LegalBasis
 from tests.lookup.conftest import NOW
 from tests.services import require_postgres
@@ -72,3 +73,17 @@ def test_a_name_lookup_reads_persons_and_bans_in_one_statement(postgres, users, 
     bans = [sql for sql in statements if 'FROM "registry_ban"' in sql]
     assert len(bans) == 1 and '"registry_person"' in bans[0]
     assert not any(sql.startswith('SELECT "registry_person"') and "IN (" in sql for sql in statements)
+
+
+def test_a_lookup_with_a_date_of_birth_reads_those_born_that_day_and_the_undated_in_one_statement(
+    postgres, users, registry
+):
+    born = registry.person("Dirkje", "Vlietstra", dob=NOW.date() - timedelta(days=12_000))
+    undated = registry.person("Dirkje", "Vliestra", dob=None)
+    for person in (born, undated):
+        registry.ban(person, BanKind.CONTACT)  # read with their bans
+    vocabulary.warm()  # loaded before, as a web worker does at start
+    answer, statements = answer_and_statements({"q": "Dirkje Vlietstra", "dob": born.date_of_birth.isoformat()})
+    persons = [sql for sql in statements if 'FROM "registry_person"' in sql and "registry_personalias" not in sql]
+    assert len(persons) == 1, persons
+    assert [r["person"]["id"] for r in answer["results"]] == [born.pk, undated.pk]
