@@ -92,9 +92,16 @@ def grid_cell_centre(lat: float, lon: float) -> tuple[float, float, float]:
     """Return the centre of the grid cell holding the point, and the farthest the point can be from it (m)."""
     dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
     row = math.floor(lat / dlat)
+    return _cell_centre(row, math.floor(lon / _lon_step((row + 0.5) * dlat)))
+
+
+@lru_cache(maxsize=4096)
+def _cell_centre(row: int, column: int) -> tuple[float, float, float]:
+    # Remembered as circle_polygon is: the cells of the zones looked up come back.
+    dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
     centre_lat = (row + 0.5) * dlat
     dlon = _lon_step(centre_lat)
-    centre_lon = (math.floor(lon / dlon) + 0.5) * dlon
+    centre_lon = (column + 0.5) * dlon
     corners = [
         (la, lo) for la in (row * dlat, (row + 1) * dlat) for lo in (centre_lon - dlon / 2, centre_lon + dlon / 2)
     ]

@@ -113,6 +113,18 @@ def test_no_match_is_an_empty_list_not_an_error(client_for, registry):
     assert response.json()["ban_in_force"] is False
 
 
+def test_the_answer_is_utf8_json_with_names_as_written_and_the_zone_in_numbers(client_for, registry):
+    person = registry.person("Hümeyra", "Çelik")
+    registry.ban(person, BanKind.AREA, radius_m=5000)
+    with time_machine.travel(NOW):
+        response = client_for("bob").get(URL, {"q": "Hümeyra Çelik"})
+    assert response["Content-Type"] == "application/json"
+    assert "Hümeyra" in response.content.decode("utf-8")  # as written, not escaped
+    zone = response.json()["results"][0]["bans"][0]["zone"]
+    assert zone["inner_radius_m"] < 5000 < zone["outer_radius_m"]
+    assert all(isinstance(c, float) for c in zone["geojson"]["features"][0]["geometry"]["coordinates"][0][0])
+
+
 def test_missing_query_is_400_with_field_message(client_for, users):
     response = client_for("bob").get(URL)
     assert response.status_code == 400
