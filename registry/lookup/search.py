@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -109,7 +110,7 @@ def search_identifier(identifier: Identifier) -> SearchOutcome:
         conditions.append(condition)
     table = connection.ops.quote_name(Person._meta.db_table)
     with connection.cursor() as cursor:
-        # Written out, as _person_rows: building the queryset cost more than running it.
+        # Written out, as _persons_part: building the queryset cost more than running it.
         cursor.execute(
             f"SELECT id FROM {table} WHERE {' OR '.join(conditions)} LIMIT {CANDIDATE_LIMIT}",  # noqa: S608 - ours
             params,
@@ -150,9 +151,16 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) ->
     The date is strong evidence, so a surname two typos off still counts here. `keys` are the
     surname keys of undated persons like the typed surname (_surname_keys with undated=True).
     """
-    rows = _born_rows(dob, sorted(keys))
+    undated, params = any_of_sql("surname_key", [], sorted(keys) or [""], connection.vendor)
+    born, undated, aliases = _fetch_parts(
+        _persons_part("date_of_birth = %s", [_db_date(dob)]),
+        # Limited in Python, as in _fetch: a LIMIT over a list of keys can tempt PostgreSQL into reading it all.
+        _persons_part(f"date_of_birth IS NULL AND {undated}", params, limit_in_sql=False),
+        _alias_part(query, dob),
+    )
+    rows = born + undated
     truncated = len(rows) >= CANDIDATE_LIMIT
-    return _ranked(query, dob, {row[0]: row for row in rows}, dob, truncated, readings)
+    return _ranked(query, dob, {row[0]: row for row in rows}, aliases, truncated, readings)
 
 
 def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], readings) -> SearchOutcome:
@@ -166,14 +174,16 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], re
             budget -= counts.get(key, 0)
         else:
             crowded.append(key)
-    rows = _person_rows(*any_of_sql("surname_key", [], whole, connection.vendor), limit_in_sql=False) if whole else []
+    of_keys = any_of_sql("surname_key", [], whole, connection.vendor)
+    whole_part = _persons_part(*of_keys, limit_in_sql=False) if whole else None
+    rows, aliases = _fetch_parts(whole_part, _alias_part(query, None))
     if crowded:
         best_keys = [k for k in crowded if scores[k] == scores[crowded[0]]]
         # The rest are keys ranked lower than all fetched whole; only the best few are worth narrowing.
         narrowed = crowded[:MAX_CROWDED_KEYS]
         rows += _crowd_rows(query, narrowed, best_keys)
     truncated = bool(crowded) or len(rows) >= CANDIDATE_LIMIT
-    return _ranked(query, dob, {row[0]: row for row in rows}, None, truncated, readings)
+    return _ranked(query, dob, {row[0]: row for row in rows}, aliases, truncated, readings)
 
 
 def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings") -> dict[str, int]:
@@ -314,10 +324,11 @@ class _Reading:
 
 
 def _ranked(
-    query: NameQuery, dob: date | None, rows: dict, aliases_born: date | None, truncated: bool, readings
+    query: NameQuery, dob: date | None, rows: dict, alias_rows: list[tuple], truncated: bool, readings
 ) -> SearchOutcome:
+    """Rank the persons of `rows` ({id: _COLUMNS}) and of `alias_rows` (_alias_part's), best first."""
     aliases: dict[int, list[tuple[str, str]]] = {}
-    for person_id, name_key, surname, born, alias_key, alias_name in _alias_rows(query, aliases_born):
+    for person_id, name_key, surname, born, alias_key, alias_name in alias_rows:
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
     if readings is not None:
@@ -424,38 +435,42 @@ def _first_rows_of(keys: list[str]) -> list[tuple]:
     return list(persons.values_list(*_COLUMNS)[:CANDIDATE_LIMIT])
 
 
-def _person_rows(where: str, params: list, limit_in_sql: bool = True) -> list[tuple]:
-    """Return _COLUMNS of the persons matching a condition on the person table, at most CANDIDATE_LIMIT.
+class _Part(NamedTuple):
+    """A SELECT of a lookup's candidates: _COLUMNS, then an alias key and alias (NULL for a registered name)."""
+
+    sql: str
+    params: list
+    of_aliases: bool = False
+
+
+def _persons_part(where: str, params: list, limit_in_sql: bool = True) -> _Part:
+    """Select _COLUMNS of the persons matching a condition on the person table (at most CANDIDATE_LIMIT).
 
     Written out: for these few columns Django building the query cost as much as PostgreSQL
     answering it. The limit as in _fetch.
     """
     limit = f" LIMIT {CANDIDATE_LIMIT}" if limit_in_sql else ""
     table = connection.ops.quote_name(Person._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(_COLUMNS)} FROM {table} WHERE {where}{limit}", params)  # noqa: S608
-        return cursor.fetchall()[:CANDIDATE_LIMIT]
+    return _Part(f"SELECT {', '.join(_COLUMNS)}, NULL, NULL FROM {table} WHERE {where}{limit}", params)  # noqa: S608
 
 
-def _born_rows(dob: date, undated_keys: list[str]) -> list[tuple]:
-    """Return _COLUMNS of those born that day, and of the undated persons with one of the keys: one statement.
+def _fetch_parts(*parts: _Part | None) -> list[list[tuple]]:
+    """Return the rows of each part, at most CANDIDATE_LIMIT each, read in one statement; [] for a None.
 
-    At most CANDIDATE_LIMIT of each. The born ones are limited in SQL; the undated ones in Python, as
-    in _fetch (a LIMIT over an IN list of keys can tempt PostgreSQL into reading the whole table).
+    Each round trip is paid by the officer waiting: the persons and aliases of a lookup are read together.
+    A person's row is _COLUMNS; an alias's row is _COLUMNS, alias key, alias.
     """
-    table = connection.ops.quote_name(Person._meta.db_table)
-    columns = ", ".join(_COLUMNS)
-    undated, params = any_of_sql("surname_key", [_db_date(dob)], undated_keys or [""], connection.vendor)
+    asked = [(i, part) for i, part in enumerate(parts) if part is not None]
+    found: list[list[tuple]] = [[] for _part in parts]
+    if not asked:
+        return found
+    # Each part as a subquery: SQLite allows no LIMIT on a part of a compound SELECT.
+    sql = " UNION ALL ".join(f"SELECT {i}, p{i}.* FROM ({part.sql}) AS p{i}" for i, part in asked)  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            # The first part as a subquery: SQLite allows no LIMIT on a part of a compound SELECT.
-            f"SELECT * FROM (SELECT {columns}, 0 FROM {table} WHERE date_of_birth = %s LIMIT {CANDIDATE_LIMIT}) AS b "  # noqa: S608 - ours
-            f"UNION ALL SELECT {columns}, 1 FROM {table} WHERE date_of_birth IS NULL AND {undated}",
-            params,
-        )
-        found = cursor.fetchall()
-    born = [row[:-1] for row in found if not row[-1]]
-    return born + [row[:-1] for row in found if row[-1]][:CANDIDATE_LIMIT]
+        cursor.execute(sql, [param for _i, part in asked for param in part.params])
+        for row in cursor.fetchall():
+            found[row[0]].append(row[1:] if parts[row[0]].of_aliases else row[1:5])
+    return [rows[:CANDIDATE_LIMIT] for rows in found]
 
 
 def _db_date(day: date):
@@ -471,29 +486,29 @@ def _fetch(queryset: QuerySet, limit_in_sql: bool = True) -> list[tuple]:
     return list(queryset)[:CANDIDATE_LIMIT]
 
 
-def _alias_rows(query: NameQuery, born: date | None) -> list[tuple]:
-    """Return (person columns..., alias key, alias) for aliases whose last word is a typed word.
+def _alias_part(query: NameQuery, born: date | None) -> _Part | None:
+    """Select (_COLUMNS of the person, alias key, alias) of aliases whose last word is a typed word.
 
     An alias is read as given names plus surname, like a registered name. With `born`, only
     aliases of persons born that day or of unknown birth date. Written out: Django building
     the join cost more than PostgreSQL answering it (one index lookup of the alias's last word).
+    None when no typed word is long enough to search.
     """
     words = [word for word in query.single_words if len(word) >= MIN_WORD_SEARCH_LENGTH]
     if not words:
-        return []
+        return None
     qn = connection.ops.quote_name
     conditions, params = any_of_sql("a.last_word", [], words, connection.vendor)
     if born is not None:
         conditions = f"{conditions} AND (p.date_of_birth = %s OR p.date_of_birth IS NULL)"
         params.append(_db_date(born))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.person_id, p.name_key, p.surname_key, p.date_of_birth, a.name_key, a.name "  # noqa: S608 - ours
-            f"FROM {qn(PersonAlias._meta.db_table)} a JOIN {qn(Person._meta.db_table)} p ON p.id = a.person_id "
-            f"WHERE {conditions} LIMIT {CANDIDATE_LIMIT}",
-            params,
-        )
-        return cursor.fetchall()
+    return _Part(
+        "SELECT a.person_id, p.name_key, p.surname_key, p.date_of_birth, a.name_key, a.name "  # noqa: S608 - ours
+        f"FROM {qn(PersonAlias._meta.db_table)} a JOIN {qn(Person._meta.db_table)} p ON p.id = a.person_id "
+        f"WHERE {conditions} LIMIT {CANDIDATE_LIMIT}",
+        params,
+        of_aliases=True,
+    )
 
 
 def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=None) -> Match | None:

@@ -75,15 +75,20 @@ def test_a_name_lookup_reads_persons_and_bans_in_one_statement(postgres, users, 
     assert not any(sql.startswith('SELECT "registry_person"') and "IN (" in sql for sql in statements)
 
 
-def test_a_lookup_with_a_date_of_birth_reads_those_born_that_day_and_the_undated_in_one_statement(
-    postgres, users, registry
-):
+def test_a_name_lookup_reads_its_candidates_and_their_aliases_in_one_statement(postgres, users, registry):
     born = registry.person("Dirkje", "Vlietstra", dob=NOW.date() - timedelta(days=12_000))
     undated = registry.person("Dirkje", "Vliestra", dob=None)
-    for person in (born, undated):
+    known_as = registry.person("Klaasje", "Zwanenburg", dob=None)
+    registry.alias(known_as, "Dirkje Vlietstra")
+    for person in (born, undated, known_as):
         registry.ban(person, BanKind.CONTACT)  # read with their bans
     vocabulary.warm()  # loaded before, as a web worker does at start
-    answer, statements = answer_and_statements({"q": "Dirkje Vlietstra", "dob": born.date_of_birth.isoformat()})
-    persons = [sql for sql in statements if 'FROM "registry_person"' in sql and "registry_personalias" not in sql]
-    assert len(persons) == 1, persons
-    assert [r["person"]["id"] for r in answer["results"]] == [born.pk, undated.pk]
+    for params in ({"q": "Dirkje Vlietstra", "dob": born.date_of_birth.isoformat()}, {"q": "Dirkje Vlietstra"}):
+        answer, statements = answer_and_statements(params)
+        searches = [
+            sql
+            for sql in statements
+            if "registry_personalias" in sql or ('FROM "registry_person"' in sql and "registry_ban" not in sql)
+        ]
+        assert len(searches) == 1 and "registry_personalias" in searches[0], searches
+        assert {r["person"]["id"] for r in answer["results"]} == {born.pk, undated.pk, known_as.pk}
