@@ -2,12 +2,15 @@
 
 Retrieval works the same on SQLite and PostgreSQL. With a date of birth:
 everyone born that day (an index on date_of_birth; a few dozen at a million
-persons). By name: the surname keys whose words sound like, or are one or two
+persons), and the persons of unknown birth date whose surname is like the typed
+one (the vocabulary keeps their keys apart, so this costs nothing where there
+are none). By name: the surname keys whose words sound like, or are one or two
 typos from, a typed word (registry.lookup.vocabulary), fetched as one indexed
 IN list; surnames shared by more persons than CANDIDATE_LIMIT are narrowed by
 the typed given name. Aliases by their last word (an indexed column of its
-own, migration alias_last_word). Ranking happens in
-Python on the few columns fetched, with the same word similarity.
+own, migration alias_last_word), read in the same statement as the persons.
+Ranking happens in Python on the few columns fetched, with the same word
+similarity.
 """
 
 from collections.abc import Iterable
@@ -151,11 +154,11 @@ def _search_born(query: NameQuery, dob: date, keys: dict[str, int], readings) ->
     The date is strong evidence, so a surname two typos off still counts here. `keys` are the
     surname keys of undated persons like the typed surname (_surname_keys with undated=True).
     """
-    undated, params = any_of_sql("surname_key", [], sorted(keys) or [""], connection.vendor)
+    of_keys, params = any_of_sql("surname_key", [], sorted(keys) or [""], connection.vendor)
     born, undated, aliases = _fetch_parts(
         _persons_part("date_of_birth = %s", [_db_date(dob)]),
         # Limited in Python, as in _fetch: a LIMIT over a list of keys can tempt PostgreSQL into reading it all.
-        _persons_part(f"date_of_birth IS NULL AND {undated}", params, limit_in_sql=False),
+        _persons_part(f"date_of_birth IS NULL AND {of_keys}", params, limit_in_sql=False),
         _alias_part(query, dob),
     )
     rows = born + undated
