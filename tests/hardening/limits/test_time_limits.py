@@ -46,8 +46,10 @@ def test_absurd_decision_date_is_400(registrar, decision, field, value):
     assert field in response.json()
 
 
-@pytest.mark.parametrize("value", ["1850-01-01", (timezone.localdate() + timedelta(days=1)).isoformat()])
+@pytest.mark.parametrize("value", ["1850-01-01", "tomorrow"])
 def test_impossible_date_of_birth_is_400(registrar, value):
+    if value == "tomorrow":  # worked out when the test runs: collected before midnight, it would be today
+        value = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = registrar.post(
         "/api/v1/persons/", {"given_names": "Tijs", "surname": "Tijd", "date_of_birth": value}, format="json"
     )
