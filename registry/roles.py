@@ -1,5 +1,6 @@
 """The roles of banwatch users: one group each, defined once here."""
 
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache
 
@@ -83,10 +84,18 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
     if cached is None:
         with connection.cursor() as cursor:
             cursor.execute(_group_names_sql(), [user.pk])
-            names = {name for (name,) in cursor.fetchall()}
-        cached = frozenset(role for role in Role if role.value in names)
-        user._banwatch_roles = cached
+            cached = remember_roles(user, [name for (name,) in cursor.fetchall()])
     return cached
+
+
+def remember_roles(user: AbstractBaseUser, group_names: Iterable[str]) -> frozenset[Role]:
+    """Keep, for this request, the roles of a user whose group names were read with it; return them.
+
+    Token authentication reads them in its own statement (config.accounts.tokens): roles_of then reads nothing.
+    """
+    names = set(group_names)
+    user._banwatch_roles = frozenset(role for role in Role if role.value in names)
+    return user._banwatch_roles
 
 
 @cache

@@ -102,3 +102,31 @@ def test_the_daily_purge_deletes_expired_tokens_and_keeps_valid_ones(users):
     assert counts["api_tokens"] == 1
     assert AuthToken.objects.filter(token_key=valid[:15]).exists()
     assert not AuthToken.objects.filter(token_key=expiring[:15]).exists()
+
+
+def test_a_request_reads_the_token_its_user_and_the_users_roles_in_one_statement(users):
+    token = issue("erin")
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup_status(token) == 200  # the ban list asks for the user's roles
+    reads = [q["sql"] for q in queries.captured_queries if "knox_authtoken" in q["sql"] or "auth_group" in q["sql"]]
+    assert len(reads) == 1 and "auth_group" in reads[0], reads
+
+
+def test_a_token_of_an_inactive_user_or_a_wrong_secret_is_refused(users):
+    token = issue("erin")
+    assert lookup_status(token[:15] + "0" * (len(token) - 15)) == 401  # the right key, not the secret
+    User.objects.filter(username="erin").update(is_active=False)
+    assert lookup_status(token) == 401
+
+
+@pytest.mark.parametrize("groups", [0, 2])
+def test_a_users_roles_come_with_the_token_whatever_their_number(users, groups):
+    from django.contrib.auth.models import Group
+
+    from registry.roles import Role
+
+    erin = User.objects.get(username="erin")
+    erin.groups.clear()
+    names = [Role.REGISTRAR.value, Role.SUPERVISOR.value][:groups]
+    erin.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
+    assert lookup_status(issue("erin")) == (200 if groups else 403)
