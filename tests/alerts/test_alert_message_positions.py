@@ -126,4 +126,22 @@ def test_closing_message_of_a_zone_incident_carries_no_position(subject):
 
     assert opened["last_fix"] is not None and closed["last_fix"] is None
     for message in (opened, closed):
-        assert "proximity" not in message and "1234" not in str(message) and "3.2" not in str(message)
+        keys, values = keys_and_values(message)
+        assert not keys & {"proximity", "closest_distance_m", "eta_min"}
+        # By value, not by searching the text: a timestamp's digits ("13.26...") may hold "3.2".
+        assert not {1234.5, 1234, 1235, 3.2} & {v for v in values if isinstance(v, int | float)}
+
+
+def keys_and_values(message: dict) -> tuple[set[str], list]:
+    """Return every key and every leaf value of a nested message."""
+    keys, values, stack = set(), [], [message]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            keys.update(item)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        else:
+            values.append(item)
+    return keys, values
