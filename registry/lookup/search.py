@@ -177,8 +177,9 @@ def _search_by_name(query: NameQuery, dob: date | None, keys: dict[str, int], re
             budget -= counts.get(key, 0)
         else:
             crowded.append(key)
-    of_keys = any_of_sql("surname_key", [], whole, connection.vendor)
-    whole_part = _persons_part(*of_keys, limit_in_sql=False) if whole else None
+    whole_part = (
+        _persons_part(*any_of_sql("surname_key", [], whole, connection.vendor), limit_in_sql=False) if whole else None
+    )
     rows, aliases = _fetch_parts(whole_part, _alias_part(query, None))
     if crowded:
         best_keys = [k for k in crowded if scores[k] == scores[crowded[0]]]
@@ -338,7 +339,7 @@ def _ranked(
         # The surnames asked about below, registered and alias, scored by every reading at once; not those
         # of persons born on the typed date, whose surnames are compared allowing more typos (rank_row).
         alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
-        surnames = [row[2] for row in rows.values() if dob is None or row[3] != dob]
+        surnames = [row[2] for row in rows.values() if not _born_on(row[3], dob)]
         readings.learn(surnames + [name[0] for name in alias_names if name])
     ranked = (rank_row(row, aliases.get(pid, ()), query, dob, readings) for pid, row in rows.items())
     matches = [m for m in ranked if m]
@@ -472,7 +473,7 @@ def _fetch_parts(*parts: _Part | None) -> list[list[tuple]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [param for _i, part in asked for param in part.params])
         for row in cursor.fetchall():
-            found[row[0]].append(row[1:] if parts[row[0]].of_aliases else row[1:5])
+            found[row[0]].append(row[1:] if parts[row[0]].of_aliases else row[1 : 1 + len(_COLUMNS)])
     return [rows[:CANDIDATE_LIMIT] for rows in found]
 
 
@@ -521,8 +522,7 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=N
     """
     person_id, name_key, surname_key, person_dob = row
     given = tuple(name_key[: len(name_key) - len(surname_key)].split())
-    # Born on the typed date: a surname two typos off is still this person.
-    typos = 2 if dob is not None and person_dob == dob else None
+    typos = 2 if _born_on(person_dob, dob) else None
     best = _best_name_score(surname_key, given, query, typos, readings)
     alias_used = ""
     for alias_key, alias_name in aliases:
@@ -534,6 +534,11 @@ def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=N
     score, reasons = best
     dob_score, dob_reasons = _dob_score(person_dob, dob)
     return Match(person_id, score + dob_score, reasons + dob_reasons, alias_used)
+
+
+def _born_on(person_dob: date | None, dob: date | None) -> bool:
+    """Tell whether the person was born on the typed date: then a surname two typos off is still them."""
+    return dob is not None and person_dob == dob
 
 
 def _best_name_score(surname: str, given: tuple[str, ...], query: NameQuery, typos: int | None = None, readings=None):
