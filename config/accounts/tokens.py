@@ -34,7 +34,11 @@ class ApiTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, token: bytes):
         """Return (user, token) for the presented token, as knox's own does, or refuse it (401)."""
         refused = _("Invalid token.")
-        token = token.decode("utf-8")
+        try:
+            token = token.decode("utf-8")
+        except UnicodeDecodeError:
+            # A header of bytes that are no UTF-8 text (knox answered 500): no token of ours.
+            raise exceptions.AuthenticationFailed(refused) from None
         for auth_token in tokens_with_roles(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue

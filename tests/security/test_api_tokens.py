@@ -130,3 +130,8 @@ def test_a_users_roles_come_with_the_token_whatever_their_number(users, groups):
     names = [Role.REGISTRAR.value, Role.SUPERVISOR.value][:groups]
     erin.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
     assert lookup_status(issue("erin")) == (200 if groups else 403)
+
+
+@pytest.mark.parametrize("presented", ["é" * 80, "Z" * 15 + "\u00ff" * 50])
+def test_a_token_that_is_not_utf8_text_is_refused_with_401(users, presented):
+    assert lookup_status(presented) == 401
