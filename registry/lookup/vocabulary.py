@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connection, connections
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_save
 
@@ -167,9 +167,18 @@ class Vocabulary:
 
     def catch_up(self) -> None:
         """Add the persons created since the last look (by id)."""
-        rows = Person.objects.filter(id__gt=self.max_id).order_by("id")
-        for person_id, surname, given, born in rows.values_list("id", "surname_key", "given_names", "date_of_birth"):
-            self.add(surname, given, undated=born is None)
+        # Written out: a lookup a second after the last one runs this first, and compiling the queryset
+        # cost more than the read (0.33 ms of CPU through the queryset, 0.08 written out, at a million persons).
+        table = connection.ops.quote_name(Person._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, surname_key, given_names, date_of_birth IS NULL FROM {table} "  # noqa: S608 - ours
+                "WHERE id > %s ORDER BY id",
+                [self.max_id],
+            )
+            rows = cursor.fetchall()
+        for person_id, surname, given, undated in rows:
+            self.add(surname, given, undated=bool(undated))
             self.max_id = person_id
         self.checked_at = time.monotonic()
 
