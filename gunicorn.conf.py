@@ -11,16 +11,22 @@ def post_worker_init(worker) -> None:
     holds up the lookup being answered.
     """
     from config.heap import collect_between_requests
-    from registry.lookup.vocabulary import warm
+    from registry.lookup.vocabulary import reload_between_requests, warm
 
     warm()
     gc.collect()
     gc.freeze()
     collect_between_requests()
+    reload_between_requests()
 
 
 def post_request(worker, req, environ, resp) -> None:
-    """Run the garbage collector's due pass now that the answer has been sent (config/heap.py)."""
-    from config.heap import collect_due
+    """Now that the answer has been sent: reload the lookup's vocabulary if due, run the collector's due pass.
 
+    The reload first: it freezes what it loaded (registry.lookup.vocabulary), which the pass then skips.
+    """
+    from config.heap import collect_due
+    from registry.lookup.vocabulary import reload_if_due
+
+    reload_if_due()
     collect_due()

@@ -8,8 +8,10 @@ surname keys holding the matched words are then fetched by the indexed key.
 This is the same on SQLite and PostgreSQL.
 
 Each process loads the words once and picks up persons added since by id,
-at most once a second; a full reload every RELOAD_SECONDS, in a thread of its
-own, also catches changed names and dates of birth. A person saved in this
+at most once a second; a full reload every RELOAD_SECONDS also catches changed
+names and dates of birth. It runs in a thread of its own, or, in a web worker,
+after a response has been sent (reload_between_requests): a reload is seconds of
+CPU, and a lookup sharing the interpreter with it took two to six times as long. A person saved in this
 process is added at once. An exact surname key is always searched as typed, so
 a person registered a moment ago in another process is found by the exact name
 in any case.
@@ -17,6 +19,8 @@ in any case.
 
 import gc
 import logging
+import os
+import random
 import threading
 import time
 from collections import defaultdict
@@ -196,13 +200,17 @@ class Vocabulary:
 _current: Vocabulary | None = None
 _lock = threading.Lock()
 _reloading: threading.Thread | None = None
+# Set by reload_between_requests(): reload_if_due() reloads, not a thread, after RELOAD_SECONDS times this factor.
+_between_requests = False
+_reload_factor = 1.0
 
 
 def vocabulary() -> Vocabulary:
     """Return this process's vocabulary, loaded on first use and kept up to date.
 
-    The full reload runs in a thread of its own: a lookup meanwhile uses the vocabulary it has (caught up by
-    id each second), instead of waiting seconds for a million names to be read again.
+    The full reload runs in a thread of its own (or between requests, see reload_between_requests): a
+    lookup meanwhile uses the vocabulary it has (caught up by id each second), instead of waiting seconds
+    for a million names to be read again.
     """
     global _current
     with _lock:
@@ -210,11 +218,38 @@ def vocabulary() -> Vocabulary:
         if _current is None:
             _current = Vocabulary().load()
         else:
-            if now - _current.loaded_at > RELOAD_SECONDS:
+            if not _between_requests and now - _current.loaded_at > RELOAD_SECONDS * _reload_factor:
                 _reload_in_background()
             if now - _current.checked_at > REFRESH_SECONDS:
                 _current.catch_up()
         return _current
+
+
+def reload_between_requests(spread: float = 0.25) -> None:
+    """From now on, reload in reload_if_due() calls, each process after a reload interval drawn within `spread`.
+
+    A web worker calls reload_if_due() once a response has been sent (gunicorn.conf.py): for the
+    seconds of a reload it takes no request, and the other workers answer. Workers started
+    together would reload together; each draws its own interval, so that they take turns.
+    """
+    global _between_requests, _reload_factor
+    _between_requests = True
+    _reload_factor = random.Random(os.getpid()).uniform(1 - spread, 1 + spread)
+
+
+def reload_in_threads() -> None:
+    """Undo reload_between_requests(): a due reload runs in a thread again, every RELOAD_SECONDS (tests)."""
+    global _between_requests, _reload_factor
+    _between_requests, _reload_factor = False, 1.0
+
+
+def reload_if_due() -> bool:
+    """Reload the vocabulary now if its reload interval has passed; return whether it did."""
+    with _lock:
+        due = _current is not None and time.monotonic() - _current.loaded_at > RELOAD_SECONDS * _reload_factor
+    if due:
+        _reload(own_connection=False)
+    return due
 
 
 def _reload_in_background() -> None:
@@ -225,7 +260,8 @@ def _reload_in_background() -> None:
     _reloading.start()
 
 
-def _reload() -> None:
+def _reload(own_connection: bool = True) -> None:
+    """Load the vocabulary again and put it in place; `own_connection`: close this thread's connections after."""
     global _current
     try:
         fresh = Vocabulary().load()
@@ -236,7 +272,8 @@ def _reload() -> None:
                 _current.loaded_at = time.monotonic()  # try again after RELOAD_SECONDS, not at every lookup
         return
     finally:
-        connections.close_all()  # this thread's own connection
+        if own_connection:
+            connections.close_all()  # the reload thread's; a web worker keeps its connection for the next request
     with _lock:
         _current = fresh
     if gc.get_freeze_count():

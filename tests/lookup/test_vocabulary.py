@@ -134,3 +134,48 @@ def test_a_replaced_vocabulary_is_freed_by_reference_counting_alone():
         assert all(ref() is None for ref in refs)
     finally:
         gc.enable()
+
+
+@pytest.fixture
+def between_requests():
+    vocabulary.reload_between_requests()
+    yield
+    vocabulary.reload_in_threads()
+    vocabulary.forget()
+
+
+def test_a_web_worker_reloads_between_requests_not_in_a_thread_beside_the_lookup(
+    registry, monkeypatch, between_requests
+):
+    from django.db import connection
+
+    registry.person("Noor", "Zwanenburg")
+    vocabulary.forget()
+    stale = vocabulary.vocabulary()
+    threads = vocabulary._reloading
+    monkeypatch.setattr(vocabulary, "RELOAD_SECONDS", 0.0)
+    assert vocabulary.vocabulary() is stale  # the lookup answers with what it has and starts nothing
+    assert vocabulary._reloading is threads
+    registry.person("Sem", "Zwanenbrug")
+    assert vocabulary.reload_if_due()  # after the response: in the worker itself
+    assert vocabulary._current is not stale
+    assert vocabulary._current.key_counts["zwanenbrug"] == 1
+    # Kept for the worker's next request (on PostgreSQL: SQLite's in-memory test database ignores a close).
+    assert not connection.closed_in_transaction
+
+
+def test_a_reload_that_is_not_due_does_nothing(registry, between_requests):
+    registry.person("Noor", "Zwanenburg")
+    loaded = vocabulary.vocabulary()
+    assert not vocabulary.reload_if_due()
+    assert vocabulary.vocabulary() is loaded
+
+
+def test_workers_started_together_draw_reload_intervals_of_their_own(monkeypatch, between_requests):
+    factors = set()
+    for pid in (4101, 4102, 4103):
+        monkeypatch.setattr(vocabulary.os, "getpid", lambda pid=pid: pid)
+        vocabulary.reload_between_requests(spread=0.25)
+        factors.add(vocabulary._reload_factor)
+    assert len(factors) == 3
+    assert all(0.75 <= factor <= 1.25 for factor in factors)
