@@ -11,10 +11,10 @@ Each process loads the words once and picks up persons added since by id,
 at most once a second; a full reload every RELOAD_SECONDS also catches changed
 names and dates of birth. It runs in a thread of its own, or, in a web worker,
 after a response has been sent (reload_between_requests): a reload is seconds of
-CPU, and a lookup sharing the interpreter with it took two to six times as long. A person saved in this
-process is added at once. An exact surname key is always searched as typed, so
-a person registered a moment ago in another process is found by the exact name
-in any case.
+CPU, and a lookup sharing the interpreter with it took two to six times as long.
+A person saved in this process is added at once. An exact surname key is always
+searched as typed, so a person registered a moment ago in another process is
+found by the exact name in any case.
 """
 
 import gc
