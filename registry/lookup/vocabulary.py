@@ -218,7 +218,7 @@ def vocabulary() -> Vocabulary:
         if _current is None:
             _current = Vocabulary().load()
         else:
-            if not _between_requests and now - _current.loaded_at > RELOAD_SECONDS * _reload_factor:
+            if not _between_requests and _reload_due(_current, now):
                 _reload_in_background()
             if now - _current.checked_at > REFRESH_SECONDS:
                 _current.catch_up()
@@ -246,10 +246,14 @@ def reload_in_threads() -> None:
 def reload_if_due() -> bool:
     """Reload the vocabulary now if its reload interval has passed; return whether it did."""
     with _lock:
-        due = _current is not None and time.monotonic() - _current.loaded_at > RELOAD_SECONDS * _reload_factor
+        due = _current is not None and _reload_due(_current, time.monotonic())
     if due:
         _reload(own_connection=False)
     return due
+
+
+def _reload_due(vocab: Vocabulary, now: float) -> bool:
+    return now - vocab.loaded_at > RELOAD_SECONDS * _reload_factor
 
 
 def _reload_in_background() -> None:
