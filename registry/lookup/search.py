@@ -29,27 +29,28 @@ from registry.names import TUSSENVOEGSELS
 
 from .key_table import WORD_OF_SEVERAL_PENALTY, KeyTable, Scores
 from .query import Hypothesis, Identifier, NameQuery
-from .similarity import (
-    EXACT,
-    ONE_TYPO,
-    SAME_SKELETON,
-    SAME_SOUND,
-    SOUND_AND_TYPO,
-    TWO_TYPOS,
-    word_similarity,
+from .row_scores import (
+    GIVEN_DIFFERS_POINTS,
+    GIVEN_POINTS,
+    INITIALS_POINTS,
+    NO_MATCH,
+    SAME_FIRST_GIVEN_POINTS,
+    UNMATCHED_GIVEN_POINTS,
+    row_scores,
 )
+from .similarity import EXACT, SAME_SOUND, word_similarity
 from .vocabulary import Vocabulary, WordIndex, vocabulary
 
 # Rows fetched per retrieval query; more means the officer must narrow (given name, date of birth).
 CANDIDATE_LIMIT = 300
+# An alias is a weaker identification than the registered name.
+ALIAS_PENALTY = 10
 # Words shorter than this are not searched inside aliases.
 MIN_WORD_SEARCH_LENGTH = 3
 # Crowded surname keys narrowed by the typed given name, best first.
 MAX_CROWDED_KEYS = 40
 # Given names on record tried when a crowded surname is narrowed by the typed given name.
 MAX_GIVEN_WORDS = 30
-# Below any score a key can have: not matched.
-_NO_SCORE = -(10**6)
 _COLUMNS = ("id", "name_key", "surname_key", "date_of_birth")
 
 
@@ -198,7 +199,7 @@ def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings") -
     scores below the whole, as in rank_row.
     """
     in_table, found = readings.learn(keys)
-    best = np.full(len(in_table), _NO_SCORE, dtype=np.int32)
+    best = np.full(len(in_table), NO_MATCH, dtype=np.int32)
     scores: dict[str, int] = {}
     learned = set(in_table)
     others = [key for key in keys if key not in learned]
@@ -209,7 +210,7 @@ def _key_scores(query: NameQuery, keys: dict[str, int], readings: "_Readings") -
             answer = reading.match(key)
             if answer is not None and (key not in scores or answer[0] - hypothesis.penalty > scores[key]):
                 scores[key] = answer[0] - hypothesis.penalty
-    scored = np.flatnonzero(best > _NO_SCORE)
+    scored = np.flatnonzero(best > NO_MATCH)
     scores.update(zip([in_table[i] for i in scored], best[scored].tolist(), strict=True))
     return scores
 
@@ -230,6 +231,7 @@ class _Readings(tuple):
 
     def __new__(cls, query: NameQuery, words: WordIndex, table: KeyTable, given_words: WordIndex):
         readings = super().__new__(cls, (_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses))
+        readings.query = query
         readings.hypotheses = query.hypotheses
         readings.table = table
         readings.given_words = given_words
@@ -248,13 +250,21 @@ class _Readings(tuple):
             )
         return found
 
-    def _given_similarity(self, typed: str, word: str) -> int | None:
-        """word_similarity(typed, word), looked up among the given names on record like the typed one."""
+    @property
+    def initials(self) -> tuple[str, ...]:
+        return self.query.initials
+
+    def given_like_of(self, typed: str) -> dict[str, int]:
+        """Return the given names on record like a typed one, scored (the vocabulary's similar()), remembered."""
         like = self.given_like.get(typed)
         if like is None:
             like = self.given_like[typed] = self.given_words.similar(typed)
+        return like
+
+    def _given_similarity(self, typed: str, word: str) -> int | None:
+        """word_similarity(typed, word), looked up among the given names on record like the typed one."""
         if word in self.given_words.words:
-            return like.get(word)
+            return self.given_like_of(typed).get(word)
         return word_similarity(typed, word)  # not on record yet (saved a moment ago in another process)
 
     def learn(self, surnames: Iterable[str]) -> tuple[list[str], list[Scores]]:
@@ -330,21 +340,87 @@ class _Reading:
 def _ranked(
     query: NameQuery, dob: date | None, rows: dict, alias_rows: list[tuple], truncated: bool, readings
 ) -> SearchOutcome:
-    """Rank the persons of `rows` ({id: _COLUMNS}) and of `alias_rows` (_alias_part's), best first."""
+    """Rank the persons of `rows` ({id: _COLUMNS}) and of `alias_rows` (_alias_part's), best first.
+
+    Persons born on the typed date (a surname two typos off still counts) are ranked one by one
+    (rank_row); the rest all at once (_scored_rows), with their reasons worked out only when read.
+    """
     aliases: dict[int, list[tuple[str, str]]] = {}
     for person_id, name_key, surname, born, alias_key, alias_name in alias_rows:
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
-    if readings is not None:
-        # The surnames asked about below, registered and alias, scored by every reading at once; not those
-        # of persons born on the typed date, whose surnames are compared allowing more typos (rank_row).
-        alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
-        surnames = [row[2] for row in rows.values() if not _born_on(row[3], dob)]
-        readings.learn(surnames + [name[0] for name in alias_names if name])
-    ranked = (rank_row(row, aliases.get(pid, ()), query, dob, readings) for pid, row in rows.items())
-    matches = [m for m in ranked if m]
+    # The surnames asked about below, registered and alias, scored by every reading at once; not those
+    # of persons born on the typed date, whose surnames are compared allowing more typos (rank_row).
+    alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
+    surnames = [row[2] for row in rows.values() if not _born_on(row[3], dob)]
+    readings.learn(surnames + [name[0] for name in alias_names if name])
+    born, others = [], []
+    for row in rows.values():
+        (born if _born_on(row[3], dob) else others).append(row)
+    ranked = (rank_row(row, aliases.get(row[0], ()), query, dob, readings) for row in born)
+    matches = [m for m in ranked if m] + _scored_rows(others, aliases, query, dob, readings)
     matches.sort(key=lambda m: (-m.score, m.person_id))
     return SearchOutcome(matches, truncated)
+
+
+class _Explained(Match):
+    """A match scored with the other candidates (_scored_rows); rank_row works out its reasons when read."""
+
+    def __init__(self, row: tuple, score: int, aliases, context: tuple):
+        self.person_id, self.score = row[0], score
+        self._row, self._aliases, self._context = row, aliases, context
+        self._explanation: Match | None = None
+
+    def _explained(self) -> Match:
+        if self._explanation is None:
+            self._explanation = rank_row(self._row, self._aliases, *self._context)
+        return self._explanation
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self._explained().reasons
+
+    @property
+    def alias(self) -> str:
+        return self._explained().alias
+
+
+def _scored_rows(rows: list[tuple], aliases: dict, query: NameQuery, dob: date | None, readings) -> list[Match]:
+    """Return the matches among the rows ({person: [(alias key, alias)]}), scored all at once as rank_row would.
+
+    Each registered name and each alias is one name to score (row_scores); a person scores as his best.
+    """
+    person_of, surnames, given, bonus = [], [], [], []
+    for i, (_pid, name_key, surname, _born) in enumerate(rows):
+        person_of.append(i)
+        surnames.append(surname)
+        given.append(name_key[: len(name_key) - len(surname)])
+        bonus.append(0)
+        for alias_key, _alias in aliases.get(rows[i][0], ()):
+            name = _alias_name(alias_key)
+            if name is not None:
+                person_of.append(i)
+                surnames.append(name[0])
+                given.append(" ".join(name[1]))
+                bonus.append(-ALIAS_PENALTY)
+    distinct: dict[str, int] = {}
+    of_name = [distinct.setdefault(surname, len(distinct)) for surname in surnames]
+    by_surname = np.full((len(distinct), len(readings)), NO_MATCH, dtype=np.int64)
+    for i, surname in enumerate(distinct):
+        for column, (hypothesis, reading) in enumerate(zip(query.hypotheses, readings, strict=True)):
+            answer = reading.match(surname)
+            if answer is not None:
+                by_surname[i, column] = answer[0] - hypothesis.penalty
+    scores = row_scores(given, by_surname[of_name], readings)
+    scores = np.where(scores > NO_MATCH, scores + np.array(bonus, dtype=np.int64), NO_MATCH)
+    best = np.full(len(rows), NO_MATCH, dtype=np.int64)
+    np.maximum.at(best, np.array(person_of, dtype=np.intp), scores)
+    context = (query, dob, readings)
+    return [
+        _Explained(row, score + _dob_score(row[3], dob)[0], aliases.get(row[0], ()), context)
+        for row, score in zip(rows, best.tolist(), strict=True)
+        if score > NO_MATCH
+    ]
 
 
 def _crowd_rows(query: NameQuery, crowded: list[str], best_keys: list[str]) -> list[tuple]:
@@ -589,10 +665,6 @@ def _surname_reason(score: int) -> tuple[int, str]:
     return score, Reason.SURNAME_SOUND if score == SAME_SOUND else Reason.SURNAME_TYPO
 
 
-# Points for a typed given name by how well it matches one on record.
-GIVEN_POINTS = {EXACT: 30, SAME_SOUND: 27, ONE_TYPO: 20, SAME_SKELETON: 18, SOUND_AND_TYPO: 14, TWO_TYPOS: 12}
-
-
 def _given_score(
     given: tuple[str, ...], typed_given: tuple[str, ...], initials: tuple[str, ...], similarity=word_similarity
 ):
@@ -601,17 +673,17 @@ def _given_score(
     if typed_given:
         matched = [max((similarity(t, g) or 0 for g in given), default=0) for t in typed_given]
         if any(matched):
-            score = sum(GIVEN_POINTS.get(m, -10) for m in matched)
-            score += 5 * (given[:1] == typed_given[:1])
+            score = sum(GIVEN_POINTS.get(m, UNMATCHED_GIVEN_POINTS) for m in matched)
+            score += SAME_FIRST_GIVEN_POINTS * (given[:1] == typed_given[:1])
             reasons = (Reason.GIVEN_NAME,) if EXACT in matched else (Reason.GIVEN_NAME_TYPO,)
         else:
-            score, reasons = -25, (Reason.GIVEN_NAME_DIFFERS,)
+            score, reasons = GIVEN_DIFFERS_POINTS, (Reason.GIVEN_NAME_DIFFERS,)
     if initials:
         person_initials = "".join(w[0] for w in given)
         if person_initials.startswith("".join(initials)):
-            score, reasons = score + 15, reasons + (Reason.INITIALS,)
+            score, reasons = score + INITIALS_POINTS, reasons + (Reason.INITIALS,)
         else:
-            score, reasons = score - 15, reasons + (Reason.GIVEN_NAME_DIFFERS,)
+            score, reasons = score - INITIALS_POINTS, reasons + (Reason.GIVEN_NAME_DIFFERS,)
     return score, reasons
 
 
@@ -628,8 +700,7 @@ def _alias_score(alias_key: str, query: NameQuery, readings=None):
     best = _best_name_score(*name, query, readings=readings)
     if best is None:
         return None
-    # An alias is a weaker identification than the registered name.
-    return best[0] - 10, (Reason.ALIAS,) + best[1]
+    return best[0] - ALIAS_PENALTY, (Reason.ALIAS,) + best[1]
 
 
 def _dob_score(person_dob: date | None, dob: date | None) -> tuple[int, tuple[str, ...]]:
