@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from geofence.models import DeviceStatus
 from geofence.testing import make_device, make_vendor
-from registry.lookup import vocabulary
+from registry.lookup import search, vocabulary
 from registry.models import AuditEntry, BanKind, LegalBasis
 from tests.lookup.conftest import NOW
 from tests.services import require_postgres
@@ -92,3 +92,23 @@ def test_a_name_lookup_reads_its_candidates_and_their_aliases_in_one_statement(p
         ]
         assert len(searches) == 1 and "registry_personalias" in searches[0], searches
         assert {r["person"]["id"] for r in answer["results"]} == {born.pk, undated.pk, known_as.pk}
+
+
+def test_a_crowded_surname_is_narrowed_in_the_same_statement_as_the_other_candidates(
+    postgres, users, registry, monkeypatch
+):
+    """Whole surname keys, aliases, and the crowded key's persons by first and later given name: one read."""
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    crowd = [registry.person(given, "Vlietstra") for given in "Aart Bep Daan Eelco Gijs Henk Ineke Joost".split()]
+    first = registry.person("Dirkje", "Vlietstra")
+    later = registry.person("Anna Dirkje", "Vlietstra")  # called by her second given name
+    sound_alike = registry.person("Dirkje", "Vliestra")  # a surname key of its own, fetched whole
+    for person in [*crowd, first, later, sound_alike]:
+        registry.ban(person, BanKind.CONTACT)  # read with their bans
+    vocabulary.warm()
+    answer, statements = answer_and_statements({"q": "Dirkje Vlietstra"})
+    searches = [sql for sql in statements if 'FROM "registry_person"' in sql and "registry_ban" not in sql]
+    assert len(searches) == 1, searches
+    shown = [r["person"]["id"] for r in answer["results"]]
+    assert shown[0] == first.pk
+    assert {later.pk, sound_alike.pk} <= set(shown)

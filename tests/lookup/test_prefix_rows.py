@@ -1,15 +1,18 @@
 """Persons of some surname keys whose name starts with a given name: PostgreSQL's join of ranges and the ORM agree.
 
 PostgreSQL reads one index range per surname key and given-name prefix
-(search.prefix_rows); other databases ask the same through the ORM. Both must
-return the same persons, for whole given names, initials and letters outside ASCII.
+(search.prefix_rows); other databases ask LIKE. Both must return the persons the ORM's
+startswith finds, for whole given names, initials and letters outside ASCII.
 """
 
+from functools import reduce
+from operator import or_
+
 import pytest
+from django.db.models import Q
 
 from registry.lookup import search
 from registry.models import Person
-from tests.services import require_postgres
 
 GIVEN = ["Pieternel", "Piet", "Pieter Jan", "Paula", "Joost Pieter", "Émile", "Ëva", "Quirina", "Pi"]
 SURNAMES = ["Zwaluwberg", "Zwaluwburg", "Van Dijk", "Dijkstra"]
@@ -24,7 +27,8 @@ def crowd(registry):
 
 
 def _orm(keys: list[str], prefixes: list[str]) -> set[tuple]:
-    found = Person.objects.filter(surname_key__in=keys).filter(search._any_prefix(prefixes))
+    starting = reduce(or_, (Q(name_key__startswith=prefix) for prefix in prefixes))
+    found = Person.objects.filter(surname_key__in=keys).filter(starting)
     return set(found.values_list(*search._COLUMNS))
 
 
@@ -40,7 +44,6 @@ CASES = [
 
 @pytest.mark.parametrize(("keys", "prefixes"), CASES)
 def test_the_range_join_finds_what_the_orm_finds(crowd, keys, prefixes):
-    require_postgres()
     expected = _orm(keys, prefixes)
     assert expected, "each case must find someone, or it tests nothing"
     found = search.prefix_rows(keys, prefixes)
