@@ -8,9 +8,10 @@ are none). By name: the surname keys whose words sound like, or are one or two
 typos from, a typed word (registry.lookup.vocabulary), fetched as one indexed
 IN list; surnames shared by more persons than CANDIDATE_LIMIT are narrowed by
 the typed given name. Aliases by their last word (an indexed column of its
-own, migration alias_last_word), read in the same statement as the persons.
+own, migration alias_last_word). Each search reads its candidates in one statement.
 Ranking happens in Python on the few columns fetched, with the same word
-similarity.
+similarity: rank_row is the rule, row_scores applies it to all candidates at
+once.
 """
 
 from collections.abc import Iterable
