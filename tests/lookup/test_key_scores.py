@@ -105,18 +105,24 @@ def test_a_glued_key_is_left_out_only_where_word_similarity_finds_nothing():
                 assert word_similarity(typed, word) is None, (typed, word)
 
 
-def test_a_candidate_ranks_the_same_with_the_lookups_remembered_readings_as_from_scratch():
-    """rank_row with the lookup's readings (surnames learned, given names looked up) as working each out anew."""
-    rng = random.Random(10)
+def made_lookup_vocabulary(rng: random.Random, given: list[str]) -> tuple[WordIndex, list[str], KeyTable, WordIndex]:
+    """Return surname words and keys on record, their key table, and the given names on record but "pjet"."""
     words, keys = made_vocabulary(rng)
     table = KeyTable()
     for key in keys:
         if words.words.issuperset(key.split()):
             table.add(key)
-    given = ["piet", "anna", "mo", "pieter jan", "annemarie", "mohamed ali", "pjet", "ana", "mohammed"]
     given_words = WordIndex()
     for word in {w for names in given for w in names.split()} - {"pjet"}:
         given_words.add(word)  # "pjet" is on record only since a moment ago, in another process
+    return words, keys, table, given_words
+
+
+def test_a_candidate_ranks_the_same_with_the_lookups_remembered_readings_as_from_scratch():
+    """rank_row with the lookup's readings (surnames learned, given names looked up) as working each out anew."""
+    rng = random.Random(10)
+    given = ["piet", "anna", "mo", "pieter jan", "annemarie", "mohamed ali", "pjet", "ana", "mohammed"]
+    words, keys, table, given_words = made_lookup_vocabulary(rng, given)
     persons = [
         (pid, f"{rng.choice(given)} {key}", key, None) for pid, key in enumerate(rng.choices(keys, k=400), start=1)
     ]

@@ -7,7 +7,7 @@ from registry.lookup.key_table import KeyTable
 from registry.lookup.query import parse_name
 from registry.lookup.search import SearchOutcome, _ranked, _Readings, rank_row
 from registry.lookup.vocabulary import WordIndex
-from tests.lookup.test_key_scores import made_vocabulary, made_word, typed_forms
+from tests.lookup.test_key_scores import made_lookup_vocabulary, made_word, typed_forms
 
 GIVEN = ["piet", "anna", "mo", "pieter jan", "annemarie", "mohamed ali", "pjet", "ana", "mohammed", "jan piet", ""]
 BORN = [date(1990, 1, 1), date(1985, 6, 8), None]
@@ -33,14 +33,7 @@ def _candidates(rng: random.Random, keys: list[str], typed_key: str) -> tuple[di
 
 def test_candidates_scored_together_rank_as_rank_row_ranks_each():
     rng = random.Random(12)
-    words, keys = made_vocabulary(rng)
-    table = KeyTable()
-    for key in keys:
-        if words.words.issuperset(key.split()):
-            table.add(key)
-    given_words = WordIndex()
-    for word in {w for names in GIVEN for w in names.split()} - {"pjet"}:
-        given_words.add(word)  # "pjet" is on record only since a moment ago, in another process
+    words, keys, table, given_words = made_lookup_vocabulary(rng, GIVEN)
     compared = 0
     for key in rng.sample(keys, 25):
         for typed in typed_forms(key, rng):
