@@ -345,14 +345,13 @@ def _ranked(
     for person_id, name_key, surname, born, alias_key, alias_name in alias_rows:
         rows.setdefault(person_id, (person_id, name_key, surname, born))
         aliases.setdefault(person_id, []).append((alias_key, alias_name))
-    # The surnames asked about below, registered and alias, scored by every reading at once; not those
-    # of persons born on the typed date, whose surnames are compared allowing more typos (rank_row).
-    alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
-    surnames = [row[2] for row in rows.values() if not _born_on(row[3], dob)]
-    readings.learn(surnames + [name[0] for name in alias_names if name])
     born, others = [], []
     for row in rows.values():
         (born if _born_on(row[3], dob) else others).append(row)
+    # The surnames asked about below, registered and alias, scored by every reading at once; not those
+    # of persons born on the typed date, whose surnames are compared allowing more typos (rank_row).
+    alias_names = (_alias_name(alias_key) for found in aliases.values() for alias_key, _name in found)
+    readings.learn([row[2] for row in others] + [name[0] for name in alias_names if name])
     ranked = (rank_row(row, aliases.get(row[0], ()), query, dob, readings) for row in born)
     matches = [m for m in ranked if m] + _scored_rows(others, aliases, query, dob, readings)
     matches.sort(key=lambda m: (-m.score, m.person_id))
@@ -387,12 +386,12 @@ def _scored_rows(rows: list[tuple], aliases: dict, query: NameQuery, dob: date |
     Each registered name and each alias is one name to score (row_scores); a person scores as his best.
     """
     person_of, surnames, given, bonus = [], [], [], []
-    for i, (_pid, name_key, surname, _born) in enumerate(rows):
+    for i, (person_id, name_key, surname, _born) in enumerate(rows):
         person_of.append(i)
         surnames.append(surname)
         given.append(name_key[: len(name_key) - len(surname)])
         bonus.append(0)
-        for alias_key, _alias in aliases.get(rows[i][0], ()):
+        for alias_key, _alias in aliases.get(person_id, ()):
             name = _alias_name(alias_key)
             if name is not None:
                 person_of.append(i)
@@ -433,7 +432,8 @@ def _crowd_parts(query: NameQuery, crowded: list[str], best_keys: list[str]) -> 
     prefixes = [word + " " for word in close + near] or list(query.initials[:1])
     if not prefixes:
         return [_first_rows_part(best_keys)]
-    others = [key for key in crowded if key not in set(best_keys)]
+    best = set(best_keys)
+    others = [key for key in crowded if key not in best]
     return [_prefix_part(best_keys, prefixes), _prefix_part(others, prefixes), _later_given_part(best_keys, close)]
 
 
