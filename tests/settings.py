@@ -17,3 +17,9 @@ if "BANWATCH_VAR_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["BANWATCH_VAR_DIR"], ignore_errors=True)
 
 from config.settings import *  # noqa: E402, F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as the embedded default runs: the live server's threads then each open their own connection
+    # and wait for the write lock as the deployed server's do. An in-memory test database would be one
+    # connection shared by every thread, whose transactions interleave.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BANWATCH_VAR_DIR"], "test.sqlite3")}  # noqa: F405

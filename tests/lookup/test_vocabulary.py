@@ -160,7 +160,7 @@ def test_a_web_worker_reloads_between_requests_not_in_a_thread_beside_the_lookup
     assert vocabulary.reload_if_due()  # after the response: in the worker itself
     assert vocabulary._current is not stale
     assert vocabulary._current.key_counts["zwanenbrug"] == 1
-    # Kept for the worker's next request (on PostgreSQL: SQLite's in-memory test database ignores a close).
+    # Kept for the worker's next request.
     assert not connection.closed_in_transaction
 
 
