@@ -226,12 +226,16 @@ class _Readings(tuple):
     """
 
     def __new__(cls, query: NameQuery, words: WordIndex, table: KeyTable, given_words: WordIndex):
-        readings = super().__new__(cls, (_Reading(hypothesis.surname, words) for hypothesis in query.hypotheses))
+        # Where each key the readings have learned sits in their scores: one dict for all readings.
+        places: dict[str, int] = {}
+        readings = super().__new__(
+            cls, (_Reading(hypothesis.surname, words, places) for hypothesis in query.hypotheses)
+        )
+        readings.places = places
         readings.query = query
         readings.hypotheses = query.hypotheses
         readings.table = table
         readings.given_words = given_words
-        readings.learned = set()
         readings.by_surname = {}
         readings.given_like = {}
         readings.given_scores = {}
@@ -269,15 +273,15 @@ class _Readings(tuple):
         Each reading answers match() for them from these scores after. Return the surnames scored and,
         per reading in order, their scores.
         """
-        row_of = self.table.row_of
-        new = [key for key in dict.fromkeys(surnames) if key in row_of and key not in self.learned]
+        row_of, places = self.table.row_of, self.places
+        new = [key for key in dict.fromkeys(surnames) if key in row_of and key not in places]
         if not new:
             return new, [Scores(np.zeros(0, np.int16), np.zeros(0, bool)) for _reading in self]
-        self.learned.update(new)
+        places.update(zip(new, range(len(places), len(places) + len(new)), strict=True))
         rows = np.fromiter((row_of[key] for key in new), dtype=np.intp, count=len(new))
         found = [self.table.surname_scores(rows, reading.typed, reading.similar) for reading in self]
         for reading, scores in zip(self, found, strict=True):
-            reading.know(new, scores)
+            reading.know(scores)
         return new, found
 
     def surname_matches(self, surname: str) -> list[tuple[Hypothesis, tuple[int, str]]]:
@@ -298,13 +302,16 @@ class _Reading:
     by _surname_score. Each answer is kept: the ranking of the persons asks again.
     """
 
-    def __init__(self, typed: str, words: WordIndex):
+    def __init__(self, typed: str, words: WordIndex, places: dict[str, int]):
         self.typed = typed
         self._words = words
         self._similar: dict[str, dict[str, int]] | None = None
         self.answers: dict[str, tuple[int, str] | None] = {}
-        # The key table's scores, when _Readings.learn has them: (score, one word of several) per key.
-        self.known: dict[str, tuple[int, bool]] = {}
+        # The key table's scores of the keys learned (_Readings.learn), at their `places`: the score (0 where
+        # _surname_score gives None) and whether the key matched as one word of several.
+        self.places = places
+        self.scores = np.zeros(0, dtype=np.int16)
+        self.word_of_several = np.zeros(0, dtype=bool)
 
     @property
     def similar(self) -> dict[str, dict[str, int]]:
@@ -313,16 +320,20 @@ class _Reading:
             self._similar = {word: self._words.similar(word) for word in self.typed.split()}
         return self._similar
 
-    def know(self, keys: list[str], scores: Scores) -> None:
-        """Keep the key table's scores of these keys (in order) for match() to answer from."""
-        pairs = zip(scores.score.tolist(), scores.word_of_several.tolist(), strict=True)
-        self.known.update(zip(keys, pairs, strict=True))
+    def know(self, scores: Scores) -> None:
+        """Keep the key table's scores of the keys placed next (in `places`) for match() to answer from."""
+        self.scores = np.concatenate((self.scores, scores.score))
+        self.word_of_several = np.concatenate((self.word_of_several, scores.word_of_several))
 
     def match(self, key: str) -> tuple[int, str] | None:
         """Return _surname_score(key, typed): from the key table's score when learned, else worked out."""
         if key not in self.answers:
-            known = self.known.get(key)
-            self.answers[key] = _surname_score(key, self.typed) if known is None else self._answer(key, *known)
+            place = self.places.get(key)
+            self.answers[key] = (
+                _surname_score(key, self.typed)
+                if place is None
+                else self._answer(key, int(self.scores[place]), bool(self.word_of_several[place]))
+            )
         return self.answers[key]
 
     def _answer(self, key: str, score: int, word_of_several: bool) -> tuple[int, str] | None:
@@ -400,13 +411,7 @@ def _scored_rows(rows: list[tuple], aliases: dict, query: NameQuery, dob: date |
                 bonus.append(-ALIAS_PENALTY)
     distinct: dict[str, int] = {}
     of_name = [distinct.setdefault(surname, len(distinct)) for surname in surnames]
-    by_surname = np.full((len(distinct), len(readings)), NO_MATCH, dtype=np.int64)
-    for i, surname in enumerate(distinct):
-        for column, (hypothesis, reading) in enumerate(zip(query.hypotheses, readings, strict=True)):
-            answer = reading.match(surname)
-            if answer is not None:
-                by_surname[i, column] = answer[0] - hypothesis.penalty
-    scores = row_scores(given, by_surname[of_name], readings)
+    scores = row_scores(given, _surname_columns(list(distinct), query, readings)[of_name], readings)
     scores = np.where(scores > NO_MATCH, scores + np.array(bonus, dtype=np.int64), NO_MATCH)
     best = np.full(len(rows), NO_MATCH, dtype=np.int64)
     np.maximum.at(best, np.array(person_of, dtype=np.intp), scores)
@@ -570,6 +575,25 @@ def _alias_part(query: NameQuery, born: date | None) -> _Part | None:
         params,
         of_aliases=True,
     )
+
+
+def _surname_columns(surnames: list[str], query: NameQuery, readings) -> np.ndarray:
+    """Return per surname (row) and reading (column) the reading's _surname_score less its penalty, or NO_MATCH.
+
+    The surnames the readings have learned come from their key table scores all at once (a score of 0
+    is no match, as in _Reading.match); the others one by one.
+    """
+    columns = np.full((len(surnames), len(readings)), NO_MATCH, dtype=np.int64)
+    place = np.fromiter((readings.places.get(s, -1) for s in surnames), dtype=np.intp, count=len(surnames))
+    learned, unlearned = np.flatnonzero(place >= 0), np.flatnonzero(place < 0).tolist()
+    for column, (hypothesis, reading) in enumerate(zip(query.hypotheses, readings, strict=True)):
+        score = reading.scores[place[learned]].astype(np.int64)
+        columns[learned, column] = np.where(score != 0, score - hypothesis.penalty, NO_MATCH)
+        for i in unlearned:
+            answer = reading.match(surnames[i])
+            if answer is not None:
+                columns[i, column] = answer[0] - hypothesis.penalty
+    return columns
 
 
 def rank_row(row: tuple, aliases, query: NameQuery, dob: date | None, readings=None) -> Match | None:

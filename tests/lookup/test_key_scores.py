@@ -47,12 +47,13 @@ def test_each_key_scores_as_surname_score_gives_it():
         if words.words.issuperset(key.split()):
             table.add(key)
     rows = np.arange(len(table.keys))
+    places = {key: place for place, key in enumerate(table.keys)}
     compared = matched = 0
     for key in rng.sample(keys, 60) + ["jansen"]:
         for typed in typed_forms(key, rng) | {key}:
-            reading = _Reading(typed, words)
+            reading = _Reading(typed, words, places)
             scores = table.surname_scores(rows, typed, reading.similar)
-            reading.know(table.keys, scores)
+            reading.know(scores)
             by_key = dict(zip(table.keys, scores.score.tolist(), strict=True))
             for other in keys:
                 expected = _surname_score(other, typed)
