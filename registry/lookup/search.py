@@ -471,7 +471,7 @@ def _prefix_part(keys: list[str], prefixes: list[str]) -> _Part | None:
         f"SELECT DISTINCT {', '.join(f'p.{column}' for column in _COLUMNS)}, NULL, NULL "  # noqa: S608 - ours
         "FROM unnest(%b::text[]) AS k(key) CROSS JOIN unnest(%b::text[], %b::text[]) AS r(low, high) "
         f"CROSS JOIN LATERAL (SELECT {', '.join(_COLUMNS)} FROM {table} p WHERE p.surname_key = k.key "
-        "AND p.name_key::text ~>=~ r.low AND p.name_key::text ~<~ r.high OFFSET 0) AS p",
+        f"AND p.name_key::text ~>=~ r.low AND p.name_key::text ~<~ r.high OFFSET 0) AS p LIMIT {CANDIDATE_LIMIT}",
         [keys, prefixes, [_after_prefix(prefix) for prefix in prefixes]],
     )
 
