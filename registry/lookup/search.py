@@ -322,8 +322,11 @@ class _Reading:
 
     def know(self, scores: Scores) -> None:
         """Keep the key table's scores of the keys placed next (in `places`) for match() to answer from."""
-        self.scores = np.concatenate((self.scores, scores.score))
-        self.word_of_several = np.concatenate((self.word_of_several, scores.word_of_several))
+        if len(self.scores):
+            self.scores = np.concatenate((self.scores, scores.score))
+            self.word_of_several = np.concatenate((self.word_of_several, scores.word_of_several))
+        else:
+            self.scores, self.word_of_several = scores.score, scores.word_of_several
 
     def match(self, key: str) -> tuple[int, str] | None:
         """Return _surname_score(key, typed): from the key table's score when learned, else worked out."""
@@ -396,6 +399,8 @@ def _scored_rows(rows: list[tuple], aliases: dict, query: NameQuery, dob: date |
 
     Each registered name and each alias is one name to score (row_scores); a person scores as his best.
     """
+    if not rows:
+        return []
     person_of, surnames, given, bonus = [], [], [], []
     for i, (person_id, name_key, surname, _born) in enumerate(rows):
         person_of.append(i)
