@@ -120,7 +120,7 @@ def _anonymise_persons(queryset: QuerySet) -> int:
         chunk = ids[start : start + ANONYMISE_CHUNK]
         PersonAlias.objects.filter(person_id__in=chunk).delete()
         done += Person.objects.filter(pk__in=chunk).update(
-            surname=ANONYMISED, date_of_birth=None, name_key="", surname_key="", **blank
+            surname=ANONYMISED, date_of_birth=None, name_key="", surname_key="", updated_at=timezone.now(), **blank
         )
     return done
 

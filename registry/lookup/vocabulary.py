@@ -7,14 +7,20 @@ or one or two typos (rapidfuzz's optimal string alignment distance). The
 surname keys holding the matched words are then fetched by the indexed key.
 This is the same on SQLite and PostgreSQL.
 
-Each process loads the words once and picks up persons added since by id,
-at most once a second; a full reload every RELOAD_SECONDS also catches changed
-names and dates of birth. It runs in a thread of its own, or, in a web worker,
-after a response has been sent (reload_between_requests): a reload is seconds of
-CPU, and a lookup sharing the interpreter with it took two to six times as long.
-A person saved in this process is added at once. An exact surname key is always
-searched as typed, so a person registered a moment ago in another process is
-found by the exact name in any case.
+Each process loads the words once and, at most once a second, picks up the
+persons added or changed since (by id, and by updated_at, indexed, reaching
+CHANGE_OVERLAP back for transactions that committed after they stamped their
+rows). A person saved in this process is added at once. An exact surname key is
+always searched as typed, so a person registered a moment ago in another process
+is found by the exact name in any case.
+
+A change only adds: a surname no one holds any more stays a word to match until
+the full reload every RELOAD_SECONDS, which also counts the keys' persons anew
+and picks up changes committed too late for the overlap. That reload runs in a
+thread of its own, or, in a web worker, after a response has been sent
+(reload_between_requests): it is seconds of CPU, and a lookup sharing the
+interpreter with it took two to six times as long. On two cores the other
+workers' lookups slow too while one worker reloads, hence an hour apart.
 """
 
 import gc
@@ -25,10 +31,12 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from django.db import DatabaseError, connection, connections
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_save
+from django.utils import timezone
 
 from registry.models import Person
 from registry.names import fold
@@ -40,7 +48,12 @@ from .similarity import MIN_SKELETON_LENGTH, max_typos, skeleton_of, sound_of, w
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 1.0
-RELOAD_SECONDS = 600.0
+RELOAD_SECONDS = 3600.0
+# How far before its previous look a catch-up reads changes again: a row is stamped when saved and seen
+# only once its transaction commits (an import chunk, IMPORT_CHUNK_ROWS decisions, commits within a second
+# or two). Rows changed within it are read again at every look (1,000 rows: 9 ms of CPU at a million
+# persons), so it is short; a change committed later than this is left to the full reload.
+CHANGE_OVERLAP = timedelta(seconds=5)
 # Typed words whose matches a process remembers (officers type the same names again and again).
 MAX_REMEMBERED_ANSWERS = 20_000
 
@@ -136,6 +149,9 @@ class Vocabulary:
         self.given_words = WordIndex()
         self.max_id = 0
         self.loaded_at = self.checked_at = time.monotonic()
+        # The moment from which catch_up() reads changes, and the changes read since it (id: updated_at).
+        self.changes_since = timezone.now() - CHANGE_OVERLAP
+        self._changes_seen: dict[int, datetime] = {}
 
     @property
     def surname_words(self) -> WordIndex:
@@ -170,20 +186,35 @@ class Vocabulary:
         return self
 
     def catch_up(self) -> None:
-        """Add the persons created since the last look (by id)."""
+        """Add the persons created or changed since the last look.
+
+        A new person (by id) counts for its surname key; a changed one counts only where its key is new
+        (its old key is not known here, and keeps its count until the full reload).
+        """
+        looked_at = timezone.now()
         # Written out: a lookup a second after the last one runs this first, and compiling the queryset
         # cost more than the read (0.33 ms of CPU through the queryset, 0.08 written out, at a million persons).
         table = connection.ops.quote_name(Person._meta.db_table)
+        since = connection.ops.adapt_datetimefield_value(self.changes_since)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, surname_key, given_names, date_of_birth IS NULL FROM {table} "  # noqa: S608 - ours
-                "WHERE id > %s ORDER BY id",
-                [self.max_id],
+                f"SELECT id, surname_key, given_names, date_of_birth IS NULL, updated_at FROM {table} "  # noqa: S608
+                "WHERE updated_at >= %s OR id > %s ORDER BY id",
+                [since, self.max_id],
             )
             rows = cursor.fetchall()
-        for person_id, surname, given, undated in rows:
-            self.add(surname, given, undated=bool(undated))
-            self.max_id = person_id
+        seen = self._changes_seen
+        for person_id, surname, given, undated, updated_at in rows:
+            if seen.get(person_id) == updated_at:
+                continue  # read again within the overlap
+            seen[person_id] = updated_at
+            new = person_id > self.max_id
+            counted = new or not self.key_counts.get(surname)
+            self.add(surname, given, count=1 if counted else 0, undated=bool(undated))
+            self.max_id = max(self.max_id, person_id)
+        self.changes_since = looked_at - CHANGE_OVERLAP
+        for person_id in [p for p, stamp in seen.items() if _aware(stamp) < self.changes_since]:
+            del seen[person_id]  # no longer read again
         self.checked_at = time.monotonic()
 
     def surname_keys(self, typed_words: list[str], undated: bool = False) -> dict[str, int]:
@@ -195,6 +226,11 @@ class Vocabulary:
 
     def persons_with(self, keys) -> int:
         return sum(self.key_counts.get(key, 0) for key in keys)
+
+
+def _aware(stamp: datetime) -> datetime:
+    # SQLite's rows come back naive, in UTC as stored.
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 _current: Vocabulary | None = None
@@ -302,9 +338,10 @@ def forget() -> None:
 
 
 def _person_saved(sender, instance: Person, created: bool, **kwargs) -> None:
+    # Findable at once; counted by the next catch_up(), which sees every save once.
     with _lock:
         if _current is not None:
-            _current.add(instance.surname_key, instance.given_names, undated=instance.date_of_birth is None)
+            _current.add(instance.surname_key, instance.given_names, count=0, undated=instance.date_of_birth is None)
 
 
 post_save.connect(_person_saved, sender=Person, dispatch_uid="lookup-vocabulary")

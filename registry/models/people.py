@@ -23,7 +23,8 @@ class Person(models.Model):
     name_key = models.CharField(max_length=400, editable=False, db_index=True)
     surname_key = models.CharField(max_length=200, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the lookup's vocabulary reads the persons changed in the last seconds (lookup.vocabulary).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("persoon")

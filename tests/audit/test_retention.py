@@ -98,10 +98,12 @@ def _ban(users, person, victim, valid_until):
 
 def test_persons_and_victims_are_anonymised_after_their_last_ban_ended_plus_the_term(users, bound_person, victim):
     _ban(users, bound_person, victim, LONG_AGO)
+    stamped = Person.objects.get(pk=bound_person.pk).updated_at
     counts = purge_expired(NOW)
     assert (counts["persons"], counts["protected_persons"]) == (1, 1)
     person, protected = Person.objects.get(pk=bound_person.pk), ProtectedPerson.objects.get(pk=victim.pk)
     assert (person.surname, person.given_names, person.date_of_birth) == (ANONYMISED, "", None)
+    assert person.updated_at > stamped  # read as changed by the lookup's vocabulary (lookup.vocabulary)
     assert (protected.surname, protected.street, protected.home_lat) == (ANONYMISED, "", None)
     assert purge_expired(NOW)["persons"] == 0
 

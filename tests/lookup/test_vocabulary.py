@@ -2,9 +2,10 @@
 
 import gc
 import weakref
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from registry.lookup import similarity, vocabulary
 from registry.lookup.similarity import EXACT, ONE_TYPO, TWO_TYPOS
@@ -68,6 +69,69 @@ def test_surname_keys_of_persons_without_a_date_of_birth_are_kept_apart_when_loa
     registry.person("Sem", "Zwanenbrug", dob=None)
     vocab.catch_up()
     assert vocab.surname_keys(["zwanenburg"], undated=True).keys() == {"zwanenburg", "zwanenbrug"}
+
+
+def _saved_elsewhere(person, stamped=None, **changes):
+    """Change a person as another process's save would: the row and its keys, no signal in this one."""
+    for name, value in changes.items():
+        setattr(person, name, value)
+    person.refresh_keys()
+    fields = [*changes, "name_key", "surname_key"]
+    values = {name: getattr(person, name) for name in fields}
+    type(person).objects.filter(pk=person.pk).update(updated_at=stamped or timezone.now(), **values)
+
+
+def test_a_person_renamed_in_another_process_is_found_by_the_new_name_after_the_next_look(registry):
+    person = registry.person("Noor", "Zwanenburg")
+    vocab = vocabulary.Vocabulary().load()
+    _saved_elsewhere(person, surname="Kraaijeveld", given_names="Noortje")
+    assert "kraaijeveld" not in vocab.surname_keys(["kraaijveld"])
+    vocab.catch_up()
+    assert "kraaijeveld" in vocab.surname_keys(["kraaijveld"])
+    assert "noortje" in vocab.given_words.similar("nortje")
+    assert vocab.key_counts["kraaijeveld"] == 1
+
+
+def test_a_change_committed_after_the_last_look_but_stamped_before_it_is_read(registry):
+    # A transaction stamps its rows when it saves them and commits later (an import chunk).
+    person = registry.person("Noor", "Zwanenburg")
+    vocab = vocabulary.Vocabulary().load()
+    vocab.catch_up()
+    _saved_elsewhere(person, stamped=timezone.now() - vocabulary.CHANGE_OVERLAP / 2, surname="Kraaijeveld")
+    vocab.catch_up()
+    assert "kraaijeveld" in vocab.surname_keys(["kraaijeveld"])
+
+
+def test_persons_read_again_within_the_overlap_are_counted_once(registry):
+    vocab = vocabulary.Vocabulary().load()
+    first = registry.person("Noor", "Zwanenburg")
+    person = registry.person("Sem", "Zwanenburg")
+    for _ in range(3):
+        vocab.catch_up()
+    assert vocab.key_counts["zwanenburg"] == 2
+    _saved_elsewhere(person, given_names="Semmy")  # the same key: its count stays
+    vocab.catch_up()
+    assert vocab.key_counts["zwanenburg"] == 2
+    assert vocab._changes_seen.keys() == {first.pk, person.pk}
+
+
+def test_changes_older_than_the_overlap_are_forgotten_and_not_read_again(registry, monkeypatch):
+    monkeypatch.setattr(vocabulary, "CHANGE_OVERLAP", timedelta(0))
+    vocab = vocabulary.Vocabulary().load()
+    person = registry.person("Noor", "Zwanenburg")
+    vocab.catch_up()
+    assert person.pk not in vocab._changes_seen
+    vocab.catch_up()
+    assert vocab.key_counts["zwanenburg"] == 1
+
+
+def test_a_person_whose_date_of_birth_is_struck_elsewhere_is_searched_as_undated(registry):
+    person = registry.person("Noor", "Zwanenburg", dob=date(1990, 1, 2))
+    vocab = vocabulary.Vocabulary().load()
+    assert not vocab.surname_keys(["zwanenburg"], undated=True)
+    _saved_elsewhere(person, date_of_birth=None)
+    vocab.catch_up()
+    assert "zwanenburg" in vocab.surname_keys(["zwanenburg"], undated=True)
 
 
 def test_a_surname_key_gets_its_row_in_the_key_table_when_added():
