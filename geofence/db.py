@@ -249,7 +249,16 @@ class DeviceState(NamedTuple):
     clock_off_batches: int = 0
 
 
-def lock_devices(device_ids) -> dict[int, DeviceState]:
+# Times as epoch seconds: parsing a thousand timestamptz texts costs more than the query.
+_LOCK_STATUS = (
+    "SELECT device_id, extract(epoch FROM evaluated_until)::float8, extract(epoch FROM silent_since)::float8, "
+    "extract(epoch FROM gps_lost_at)::float8, extract(epoch FROM last_fix_at)::float8, clock_off_batches "
+    "FROM geofence_devicestatus WHERE device_id = ANY(%b) ORDER BY device_id FOR NO KEY UPDATE"
+)
+_LOCK_FREE_STATUS = _LOCK_STATUS + " SKIP LOCKED"
+
+
+def lock_devices(device_ids, skip_locked: bool = False) -> dict[int, DeviceState]:
     """Serialise work on these devices until the transaction ends; return their status row.
 
     On PostgreSQL the lock is the row lock on each device's DeviceStatus,
@@ -259,6 +268,10 @@ def lock_devices(device_ids) -> dict[int, DeviceState]:
     would. A device without a status row (none should lack one) falls back
     to a transaction-level advisory lock. SQLite allows one writer at a time
     anyway.
+
+    `skip_locked`: lock only the devices no other transaction holds, without
+    waiting; the devices left out (held elsewhere, or without a status row)
+    are missing from the answer.
     """
     ids = sorted({int(i) for i in device_ids})
     if not ids:
@@ -266,17 +279,10 @@ def lock_devices(device_ids) -> dict[int, DeviceState]:
     if connection.vendor != "postgresql":
         return _status_rows(ids)
     with bulk_cursor() as cursor:
-        # Times as epoch seconds: parsing a thousand timestamptz texts costs more than the query.
-        cursor.execute(
-            "SELECT device_id, extract(epoch FROM evaluated_until)::float8, extract(epoch FROM silent_since)::float8, "
-            "extract(epoch FROM gps_lost_at)::float8, extract(epoch FROM last_fix_at)::float8, clock_off_batches "
-            "FROM geofence_devicestatus WHERE device_id = ANY(%b) ORDER BY device_id FOR NO KEY UPDATE",
-            [ids],
-            binary=True,
-        )
+        cursor.execute(_LOCK_FREE_STATUS if skip_locked else _LOCK_STATUS, [ids], binary=True)
         found = {row[0]: DeviceState(*map(_from_epoch, row[1:5]), row[5]) for row in cursor.fetchall()}
         missing = [i for i in ids if i not in found]
-        if missing:
+        if missing and not skip_locked:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s::int, k) FROM unnest(%s::int[]) AS k ORDER BY k",
                 [DEVICE_LOCK_SPACE, missing],

@@ -53,7 +53,15 @@ def max_ahead() -> timedelta:
 
 
 def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> FeedResult:
-    """Store the valid fixes once each, quarantine the rest, and evaluate them before the commit."""
+    """Store the valid fixes once each, quarantine the rest, and evaluate them before the commit.
+
+    The devices another request is working on are left to a second
+    transaction that waits for them: a batch sharing a few devices with one
+    still being evaluated does not hold up the rest, nor the rest of its
+    neighbours' batches. The answer comes when both parts are committed, so a
+    202 still covers every fix; a vendor resending after a failure in between
+    finds the first part stored (duplicates, not lost).
+    """
     now = now or timezone.now()
     valid, rejected = validate_fixes(items, now, max_ahead())
     devices, refused = resolve_devices(vendor, valid)
@@ -69,20 +77,30 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
     if settings.FEED_EVALUATE_IN_REQUEST:
         # A due rebuild of the zone catalogue happens here, not while the transaction below holds device rows.
         current_catalogue()
-    with transaction.atomic():
-        # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a cycle.
-        status = lock_devices(devices.values())
-        inserted = insert_and_record(rows, now)
-        conflicts = conflicting_duplicates(mine, rows, inserted, devices) if len(inserted) < len(rows) else []
-        quarantine(vendor, QuarantinedItem.Kind.FIX, rejected + conflicts, now)
-        record_and_evaluate(inserted, status, now)
-        clocks.record_offsets(rows, status, now)
-    return FeedResult(
-        accepted=len(inserted),
-        duplicates=len(rows) - len(inserted) - len(conflicts),
-        rejected=rejected + conflicts,
-        conflicting_duplicates=len(conflicts),
-    )
+    result = FeedResult(rejected=list(rejected))
+    quarantine_now = rejected
+    held = set(devices.values())
+    for wait in (False, True):
+        with transaction.atomic():
+            # Device rows first, in id order: the status UPDATE and the evaluation below then never wait in a
+            # cycle. The first pass takes the free ones without waiting, the second waits for the rest.
+            status = lock_devices(held, skip_locked=not wait)
+            locked = held if wait else held & status.keys()
+            part = [r for r in rows if r[0] in locked]
+            inserted = insert_and_record(part, now)
+            parsed = [f for f in mine if devices[f.device_ref] in locked]
+            conflicts = conflicting_duplicates(parsed, part, inserted, devices) if len(inserted) < len(part) else []
+            quarantine(vendor, QuarantinedItem.Kind.FIX, quarantine_now + conflicts, now)
+            record_and_evaluate(inserted, status, now)
+            clocks.record_offsets(part, status, now)
+        result.accepted += len(inserted)
+        result.duplicates += len(part) - len(inserted) - len(conflicts)
+        result.rejected += conflicts
+        result.conflicting_duplicates += len(conflicts)
+        quarantine_now, held = [], held - locked
+        if not held:
+            break
+    return result
 
 
 def conflicting_duplicates(parsed: list, rows: list, inserted: list, devices: dict) -> list[Rejection]:

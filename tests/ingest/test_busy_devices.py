@@ -1,0 +1,118 @@
+"""A batch does not wait on devices another request holds: the rest of it commits first (PostgreSQL).
+
+Each device's work is serialised by the lock on its status row. A vendor's
+batch that shares a few devices with a batch still being evaluated stores and
+judges the others at once, then waits for the shared ones; the answer comes
+when both parts are committed.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+import psycopg
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from geofence.models import DeviceStatus, Fix, Incident
+from geofence.testing import HOME, fix, make_ban, make_device, make_vendor, offset
+from tests.services import require_postgres
+
+SETTLE_SECONDS = 10
+
+
+def _hold_status_row(device) -> psycopg.Connection:
+    """Lock the device's status row from another connection, as a request evaluating it does."""
+    db = connection.settings_dict
+    other = psycopg.connect(
+        host=db["HOST"] or None, port=db["PORT"] or None, dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"]
+    )
+    other.execute("SELECT 1 FROM geofence_devicestatus WHERE device_id = %s FOR NO KEY UPDATE", [device.pk])
+    return other
+
+
+def _wait_for(condition, seconds: float = SETTLE_SECONDS) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_free_devices_commit_while_a_held_one_waits():
+    require_postgres()
+    vendor, key = make_vendor("busy")
+    held, free = (make_device(vendor, person=make_ban().person) for _ in range(2))
+    at = timezone.now() - timedelta(seconds=30)
+    batch = [fix(held, at, *offset(*HOME, 1000)), fix(free, at, *offset(*HOME, 1200))]
+    other = _hold_status_row(held)
+    answers = []
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+        try:
+            answers.append(client.post("/api/v1/feeds/positions", {"fixes": batch}, format="json"))
+        finally:
+            connection.close()
+
+    request = threading.Thread(target=post)
+    request.start()
+    try:
+        # The free device's fix is stored and its entering judged while the held one still waits.
+        assert _wait_for(lambda: Incident.objects.filter(device=free).exists())
+        assert request.is_alive()
+        assert not Fix.objects.filter(device=held).exists()
+    finally:
+        other.rollback()
+        other.close()
+        request.join(SETTLE_SECONDS)
+
+    assert not request.is_alive()
+    (answer,) = answers
+    assert answer.status_code == 202
+    assert answer.json()["accepted"] == 2
+    assert Incident.objects.filter(device=held).count() == 1
+    assert DeviceStatus.objects.get(device=held).evaluated_until == Fix.objects.get(device=held).ts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resent_split_batch_counts_every_fix_once():
+    require_postgres()
+    vendor, key = make_vendor("busy-again")
+    held, free = (make_device(vendor, person=make_ban().person) for _ in range(2))
+    at = timezone.now() - timedelta(seconds=30)
+    batch = [fix(held, at, *offset(*HOME, 9000)), fix(free, at, *offset(*HOME, 9500))]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert client.post("/api/v1/feeds/positions", {"fixes": batch}, format="json").json()["accepted"] == 2
+
+    other = _hold_status_row(held)
+    answers = []
+
+    def post():
+        try:
+            answers.append(client.post("/api/v1/feeds/positions", {"fixes": batch}, format="json"))
+        finally:
+            connection.close()
+
+    request = threading.Thread(target=post)
+    request.start()
+    time.sleep(0.5)
+    other.rollback()
+    other.close()
+    request.join(SETTLE_SECONDS)
+
+    (answer,) = answers
+    assert answer.status_code == 202
+    assert answer.json() | {"rejected": []} == {
+        "accepted": 0,
+        "duplicates": 2,
+        "conflicting_duplicates": 0,
+        "rejected": [],
+    }
+    assert Fix.objects.filter(device__in=[held, free]).count() == 2
