@@ -142,9 +142,17 @@ class Incident(models.Model):
     deepest_intrusion_m = models.FloatField(_("diepste indringing (m)"), null=True, blank=True)
     eta_min = models.FloatField(_("geschatte aankomst (min)"), null=True, blank=True)
     fix_count = models.PositiveIntegerField(_("aantal posities"), default=0)
-    # No database constraint: the fix table is partitioned on PostgreSQL (see Fix).
+    # No database constraint: the fix table is partitioned on PostgreSQL (see Fix). No index either: the
+    # running figures (tracking._RUNNING_FIGURES) move with every fix of an open violation, and a row whose
+    # indexed columns stay as they were is updated in place (a HOT update), without touching the indexes.
     last_fix = models.ForeignKey(
-        Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        Fix,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     priority = models.PositiveSmallIntegerField(_("prioriteit"), default=3)
     # False while only the monitoring centre needs to act (an approach, a suspect fix to confirm): state
