@@ -1,4 +1,4 @@
-"""CPU per 1,000-fix feed batch, in-process through the full Django stack: Python and PostgreSQL backend.
+"""CPU per feed batch (1,000 fixes unless `--size`), in-process through the full Django stack: Python and PostgreSQL.
 
 A load-independent companion to bench_ingest.py: on a shared machine the wall-clock figures move with the
 load of other processes, CPU seconds much less. Seeds 10,000 devices (5 % inside a zone), posts 30 warm-up
@@ -7,6 +7,7 @@ batches, then measures 3 rounds of 30 and prints each and the lowest.
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --profile /tmp/ingest.prof  # cProfile, CPU time
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --sections  # CPU per step, no profiler
+    BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --size 1  # one fix per request
 
 `--sections` times the steps of a batch (SECTIONS) with a wrapper each instead of a profiler, which
 multiplies the cost of every Python call: Python CPU from the process clock, PostgreSQL CPU from the
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=30, help="batches per round (after as many of warm-up)")
     parser.add_argument("--rounds", type=int, default=3, help="measured rounds; the lowest CPU is reported too")
     parser.add_argument("--sections", action="store_true", help="print the CPU of each step in SECTIONS per batch")
+    parser.add_argument("--size", type=int, default=1000, help="fixes per batch (1: one fix per request)")
     args = parser.parse_args()
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
@@ -83,7 +85,7 @@ def main() -> None:
 
     fleet = setup_fleet(10_000)
     stream = FixStream(fleet["members"], 0.05, seed=3)
-    bodies = [json.dumps({"fixes": stream.batch(1000)}) for _ in range((args.rounds + 1) * args.batches)]
+    bodies = [json.dumps({"fixes": stream.batch(args.size)}) for _ in range((args.rounds + 1) * args.batches)]
     client, auth = Client(), {"HTTP_AUTHORIZATION": f"Api-Key {fleet['key']}"}
 
     def post(body: str) -> None:
@@ -112,17 +114,17 @@ def main() -> None:
         pauses.stop()
         rounds.append((1000 * (time.process_time() - python) / n, 1000 * (cpu_seconds([backend]) - postgres) / n))
         print(
-            f"round {r}: per 1,000-fix batch Python CPU {rounds[-1][0]:.0f} ms, PostgreSQL backend CPU "
+            f"round {r}: per {args.size:,}-fix batch Python CPU {rounds[-1][0]:.0f} ms, PostgreSQL backend CPU "
             f"{rounds[-1][1]:.0f} ms, wall {1000 * (time.perf_counter() - wall) / n:.0f} ms "
             f"(garbage collector {pauses.per_batch(n)}); load average {os.getloadavg()[0]:.1f}"
         )
     if profiler:
         profiler.dump_stats(args.profile)
     if sections:
-        sections.print(args.rounds * args.batches)
+        sections.print(args.rounds * args.batches, args.size)
     # Other processes only ever add CPU time (cache misses, stolen cycles): the lowest round is the closest to idle.
     print(
-        f"per 1,000-fix batch, best of {args.rounds} rounds: Python CPU {min(r[0] for r in rounds):.0f} ms, "
+        f"per {args.size:,}-fix batch, best of {args.rounds} rounds: Python CPU {min(r[0] for r in rounds):.0f} ms, "
         f"PostgreSQL backend CPU {min(r[1] for r in rounds):.0f} ms; load average {os.getloadavg()[0]:.1f}"
     )
 
@@ -155,8 +157,8 @@ class _Sections:
 
         setattr(owner, attribute, timed)
 
-    def print(self, batches: int) -> None:
-        print(f"\nper 1,000-fix batch, {batches} batches (nested steps count in their parents too):")
+    def print(self, batches: int, size: int) -> None:
+        print(f"\nper {size:,}-fix batch, {batches} batches (nested steps count in their parents too):")
         print(f"{'step':<58}{'Python ms':>10}{'PG ms':>8}")
         for spec in SECTIONS:
             python, postgres = 1000 * self.python[spec] / batches, 1000 * self.postgres[spec] / batches

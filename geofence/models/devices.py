@@ -141,6 +141,9 @@ class Device(models.Model):
         verbose_name_plural = _("apparaten")
         ordering = ["vendor", "device_id"]
         constraints = [models.UniqueConstraint(fields=["vendor", "device_id"], name="device_unique_vendor_device_id")]
+        # Every feed request finds its devices by device id alone (geofence.db.devices_named), whatever the vendor:
+        # a device id another vendor sent is refused as foreign, not as unknown.
+        indexes = [models.Index(fields=["device_id"], name="device_device_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.vendor.slug}:{self.device_id}"

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from geofence.db import any_of, array_literal, insert_ignore_returning, lock_devices
+from geofence.db import any_of, array_literal, devices_named, insert_ignore_returning, lock_devices
 from geofence.models import Fix
 from geofence.testing import make_device, make_vendor
+from tests.services import require_postgres
 
 
 def test_array_literal_writes_numbers_booleans_and_nulls():
@@ -82,3 +83,21 @@ def test_bulk_cursor_raises_djangos_errors_and_flags_the_connection():
     with pytest.raises(ProgrammingError), bulk_cursor() as cursor:
         cursor.execute("SELECT no_such_column FROM geofence_fix")
     assert connection.errors_occurred
+
+
+@pytest.mark.django_db
+def test_devices_are_found_by_an_index_not_a_scan_of_every_device():
+    require_postgres()
+    vendor, _key = make_vendor("indexed")
+    devices = [make_device(vendor) for _ in range(3)]
+    with connection.cursor() as cursor:
+        # The test table is tiny: without this the planner scans it whatever indexes exist.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id, device_id, vendor_id FROM geofence_device WHERE device_id = ANY(%s)",
+            [[d.device_id for d in devices]],
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    # Not the (vendor, device id) index read from end to end: the one that starts with the device id.
+    assert "device_device_id_idx" in plan
+    assert {row[1] for row in devices_named({d.device_id for d in devices})} == {d.device_id for d in devices}
