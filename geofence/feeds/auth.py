@@ -46,8 +46,7 @@ class VendorApiKeyAuthentication(BaseAuthentication):
         return f'{KEYWORD} realm="banwatch-feeds"'
 
     def _lookup(self, key: str) -> VendorApiKey | None:
-        prefix = key.partition(".")[0]
-        api_key = VendorApiKey.objects.usable().select_related("vendor").filter(prefix=prefix).first()
+        api_key = VendorApiKey.objects.usable_with_prefix(key.partition(".")[0])
         if api_key is None or not api_key.matches(key):
             return None
         return api_key

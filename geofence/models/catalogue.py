@@ -1,6 +1,6 @@
 """A database counter that tells every process when the zone catalogue must be rebuilt."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,4 +33,8 @@ class ZoneCatalogueVersion(models.Model):
     @classmethod
     def current(cls) -> int:
         """Return the committed version as this transaction sees it (0 before any change)."""
-        return cls.objects.filter(pk=_ROW).values_list("version", flat=True).first() or 0
+        # Written out: asked twice per feed request, and the ORM's query cost five times PostgreSQL's answer.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = %s", [_ROW])  # noqa: S608
+            row = cursor.fetchone()
+        return row[0] if row else 0

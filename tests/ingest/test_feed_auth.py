@@ -1,10 +1,13 @@
 """Only a vendor's valid, unrevoked API key opens the feed API."""
 
+from datetime import timedelta
+
+import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from geofence.models import Fix, VendorApiKey
-from geofence.testing import fix, make_device
+from geofence.models import Fix, Vendor, VendorApiKey
+from geofence.testing import fix, make_device, make_vendor
 
 URL = "/api/v1/feeds/positions"
 
@@ -56,3 +59,37 @@ def test_other_vendors_device_is_rejected_per_item(feed, other_feed):
         {"index": 1, "reason": "foreign_device", "detail": answer.json()["rejected"][0]["detail"]}
     ]
     assert list(Fix.objects.values_list("device_id", flat=True)) == [mine.pk]
+
+
+@pytest.mark.django_db
+def test_the_key_lookup_finds_exactly_the_usable_keys():
+    now = timezone.now()
+    states = {
+        "usable": {},
+        "expiring_later": {"expires_at": now + timedelta(hours=1)},
+        "expired": {"expires_at": now - timedelta(seconds=1)},
+        "revoked": {"revoked_at": now - timedelta(minutes=5)},
+        "vendor_inactive": {},
+    }
+    rows = {}
+    for state, fields in states.items():
+        vendor, key = make_vendor(f"auth-{state.replace('_', '-')}")
+        if state == "vendor_inactive":
+            Vendor.objects.filter(pk=vendor.pk).update(active=False)
+        VendorApiKey.objects.filter(vendor=vendor).update(**fields)
+        rows[state] = (VendorApiKey.objects.get(vendor=vendor), key)
+
+    usable = set(VendorApiKey.objects.usable(now).values_list("prefix", flat=True))
+    for state, (row, key) in rows.items():
+        found = VendorApiKey.objects.usable_with_prefix(row.prefix, now)
+        assert (found is not None) == (row.prefix in usable), state
+        if found is not None:
+            assert (found.pk, found.vendor.pk, found.vendor.slug) == (row.pk, row.vendor.pk, row.vendor.slug)
+            assert found.matches(key)
+    assert {state for state, (row, _key) in rows.items() if row.prefix in usable} == {"usable", "expiring_later"}
+
+    for state, (_row, key) in rows.items():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+        expected = 202 if state in ("usable", "expiring_later") else 401
+        assert client.post(URL, {"fixes": []}, format="json").status_code == expected, state
