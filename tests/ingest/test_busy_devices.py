@@ -21,6 +21,7 @@ from geofence.testing import HOME, fix, make_ban, make_device, make_vendor, offs
 from tests.services import require_postgres
 
 SETTLE_SECONDS = 10
+URL = "/api/v1/feeds/positions"
 
 
 def _hold_status_row(device) -> psycopg.Connection:
@@ -42,26 +43,38 @@ def _wait_for(condition, seconds: float = SETTLE_SECONDS) -> bool:
     return False
 
 
-@pytest.mark.django_db(transaction=True)
-def test_free_devices_commit_while_a_held_one_waits():
-    require_postgres()
-    vendor, key = make_vendor("busy")
+def _two_devices(slug: str, *distances: float):
+    """Return a feed client, two subjects' devices (held, free) and a batch with one fix each at `distances`."""
+    vendor, key = make_vendor(slug)
     held, free = (make_device(vendor, person=make_ban().person) for _ in range(2))
     at = timezone.now() - timedelta(seconds=30)
-    batch = [fix(held, at, *offset(*HOME, 1000)), fix(free, at, *offset(*HOME, 1200))]
-    other = _hold_status_row(held)
-    answers = []
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    batch = [
+        fix(device, at, *offset(*HOME, distance)) for device, distance in zip((held, free), distances, strict=True)
+    ]
+    return client, held, free, batch
 
+
+def _post_in_background(client, batch: list, answers: list) -> threading.Thread:
     def post():
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
         try:
-            answers.append(client.post("/api/v1/feeds/positions", {"fixes": batch}, format="json"))
+            answers.append(client.post(URL, {"fixes": batch}, format="json"))
         finally:
             connection.close()
 
     request = threading.Thread(target=post)
     request.start()
+    return request
+
+
+@pytest.mark.django_db(transaction=True)
+def test_free_devices_commit_while_a_held_one_waits():
+    require_postgres()
+    client, held, free, batch = _two_devices("busy", 1000, 1200)
+    other = _hold_status_row(held)
+    answers = []
+    request = _post_in_background(client, batch, answers)
     try:
         # The free device's fix is stored and its entering judged while the held one still waits.
         assert _wait_for(lambda: Incident.objects.filter(device=free).exists())
@@ -83,36 +96,21 @@ def test_free_devices_commit_while_a_held_one_waits():
 @pytest.mark.django_db(transaction=True)
 def test_a_resent_split_batch_counts_every_fix_once():
     require_postgres()
-    vendor, key = make_vendor("busy-again")
-    held, free = (make_device(vendor, person=make_ban().person) for _ in range(2))
-    at = timezone.now() - timedelta(seconds=30)
-    batch = [fix(held, at, *offset(*HOME, 9000)), fix(free, at, *offset(*HOME, 9500))]
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    assert client.post("/api/v1/feeds/positions", {"fixes": batch}, format="json").json()["accepted"] == 2
+    client, held, free, batch = _two_devices("busy-again", 9000, 9500)
+    assert client.post(URL, {"fixes": batch}, format="json").json()["accepted"] == 2
 
     other = _hold_status_row(held)
     answers = []
-
-    def post():
-        try:
-            answers.append(client.post("/api/v1/feeds/positions", {"fixes": batch}, format="json"))
-        finally:
-            connection.close()
-
-    request = threading.Thread(target=post)
-    request.start()
-    time.sleep(0.5)
-    other.rollback()
-    other.close()
-    request.join(SETTLE_SECONDS)
+    request = _post_in_background(client, batch, answers)
+    try:
+        time.sleep(0.5)
+        assert request.is_alive()  # its first part is done; the second waits for the held device
+    finally:
+        other.rollback()
+        other.close()
+        request.join(SETTLE_SECONDS)
 
     (answer,) = answers
     assert answer.status_code == 202
-    assert answer.json() | {"rejected": []} == {
-        "accepted": 0,
-        "duplicates": 2,
-        "conflicting_duplicates": 0,
-        "rejected": [],
-    }
+    assert answer.json() == {"accepted": 0, "duplicates": 2, "conflicting_duplicates": 0, "rejected": []}
     assert Fix.objects.filter(device__in=[held, free]).count() == 2
