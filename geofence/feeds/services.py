@@ -78,7 +78,6 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
         # A due rebuild of the zone catalogue happens here, not while the transaction below holds device rows.
         current_catalogue()
     result = FeedResult(rejected=list(rejected))
-    quarantine_now = rejected
     held = set(devices.values())
     for wait in (False, True):
         with transaction.atomic():
@@ -90,14 +89,15 @@ def store_fixes(vendor: Vendor, items: list, now: datetime | None = None) -> Fee
             inserted = insert_and_record(part, now)
             parsed = [f for f in mine if devices[f.device_ref] in locked]
             conflicts = conflicting_duplicates(parsed, part, inserted, devices) if len(inserted) < len(part) else []
-            quarantine(vendor, QuarantinedItem.Kind.FIX, quarantine_now + conflicts, now)
+            kept_aside = conflicts if wait else rejected + conflicts  # the refusals once, with the first part
+            quarantine(vendor, QuarantinedItem.Kind.FIX, kept_aside, now)
             record_and_evaluate(inserted, status, now)
             clocks.record_offsets(part, status, now)
         result.accepted += len(inserted)
         result.duplicates += len(part) - len(inserted) - len(conflicts)
         result.rejected += conflicts
         result.conflicting_duplicates += len(conflicts)
-        quarantine_now, held = [], held - locked
+        held -= locked
         if not held:
             break
     return result

@@ -50,13 +50,12 @@ class VendorApiKeyQuerySet(models.QuerySet):
         The conditions are usable()'s (tests/ingest/test_feed_auth.py holds the two together).
         """
         qn = connection.ops.quote_name
-        keys, vendors = VendorApiKey._meta, Vendor._meta
-        key_columns = [f.column for f in keys.concrete_fields]
-        vendor_columns = [f.column for f in vendors.concrete_fields]
-        columns = ", ".join([f"k.{qn(c)}" for c in key_columns] + [f"v.{qn(c)}" for c in vendor_columns])
+        keys, vendors = self.model._meta.concrete_fields, Vendor._meta.concrete_fields
+        columns = ", ".join([f"k.{qn(f.column)}" for f in keys] + [f"v.{qn(f.column)}" for f in vendors])
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns} FROM {qn(keys.db_table)} k JOIN {qn(vendors.db_table)} v ON v.id = k.vendor_id "  # noqa: S608
+                f"SELECT {columns} FROM {qn(self.model._meta.db_table)} k "  # noqa: S608 - names are ours
+                f"JOIN {qn(Vendor._meta.db_table)} v ON v.id = k.vendor_id "
                 "WHERE k.prefix = %s AND k.revoked_at IS NULL AND v.active "
                 "AND (k.expires_at IS NULL OR k.expires_at > %s) LIMIT 1",
                 [prefix, connection.ops.adapt_datetimefield_value(at or timezone.now())],
@@ -64,10 +63,8 @@ class VendorApiKeyQuerySet(models.QuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        api_key = VendorApiKey.from_db(
-            connection.alias, [f.attname for f in keys.concrete_fields], row[: len(key_columns)]
-        )
-        vendor = Vendor.from_db(connection.alias, [f.attname for f in vendors.concrete_fields], row[len(key_columns) :])
+        api_key = self.model.from_db(connection.alias, [f.attname for f in keys], row[: len(keys)])
+        vendor = Vendor.from_db(connection.alias, [f.attname for f in vendors], row[len(keys) :])
         api_key.vendor = vendor
         return api_key
 
