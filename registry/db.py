@@ -4,7 +4,7 @@ import json
 from collections.abc import Sequence
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import JSONField, Model, QuerySet
 
 
@@ -115,13 +115,16 @@ class ModelColumns:
 
     def build(self, values: Sequence) -> Model:
         """Return the instance of one row's values for these columns, in order."""
-        converters = self._converters_for(connection)
+        # The connection itself, not the `connection` proxy: each of the proxy's attributes is looked up
+        # through a context-local store, and a lookup builds dozens of instances.
+        conn = connections[DEFAULT_DB_ALIAS]
+        converters = self._converters_for(conn)
         if converters:
             values = list(values)
             for i, column, functions in converters:
                 for convert in functions:
-                    values[i] = convert(values[i], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+                    values[i] = convert(values[i], column, conn)
+        return self.model.from_db(conn.alias, self.attnames, values)
 
     def _converters_for(self, conn) -> list[tuple[int, object, list]]:
         # Per database vendor: the test suite and the demo run on SQLite, production on PostgreSQL.

@@ -59,6 +59,7 @@ def coarse_circle(lat: float, lon: float, radius_m: float) -> dict:
     """Return inner and outer bounds of a circle whose centre is known only to its grid cell."""
     centre_lat, centre_lon, slack = grid_cell_centre(lat, lon)
     inner, outer = max(radius_m - slack, 0.0), radius_m + slack
+    outer_ring, inner_ring = circle_polygons(centre_lat, centre_lon, (outer + 1, inner))
     return {
         "shape": "circle",
         "precision": "coarse",
@@ -67,10 +68,7 @@ def coarse_circle(lat: float, lon: float, radius_m: float) -> dict:
         "outer_radius_m": round(outer) + 1,
         "geojson": {
             "type": "FeatureCollection",
-            "features": [
-                _feature(circle_polygon(centre_lat, centre_lon, outer + 1), "outer_bound"),
-                _feature(circle_polygon(centre_lat, centre_lon, inner), "inner_bound"),
-            ],
+            "features": [_feature(outer_ring, "outer_bound"), _feature(inner_ring, "inner_bound")],
         },
     }
 
@@ -102,28 +100,43 @@ def _cell_centre(row: int, column: int) -> tuple[float, float, float]:
     centre_lat = (row + 0.5) * dlat
     dlon = _lon_step(centre_lat)
     centre_lon = (column + 0.5) * dlon
-    corners = [
-        (la, lo) for la in (row * dlat, (row + 1) * dlat) for lo in (centre_lon - dlon / 2, centre_lon + dlon / 2)
-    ]
-    slack = max(_distance(centre_lat, centre_lon, c_lat, c_lon) for c_lat, c_lon in corners)
-    return round(centre_lat, 6), round(centre_lon, 6), slack * 1.001 + 1.0
+    corner_lats = np.repeat([row * dlat, (row + 1) * dlat], 2)
+    corner_lons = np.tile([centre_lon - dlon / 2, centre_lon + dlon / 2], 2)
+    # The four corners in one call: a lookup often meets cells it has not met before.
+    _az, _back, distances = _GEOD.inv(np.full(4, centre_lon), np.full(4, centre_lat), corner_lons, corner_lats)
+    return round(centre_lat, 6), round(centre_lon, 6), float(distances.max()) * 1.001 + 1.0
+
+
+def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
+    """Return a GeoJSON Polygon approximating a geodesic circle (for display only; shared, do not change it)."""
+    return circle_polygons(lat, lon, (radius_m,))[0]
 
 
 @lru_cache(maxsize=4096)
-def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
-    """Return a GeoJSON Polygon approximating a geodesic circle (for display only; shared, do not change it).
+def circle_polygons(lat: float, lon: float, radii: tuple[float, ...]) -> tuple[dict, ...]:
+    """Return circle_polygon's answer for each radius around one centre, worked out in one call.
 
     Remembered: an officer's coarse circles sit on a fixed grid, so the same ones come back.
     """
-    if radius_m <= 0:
-        return {"type": "Polygon", "coordinates": []}
-    lons, lats, _back = _GEOD.fwd(
-        np.full(CIRCLE_VERTICES, lon), np.full(CIRCLE_VERTICES, lat), _AZIMUTHS, np.full(CIRCLE_VERTICES, radius_m)
-    )
-    # Points as tuples: the garbage collector stops scanning them, where thousands of remembered
-    # circles of two-element lists were walked again by every full collection.
-    ring = [tuple(point) for point in np.round(np.column_stack((lons, lats)), 6).tolist()]
-    return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
+    drawn = [r for r in radii if r > 0]
+    points = []
+    if drawn:
+        count = CIRCLE_VERTICES * len(drawn)
+        lons, lats, _back = _GEOD.fwd(
+            np.full(count, lon), np.full(count, lat), np.tile(_AZIMUTHS, len(drawn)), np.repeat(drawn, CIRCLE_VERTICES)
+        )
+        # Points as tuples: the garbage collector stops scanning them, where thousands of remembered
+        # circles of two-element lists were walked again by every full collection.
+        points = [tuple(point) for point in np.round(np.column_stack((lons, lats)), 6).tolist()]
+    polygons, start = [], 0
+    for radius in radii:
+        if radius > 0:
+            ring = points[start : start + CIRCLE_VERTICES]
+            start += CIRCLE_VERTICES
+            polygons.append({"type": "Polygon", "coordinates": [ring + ring[:1]]})
+        else:
+            polygons.append({"type": "Polygon", "coordinates": []})
+    return tuple(polygons)
 
 
 def _snap(lat: float, lon: float, rounding) -> tuple[float, float]:
@@ -136,10 +149,6 @@ def _snap(lat: float, lon: float, rounding) -> tuple[float, float]:
 
 def _lon_step(lat: float) -> float:
     return OFFICER_ZONE_GRID_M / (_METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
-
-
-def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return _GEOD.inv(lon1, lat1, lon2, lat2)[2]
 
 
 def _feature(geometry: dict, role: str) -> dict:
