@@ -112,7 +112,8 @@ def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
     return circle_polygons(lat, lon, (radius_m,))[0]
 
 
-@lru_cache(maxsize=4096)
+# Entries of an officer's zone hold two rings: half the entries keep the rings remembered, and the memory, as before.
+@lru_cache(maxsize=2048)
 def circle_polygons(lat: float, lon: float, radii: tuple[float, ...]) -> tuple[dict, ...]:
     """Return circle_polygon's answer for each radius around one centre, worked out in one call.
 
