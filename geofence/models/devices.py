@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.db import ModelColumns
 from registry.models import Person, ProtectedPerson
 from registry.regions import persons_in_regions, protected_in_regions, regions_of
 
@@ -50,11 +52,10 @@ class VendorApiKeyQuerySet(models.QuerySet):
         The conditions are usable()'s (tests/ingest/test_feed_auth.py holds the two together).
         """
         qn = connection.ops.quote_name
-        keys, vendors = self.model._meta.concrete_fields, Vendor._meta.concrete_fields
-        columns = ", ".join([f"k.{qn(f.column)}" for f in keys] + [f"v.{qn(f.column)}" for f in vendors])
+        keys, vendors = _key_columns()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns} FROM {qn(self.model._meta.db_table)} k "  # noqa: S608 - names are ours
+                f"SELECT {keys.sql}, {vendors.sql} FROM {qn(self.model._meta.db_table)} k "  # noqa: S608 - names are ours
                 f"JOIN {qn(Vendor._meta.db_table)} v ON v.id = k.vendor_id "
                 "WHERE k.prefix = %s AND k.revoked_at IS NULL AND v.active "
                 "AND (k.expires_at IS NULL OR k.expires_at > %s) LIMIT 1",
@@ -63,10 +64,14 @@ class VendorApiKeyQuerySet(models.QuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        api_key = self.model.from_db(connection.alias, [f.attname for f in keys], row[: len(keys)])
-        vendor = Vendor.from_db(connection.alias, [f.attname for f in vendors], row[len(keys) :])
+        api_key, vendor = keys.build(row[: len(keys)]), vendors.build(row[len(keys) :])
         api_key.vendor = vendor
         return api_key
+
+
+@lru_cache(maxsize=1)
+def _key_columns() -> tuple[ModelColumns, ModelColumns]:
+    return ModelColumns(VendorApiKey, "k"), ModelColumns(Vendor, "v")
 
 
 class VendorApiKey(models.Model):
