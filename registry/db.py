@@ -1,11 +1,15 @@
 """The registry's SQL that differs between PostgreSQL and SQLite, behind functions named for what they do."""
 
+import datetime
 import json
 from collections.abc import Sequence
 from operator import attrgetter
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import JSONField, Model, QuerySet
+from psycopg.adapt import Loader
+from psycopg.pq import Format
 
 
 def any_of_sql(lhs: str, params: list, values: list, vendor: str) -> tuple[str, list]:
@@ -137,3 +141,32 @@ class ModelColumns:
                     found.append((i, column, functions))
             self._converters[conn.vendor] = found
         return self._converters[conn.vendor]
+
+
+class CompiledTimestamptzLoader(Loader):
+    """Read a timestamptz column with psycopg's compiled loader, in UTC, as Django's own loader reads it.
+
+    Django registers a subclass of psycopg's pure-Python loader, which parses each value with a regular
+    expression: 3.3 µs a timestamp, against 0.3 µs compiled, and a name-only lookup reads about a hundred.
+    `timezone` is what Django compares with the connection's for every cursor; when they differ it puts
+    its own loader back. The compiled loader gives the session's time zone, UTC once Django has set it
+    (use_compiled_timestamp_loader checks); psycopg without its compiled part gives the Python loader here.
+    """
+
+    timezone = datetime.UTC
+
+    def __init__(self, oid: int, context=None):
+        super().__init__(oid, context)
+        self._load = psycopg.adapters.get_loader(oid, Format.TEXT)(oid, context).load
+
+    def load(self, data):
+        return self._load(data)
+
+
+def use_compiled_timestamp_loader(sender, connection, **kwargs) -> None:
+    """connection_created receiver: read timestamps with CompiledTimestamptzLoader on a PostgreSQL session in UTC."""
+    if connection.vendor != "postgresql" or connection.timezone is not datetime.UTC:
+        return
+    if connection.connection.info.timezone is not datetime.UTC:
+        return  # a session in another zone: Django's loader, which replaces the zone, stays
+    connection.connection.adapters.register_loader("timestamptz", CompiledTimestamptzLoader)
