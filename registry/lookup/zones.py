@@ -90,21 +90,23 @@ def grid_cell_centre(lat: float, lon: float) -> tuple[float, float, float]:
     """Return the centre of the grid cell holding the point, and the farthest the point can be from it (m)."""
     dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
     row = math.floor(lat / dlat)
-    return _cell_centre(row, math.floor(lon / _lon_step((row + 0.5) * dlat)))
+    centre_lat, dlon, slack = _grid_row(row)
+    return centre_lat, round((math.floor(lon / dlon) + 0.5) * dlon, 6), slack
 
 
 @lru_cache(maxsize=4096)
-def _cell_centre(row: int, column: int) -> tuple[float, float, float]:
-    # Remembered as circle_polygon is: the cells of the zones looked up come back.
+def _grid_row(row: int) -> tuple[float, float, float]:
+    """Return a grid row's centre latitude, longitude step and farthest distance from a cell centre (m).
+
+    The same for every cell of the row: the ellipsoid is symmetric about its axis.
+    """
     dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
     centre_lat = (row + 0.5) * dlat
     dlon = _lon_step(centre_lat)
-    centre_lon = (column + 0.5) * dlon
     corner_lats = np.repeat([row * dlat, (row + 1) * dlat], 2)
-    corner_lons = np.tile([centre_lon - dlon / 2, centre_lon + dlon / 2], 2)
-    # The four corners in one call: a lookup often meets cells it has not met before.
-    _az, _back, distances = _GEOD.inv(np.full(4, centre_lon), np.full(4, centre_lat), corner_lons, corner_lats)
-    return round(centre_lat, 6), round(centre_lon, 6), float(distances.max()) * 1.001 + 1.0
+    corner_lons = np.tile([-dlon / 2, dlon / 2], 2)
+    _az, _back, distances = _GEOD.inv(np.zeros(4), np.full(4, centre_lat), corner_lons, corner_lats)
+    return round(centre_lat, 6), dlon, float(distances.max()) * 1.001 + 1.0
 
 
 def circle_polygon(lat: float, lon: float, radius_m: float) -> dict:
@@ -122,13 +124,12 @@ def circle_polygons(lat: float, lon: float, radii: tuple[float, ...]) -> tuple[d
     drawn = [r for r in radii if r > 0]
     points = []
     if drawn:
-        count = CIRCLE_VERTICES * len(drawn)
-        lons, lats, _back = _GEOD.fwd(
-            np.full(count, lon), np.full(count, lat), np.tile(_AZIMUTHS, len(drawn)), np.repeat(drawn, CIRCLE_VERTICES)
-        )
+        lon_offsets, lats = _circle_shape(lat, tuple(drawn))
+        # Wrapped into [-180, 180) as Geod.fwd returns them.
+        lons = np.remainder(lon_offsets + (lon + 180.0), 360.0) - 180.0
         # Points as tuples: the garbage collector stops scanning them, where thousands of remembered
         # circles of two-element lists were walked again by every full collection.
-        points = [tuple(point) for point in np.round(np.column_stack((lons, lats)), 6).tolist()]
+        points = list(zip(np.round(lons, 6).tolist(), np.round(lats, 6).tolist(), strict=True))
     polygons, start = [], 0
     for radius in radii:
         if radius > 0:
@@ -138,6 +139,22 @@ def circle_polygons(lat: float, lon: float, radii: tuple[float, ...]) -> tuple[d
         else:
             polygons.append({"type": "Polygon", "coordinates": []})
     return tuple(polygons)
+
+
+@lru_cache(maxsize=1024)
+def _circle_shape(lat: float, radii: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the vertices of geodesic circles around (lat, 0): longitudes and latitudes, CIRCLE_VERTICES a radius.
+
+    A circle around (lat, lon) is this one moved by lon: the ellipsoid is symmetric about its axis.
+    So the geodesic problem, most of a circle's cost, is solved once per latitude and radii; the
+    officer's circles sit on the grid's rows and most bans have the same radius.
+    """
+    count = CIRCLE_VERTICES * len(radii)
+    lons, lats, _back = _GEOD.fwd(
+        np.zeros(count), np.full(count, lat), np.tile(_AZIMUTHS, len(radii)), np.repeat(radii, CIRCLE_VERTICES)
+    )
+    lons.flags.writeable = lats.flags.writeable = False
+    return lons, lats
 
 
 def _snap(lat: float, lon: float, rounding) -> tuple[float, float]:

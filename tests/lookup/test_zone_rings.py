@@ -42,3 +42,22 @@ def test_rings_of_one_centre_come_in_the_order_of_their_radii_and_a_zero_radius_
     ring = narrow["coordinates"][0]
     assert ring[0] == ring[-1] and len(ring) == 65
     assert all(abs(d - 1000.0) <= 0.5 for d in _distances(52.0, 5.0, ring))
+
+
+@pytest.mark.parametrize(("lat", "lon"), [*HOMES, (52.0800, 179.99), (-33.9, -179.995), (0.0, 0.0)])
+def test_a_circle_is_the_geodesic_circle_around_its_own_centre(lat, lon):
+    # Circles are drawn from one shape per latitude, moved to their longitude: the same points as solving each.
+    (ring,) = circle_polygon(lat, lon, 5000.0)["coordinates"]
+    lons, lats, _back = GEOD.fwd([lon] * 64, [lat] * 64, [i * 360 / 64 for i in range(64)], [5000.0] * 64)
+    for (got_lon, got_lat), want_lon, want_lat in zip(ring[:-1], lons, lats, strict=True):
+        assert abs(got_lat - want_lat) <= 1e-6
+        assert abs((got_lon - want_lon + 180) % 360 - 180) <= 1e-6
+        assert -180 <= got_lon < 180
+
+
+def test_cells_of_one_row_have_the_same_reach_and_their_own_centres():
+    west = coarse_circle(52.0800, 5.1300, 5000.0)
+    east = coarse_circle(52.0800, 5.9300, 5000.0)
+    assert west["circle"]["centre"]["lat"] == east["circle"]["centre"]["lat"]
+    assert west["circle"]["centre"]["lon"] < east["circle"]["centre"]["lon"]
+    assert (west["inner_radius_m"], west["outer_radius_m"]) == (east["inner_radius_m"], east["outer_radius_m"])
