@@ -23,6 +23,8 @@ OFFICER_ZONE_GRID_M = 2000.0
 SMALL_POLYGON_M2 = 4_000_000.0
 CIRCLE_VERTICES = 64
 _METRES_PER_DEGREE_LAT = 111_320.0
+# The grid's row height in degrees of latitude.
+_GRID_DLAT = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
 _GEOD = Geod(ellps="WGS84")
 _AZIMUTHS = np.linspace(0.0, 360.0, CIRCLE_VERTICES, endpoint=False)
 
@@ -88,8 +90,7 @@ def coarse_polygon(geojson: dict) -> dict:
 
 def grid_cell_centre(lat: float, lon: float) -> tuple[float, float, float]:
     """Return the centre of the grid cell holding the point, and the farthest the point can be from it (m)."""
-    dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
-    row = math.floor(lat / dlat)
+    row = math.floor(lat / _GRID_DLAT)
     centre_lat, dlon, slack = _grid_row(row)
     return centre_lat, round((math.floor(lon / dlon) + 0.5) * dlon, 6), slack
 
@@ -100,10 +101,9 @@ def _grid_row(row: int) -> tuple[float, float, float]:
 
     The same for every cell of the row: the ellipsoid is symmetric about its axis.
     """
-    dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
-    centre_lat = (row + 0.5) * dlat
+    centre_lat = (row + 0.5) * _GRID_DLAT
     dlon = _lon_step(centre_lat)
-    corner_lats = np.repeat([row * dlat, (row + 1) * dlat], 2)
+    corner_lats = np.repeat([row * _GRID_DLAT, (row + 1) * _GRID_DLAT], 2)
     corner_lons = np.tile([-dlon / 2, dlon / 2], 2)
     _az, _back, distances = _GEOD.inv(np.zeros(4), np.full(4, centre_lat), corner_lons, corner_lats)
     return round(centre_lat, 6), dlon, float(distances.max()) * 1.001 + 1.0
@@ -158,8 +158,7 @@ def _circle_shape(lat: float, radii: tuple[float, ...]) -> tuple[np.ndarray, np.
 
 
 def _snap(lat: float, lon: float, rounding) -> tuple[float, float]:
-    dlat = OFFICER_ZONE_GRID_M / _METRES_PER_DEGREE_LAT
-    snapped_lat = rounding(lat / dlat) * dlat
+    snapped_lat = rounding(lat / _GRID_DLAT) * _GRID_DLAT
     # A fixed longitude step per row keeps the grid stable; use the row's own latitude.
     dlon = _lon_step(snapped_lat)
     return round(snapped_lat, 6), round(rounding(lon / dlon) * dlon, 6)
