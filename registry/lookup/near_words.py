@@ -50,6 +50,17 @@ class NearWords:
         """Add a word not added before (the caller keeps words distinct); counted on the next search."""
         self._words[len(word)].append(word)
 
+    def count_all(self) -> None:
+        """Count the letters of every word not counted yet, so that no search has to (a loaded vocabulary)."""
+        for length in list(self._words):
+            self._counts_of(length)
+
+    def words_held(self) -> int:
+        return sum(len(words) for words in self._words.values())
+
+    def words_counted(self) -> int:
+        return sum(self._counted.values())
+
     def within(self, typed: str, edits: int) -> list[str]:
         """Return the words at most `edits` typos (optimal string alignment) from the typed word."""
         found: list[str] = []
