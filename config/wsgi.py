@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 refuse_unsafe_start()
 application = get_wsgi_application()
 # Import every view and compile every route now: Django does it on the first reverse(), which was each
-# worker's first request (200-400 ms of an officer's lookup). Loaded before settle_heap, so it is frozen too.
+# worker's first request (about 0.2 s of an officer's lookup). Loaded before settle_heap, so it is frozen too.
 get_resolver().reverse_dict  # noqa: B018 - read for its side effect
 
 settle_heap()
