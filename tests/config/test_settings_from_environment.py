@@ -202,3 +202,21 @@ def test_the_web_process_loads_the_url_configuration_before_the_first_request(tm
     assert result.returncode == 0, result.stderr
     ready = json.loads(result.stdout.strip().splitlines()[-1])
     assert ready == {"populated": True, "imported": []}
+
+
+# What the first request in each language would still find unloaded: Django keeps a reverse table and a
+# translation catalogue per language.
+LANGUAGES_PROBE = (
+    "import json, config.wsgi; from django.conf import settings; from django.urls import get_resolver; "
+    "from django.utils.translation import trans_real; "
+    "print(json.dumps({'routes': sorted(get_resolver()._reverse_dict), "
+    "'catalogues': sorted(set(trans_real._translations) & set(dict(settings.LANGUAGES)))}))"
+)
+
+
+def test_the_web_process_loads_every_language_s_routes_and_texts_before_the_first_request(tmp_path):
+    # Only Dutch was loaded: a worker's first English request compiled every route again (about 0.1 s).
+    result = start_web_process(LANGUAGES_PROBE, DEBUG="true", BANWATCH_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    ready = json.loads(result.stdout.strip().splitlines()[-1])
+    assert ready == {"routes": ["en", "nl"], "catalogues": ["en", "nl"]}
