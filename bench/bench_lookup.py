@@ -107,11 +107,20 @@ def seed_if_needed(args, url: str) -> None:
     print(f"seeded {args.persons:,} persons and {args.bans:,} bans in {time.perf_counter() - started:.1f} s")
 
 
-def prewarm(url: str) -> None:
-    """Read the lookup's tables and indexes into the OS page cache, as on a server that has been answering.
+# The lookup's relations: persons, bans, devices, tokens and users.
+LOOKUP_RELATIONS = (
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+    "AND c.relkind IN ('r', 'i') AND c.relname ~ '^(registry_|geofence_device|knox_|auth_)'"
+)
 
-    Some virtual machines hand cold page cache back to the host: right after seeding, a
-    name-only lookup then waited on disk for its ban rows (seen: about 12 of its 50 ms).
+
+def prewarm(url: str) -> None:
+    """Read the lookup's tables and indexes into PostgreSQL's shared buffers, as on a server that has been answering.
+
+    Some virtual machines hand cold page cache back to the host: a lookup whose pages were only in the
+    OS page cache then waited on the disk (seen: a ban query of 108 ms, the lookups around it 60-140 ms,
+    with shared_buffers at PostgreSQL's default 128 MB). docs/operations.md sizes shared_buffers at a
+    quarter of RAM; where they cannot hold the relations, the run says so, and its tail is the disk's.
     """
     import psycopg
 
@@ -121,12 +130,21 @@ def prewarm(url: str) -> None:
         except psycopg.Error as error:
             print(f"not prewarmed (pg_prewarm unavailable: {error})")
             return
-        blocks = conn.execute(
-            "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') "
-            "AND c.relname ~ '^(registry_|geofence_device|knox_|auth_)'"
-        ).fetchone()[0]
-    print(f"prewarmed {blocks * 8 / 1024:,.0f} MiB of tables and indexes")
+        relations = conn.execute(f"SELECT coalesce(sum(pg_relation_size(c.oid)), 0) {LOOKUP_RELATIONS}").fetchone()[0]
+        shared = conn.execute("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'")
+        shared = shared.fetchone()[0]
+        fits = relations < shared * 0.8
+        mode = "buffer" if fits else "read"
+        blocks = conn.execute(f"SELECT coalesce(sum(pg_prewarm(c.oid, '{mode}')), 0) {LOOKUP_RELATIONS}").fetchone()[0]
+    where = "PostgreSQL's shared buffers" if fits else "the OS page cache only"
+    size = f"shared_buffers {shared >> 20:,} MiB"
+    print(f"prewarmed {blocks * 8 / 1024:,.0f} MiB of tables and indexes into {where} ({size})")
+    if not fits:
+        print(
+            f"WARNING: shared_buffers ({shared >> 20:,} MiB) cannot hold the lookup's {relations >> 20:,} MiB of "
+            "tables and indexes: latencies include disk reads. Size PostgreSQL as docs/operations.md says "
+            "(a quarter of RAM)."
+        )
 
 
 def officer_token() -> str:
