@@ -186,7 +186,14 @@ def test_the_embedded_database_takes_the_write_lock_when_a_transaction_begins(tm
     assert result.stdout.strip() == "['b', 'c']"
 
 
-# Starts the WSGI application as gunicorn does, then reports what the first request would still have to do.
+def web_start_report(probe: str, tmp_path) -> dict:
+    """Start the WSGI application as gunicorn does, run `probe` after it, and return the JSON it printed last."""
+    result = start_web_process(probe, DEBUG="true", BANWATCH_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# Reports what the first request would still have to do.
 FIRST_REQUEST_PROBE = (
     "import json, sys, config.wsgi; from django.urls import get_resolver, reverse; "
     "populated = get_resolver()._populated; before = set(sys.modules); "
@@ -198,10 +205,7 @@ FIRST_REQUEST_PROBE = (
 def test_the_web_process_loads_the_url_configuration_before_the_first_request(tmp_path):
     # Loaded lazily, the first request of each worker (an officer's lookup) imported every view module
     # and compiled every route's pattern: about 0.2 s.
-    result = start_web_process(FIRST_REQUEST_PROBE, DEBUG="true", BANWATCH_VAR_DIR=str(tmp_path))
-    assert result.returncode == 0, result.stderr
-    ready = json.loads(result.stdout.strip().splitlines()[-1])
-    assert ready == {"populated": True, "imported": []}
+    assert web_start_report(FIRST_REQUEST_PROBE, tmp_path) == {"populated": True, "imported": []}
 
 
 # What the first request in each language would still find unloaded: Django keeps a reverse table and a
@@ -216,7 +220,4 @@ LANGUAGES_PROBE = (
 
 def test_the_web_process_loads_every_language_s_routes_and_texts_before_the_first_request(tmp_path):
     # Only Dutch was loaded: a worker's first English request compiled every route again (about 0.1 s).
-    result = start_web_process(LANGUAGES_PROBE, DEBUG="true", BANWATCH_VAR_DIR=str(tmp_path))
-    assert result.returncode == 0, result.stderr
-    ready = json.loads(result.stdout.strip().splitlines()[-1])
-    assert ready == {"routes": ["en", "nl"], "catalogues": ["en", "nl"]}
+    assert web_start_report(LANGUAGES_PROBE, tmp_path) == {"routes": ["en", "nl"], "catalogues": ["en", "nl"]}
