@@ -131,8 +131,7 @@ def prewarm(url: str) -> None:
             print(f"not prewarmed (pg_prewarm unavailable: {error})")
             return
         relations = conn.execute(f"SELECT coalesce(sum(pg_relation_size(c.oid)), 0) {LOOKUP_RELATIONS}").fetchone()[0]
-        shared = conn.execute("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'")
-        shared = shared.fetchone()[0]
+        shared = conn.execute("SELECT pg_size_bytes(current_setting('shared_buffers'))").fetchone()[0]
         fits = relations < shared * 0.8
         mode = "buffer" if fits else "read"
         blocks = conn.execute(f"SELECT coalesce(sum(pg_prewarm(c.oid, '{mode}')), 0) {LOOKUP_RELATIONS}").fetchone()[0]

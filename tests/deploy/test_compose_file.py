@@ -117,4 +117,5 @@ def test_postgres_keeps_its_working_set_in_shared_buffers_sized_from_env(tmp_pat
     command = yaml.safe_load(result.stdout)["services"]["postgres"]["command"]
     assert "shared_buffers=6GB" in command
     unset = compose_config(tmp_path, line.sub("", env_text))
+    assert unset.returncode == 0, unset.stderr
     assert "shared_buffers=2GB" in yaml.safe_load(unset.stdout)["services"]["postgres"]["command"]
