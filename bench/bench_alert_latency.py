@@ -7,6 +7,7 @@ A consumer on the police queue stamps each message's arrival. Prints p50/p99.
 
     python bench/bench_alert_latency.py --queue redis [--quick]
     python bench/bench_alert_latency.py --queue amqp  [--quick]
+    python bench/bench_alert_latency.py --rate 10000 --workers 2 --threads 1   # another web layout
 
 Needs PostgreSQL (creates database banwatch_alerts_bench), Redis DB 3 as the
 Celery broker (DB 4 as the police queue), and for --queue amqp the RabbitMQ vhost banwatch_bench.
@@ -39,8 +40,6 @@ QUEUES = {
 }
 PORT = int(os.environ.get("BENCH_PORT", "8103"))
 HOME = (52.0907, 5.1214)
-# The configuration docs/operations.md recommends for a 2-core host.
-GUNICORN = ["-w", "2", "--threads", "2", "--timeout", "120"]
 
 
 def environment(queue_url: str) -> dict:
@@ -77,16 +76,17 @@ def seed(background: int, samples: int) -> tuple[str, list[str], list[str]]:
     return key, devices, targets
 
 
-def start(env: dict, logdir: Path) -> list[subprocess.Popen]:
+def start(env: dict, logdir: Path, workers: int, threads: int) -> list[subprocess.Popen]:
     def spawn(name, command):
         log = open(logdir / f"{name}.log", "w")  # noqa: SIM115 - lives as long as the process
         return subprocess.Popen(
             command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{PORT}"]
     celery = [sys.executable, "-m", "celery", "-A", "config", "worker", "--without-mingle", "--without-gossip"]
     return [
-        spawn("gunicorn", [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{PORT}", *GUNICORN]),
+        spawn("gunicorn", [*gunicorn, "-w", str(workers), "--threads", str(threads), "--timeout", "120"]),
         spawn("delivery", [*celery, "-Q", "delivery", "-c", "1", "-n", "delivery@%h"]),
         spawn("ingest", [*celery, "-Q", "default,ingest", "-c", "2", "-n", "ingest@%h"]),
     ]
@@ -171,6 +171,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="CI size: 20 samples, under a minute")
     parser.add_argument("--samples", type=int, default=None)
     parser.add_argument("--rate", type=int, default=1000, help="background fixes per second")
+    # The web layout docs/operations.md recommends for a 2-core host.
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     args = parser.parse_args()
     samples = args.samples or (20 if args.quick else 200)
     queue_url = QUEUES[args.queue]
@@ -191,7 +194,7 @@ def main() -> None:
     PoliceQueue(queue_url).purge()
     logdir = REPO / "var" / "bench-logs"
     logdir.mkdir(parents=True, exist_ok=True)
-    processes = start(env, logdir)
+    processes = start(env, logdir, args.workers, args.threads)
     stop_event, arrivals, answers, sent, sent_at = threading.Event(), {}, {}, [], {}
     try:
         time.sleep(8)  # gunicorn and both workers up

@@ -417,7 +417,7 @@ class _CpuMeter:
         self.done.set()
         self.sampler.join()
         capacity = wall * os.cpu_count()
-        busy, total = (a - b for a, b in zip(_machine_busy(), self.machine, strict=True))
+        busy, stolen, total = (a - b for a, b in zip(_machine_busy(), self.machine, strict=True))
         gunicorn = cpu_seconds(self.workers) - self.gunicorn
         postgres = sum(last - first for first, last in self.backends.values())
         return {
@@ -428,6 +428,8 @@ class _CpuMeter:
             "client_cpu_share": round((time.process_time() - self.own) / capacity, 3),
             "gunicorn_cpu_share": round(gunicorn / capacity, 3),
             "machine_busy_share": round(busy / total, 3) if total else None,
+            # Time the hypervisor ran something else on this machine's cores (counted in busy above).
+            "machine_steal_share": round(stolen / total, 3) if total else None,
             "load_average": f"{self.load:.1f} -> {os.getloadavg()[0]:.1f}",
         }
 
@@ -447,11 +449,11 @@ def _pg_backends() -> list[int]:
 _PG: dict = {}
 
 
-def _machine_busy() -> tuple[int, int]:
-    """Return (busy, total) jiffies of all cores since boot."""
+def _machine_busy() -> tuple[int, int, int]:
+    """Return (busy, stolen, total) jiffies of all cores since boot; stolen time counts as busy."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
+    return sum(values) - idle, values[7], sum(values)
 
 
 def _peak_memory_mb(server: subprocess.Popen) -> float:
