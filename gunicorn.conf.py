@@ -4,18 +4,20 @@ import gc
 
 
 def post_worker_init(worker) -> None:
-    """Load the police lookup's name vocabulary before the worker takes its first request.
+    """Load the police lookup's name vocabulary and build the zone catalogue before the first request.
 
-    Then leave it out of the garbage collector's passes, as config.wsgi does with what the import
+    Then leave the vocabulary out of the garbage collector's passes, as config.wsgi does with what the import
     loaded: its tens of thousands of sets live as long as the worker, and a full pass that walks them
     holds up the lookup being answered.
     """
     from config.heap import collect_between_requests
+    from geofence.incidents import zones
     from registry.lookup.vocabulary import reload_between_requests, warm
 
     warm()
     gc.collect()
     gc.freeze()
+    zones.warm()  # after the freeze: it is replaced every few minutes, like every later build
     collect_between_requests()
     reload_between_requests()
 

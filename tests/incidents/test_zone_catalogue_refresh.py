@@ -1,5 +1,11 @@
 """The periodic rebuild of an unchanged zone catalogue never holds up a caller."""
 
+import gc
+import runpy
+from pathlib import Path
+
+from django.db import OperationalError
+
 from geofence.incidents import zones
 from geofence.testing import make_ban
 
@@ -98,3 +104,38 @@ def test_a_failed_rebuild_keeps_the_old_catalogue_and_health_sees_its_age(db, se
 
     assert used is old
     assert zones.catalogue_age_seconds() > settings.ZONE_CATALOGUE_MAX_AGE_SECONDS
+
+
+def test_a_web_worker_builds_the_catalogue_before_its_first_batch(db, monkeypatch):
+    make_ban()
+    zones.invalidate()
+    built = []
+    real_build = zones.build_catalogue
+    monkeypatch.setattr(zones, "build_catalogue", lambda: built.append("build") or real_build())
+    try:
+        _gunicorn_hook("post_worker_init")(None)
+        at_start = list(built)
+        zones.current_catalogue()  # the worker's first batch
+    finally:
+        gc.unfreeze()
+
+    assert at_start == ["build"]
+    assert built == ["build"]  # the batch found it built
+
+
+def test_a_web_worker_starts_without_a_catalogue_when_the_database_is_down(db, monkeypatch, caplog):
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    zones.invalidate()
+    monkeypatch.setattr(zones, "build_catalogue", unreachable)
+    try:
+        _gunicorn_hook("post_worker_init")(None)
+    finally:
+        gc.unfreeze()
+
+    assert "zone catalogue not built at start" in caplog.text
+
+
+def _gunicorn_hook(name: str):
+    return runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))[name]
