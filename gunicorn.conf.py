@@ -17,7 +17,7 @@ def post_worker_init(worker) -> None:
     warm()
     gc.collect()
     gc.freeze()
-    zones.warm()  # after the freeze: it is replaced every few minutes, like every later build
+    zones.warm()  # after the freeze: it is replaced every minute, as every later build is
     collect_between_requests()
     reload_between_requests()
 
