@@ -8,7 +8,7 @@ tests/registry/test_registry_permission_matrix.py; here an allowed role sends an
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from hardening_world import ROLES, VENDORS
 from role_rules import ADMIN_USERS, Rule, rule_for
 from url_routes import all_routes, path_kwargs, probe
@@ -84,3 +84,15 @@ def test_vendor_b_cannot_write_to_vendor_a_devices(world, django_capture_on_comm
         events = client.post("/api/v1/feeds/events", {"events": [event]}, format="json").json()
     assert [r["reason"] for r in fixes["rejected"] + events["rejected"]] == ["foreign_device", "foreign_device"]
     assert (Fix.objects.filter(device__device_id=device).count(), DeviceEvent.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/protected-persons/0.97/", "/api/v1/persons/1.json", "/api/v1/incidents/1.api/", "/api/v1/bans.json"],
+)
+def test_a_format_suffix_is_no_route_of_the_api(path, client):
+    # With the router's format suffixes "0.97" was the id 0 in the format "97", a route that answered a
+    # caller without credentials 404 (unknown format) instead of 401.
+    with pytest.raises(Resolver404):
+        resolve(path)
+    assert client.patch(path, {}, content_type="application/json").status_code == 404
