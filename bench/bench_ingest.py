@@ -16,12 +16,20 @@ Two ways to load the server:
 - open loop (`--rate F`): batches leave on a fixed schedule, F fixes per second whatever the server
   does, and each latency counts from the batch's scheduled send time, so a server that falls behind
   shows it in p99 (no coordinated omission). `--connections` keep-alive connections carry them.
+  `--probe R` adds R short requests per second (one fix each, on a tenth of the fleet kept apart from the
+  batches) beside the sustained phase and prints their latency: what a position forwarded alone, or any
+  short request, waits for while the workers are busy with batches. Their CPU counts in that phase's.
+
+Every phase sends newer fixes than the one before it (warm-up, onset, sustained, one fix per request), so
+that no fix arrives late for its device, and all of them within the devices' clock tolerance
+(DEVICE_CLOCK_BEHIND_SECONDS, 6 h): older fixes would count as a skewed clock and open incidents.
 
 The load generator shares the machine's cores: bodies are built before measuring and posted with
 http.client; its own CPU share and the gunicorn workers' are printed with each run, with the load average.
 
     .venv/bin/python bench/bench_ingest.py                       # full run, closed loop
     .venv/bin/python bench/bench_ingest.py --rate 10000          # full run, open loop at 10,000 fixes/s
+    .venv/bin/python bench/bench_ingest.py --rate 10000 --probe 40   # and 40 one-fix requests/s beside it
     .venv/bin/python bench/bench_ingest.py --quick               # under a minute, for CI
 """
 
@@ -58,6 +66,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, help="open loop: offered fixes per second (batches on a schedule)")
     parser.add_argument("--connections", type=int, default=8, help="open loop: keep-alive connections")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument("--probe", type=float, help="open loop: one-fix requests per second beside the sustained phase")
     parser.add_argument(
         "--onset",
         type=int,
@@ -70,18 +79,22 @@ def main() -> None:
 
     env = _server_env()
     fleet = _prepare_database(env, devices)
+    batch_fleet, probe_fleet = _split_for_probe(fleet) if args.rate and args.probe else (fleet, None)
     server = _start_gunicorn(env, args.workers, args.threads, args.worker_class)
     try:
-        _warm_up(fleet)
+        _warm_up(batch_fleet)
         if args.rate:
             onset = args.onset if args.onset is not None else (30 if args.quick else 100)
             if onset:
-                _measure_open(fleet, onset, 1000, args.rate, args.connections, server, "onset", hours_back=3)
-            batch = _measure_open(fleet, batches, 1000, args.rate, args.connections, server, "sustained")
+                _measure_open(batch_fleet, onset, 1000, args.rate, args.connections, server, "onset", hours_back=3)
+            probe = _Probe(probe_fleet, args.probe, batches * 1000 / args.rate) if probe_fleet else None
+            batch = _measure_open(
+                batch_fleet, batches, 1000, args.rate, args.connections, server, "sustained", probe=probe
+            )
         else:
-            batch = _measure(fleet, batches, 1000, args.clients, "batches of 1,000 fixes", server)
+            batch = _measure(batch_fleet, batches, 1000, args.clients, "batches of 1,000 fixes", server)
         memory = _peak_memory_mb(server)
-        single = _measure(fleet, singles, 1, args.clients, "one fix per request", server)
+        single = _measure(fleet, singles, 1, args.clients, "one fix per request", server, hours_back=1)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -273,11 +286,55 @@ def _start_gunicorn(env: dict, workers: int, threads: int, worker_class: str) ->
 
 
 def _warm_up(fleet: dict) -> None:
-    # Each worker builds its zone index once; keep that out of the figures.
-    _measure(fleet, 8, 1000, 4, None)
+    # The first batches of each worker (its first queries, its caches) stay out of the figures.
+    _measure(fleet, 8, 1000, 4, None, hours_back=4)
 
 
-def _bodies(fleet: dict, requests: int, size: int, hours_back: int = 2) -> list[bytes]:
+def _split_for_probe(fleet: dict) -> tuple[dict, dict]:
+    """Keep a tenth of the devices for the probe: its fixes never wait for a batch's lock on the same device."""
+    cut = len(fleet["members"]) * 9 // 10
+    return {**fleet, "members": fleet["members"][:cut]}, {**fleet, "members": fleet["members"][cut:]}
+
+
+class _Probe:
+    """Post one-fix requests at a fixed rate in a thread; time each from its scheduled send."""
+
+    def __init__(self, fleet: dict, rate: float, seconds: float) -> None:
+        self.fleet, self.interval = fleet, 1 / rate
+        self.bodies = _bodies(fleet, int(rate * seconds * 1.5) + 10, 1)
+        self.latencies, self.failures, self.stopping = [], [], threading.Event()
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        from seeds.loadgen import Poster
+
+        poster = Poster(f"http://127.0.0.1:{PORT}", self.fleet["key"])
+        start = time.perf_counter()
+        for k, body in enumerate(self.bodies):
+            due = start + k * self.interval
+            time.sleep(max(0.0, due - time.perf_counter()))
+            if self.stopping.is_set():
+                return
+            status, answer = poster.post("/api/v1/feeds/positions", body)
+            _record(self.latencies, self.failures, 1, time.perf_counter() - due, status, answer)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        self.thread.join()
+        ms = sorted(1000 * x for x in self.latencies)
+        return {
+            "requests": len(ms),
+            "p50_ms": round(statistics.median(ms), 1),
+            "p99_ms": round(ms[min(len(ms) - 1, int(0.99 * len(ms)))], 1),
+            "max_ms": round(ms[-1], 1),
+            "failures": len(self.failures),
+        }
+
+
+def _bodies(fleet: dict, requests: int, size: int, hours_back: float = 2) -> list[bytes]:
     from seeds.loadgen import FixStream
 
     # Timestamps rise a second per batch from hours_back ago: separate phases use separate hours, never duplicates.
@@ -287,11 +344,17 @@ def _bodies(fleet: dict, requests: int, size: int, hours_back: int = 2) -> list[
 
 
 def _measure(
-    fleet: dict, requests: int, size: int, clients: int, label: str | None, server: subprocess.Popen | None = None
+    fleet: dict,
+    requests: int,
+    size: int,
+    clients: int,
+    label: str | None,
+    server: subprocess.Popen | None = None,
+    hours_back: float = 2,
 ) -> dict:
     from seeds.loadgen import Poster
 
-    bodies = _bodies(fleet, requests, size)
+    bodies = _bodies(fleet, requests, size, hours_back)
     latencies, failures, lock = [], [], threading.Lock()
 
     def client(mine: list[bytes]) -> None:
@@ -310,7 +373,15 @@ def _measure(
 
 
 def _measure_open(
-    fleet: dict, requests: int, size: int, rate: float, connections: int, server, phase: str, hours_back: int = 2
+    fleet: dict,
+    requests: int,
+    size: int,
+    rate: float,
+    connections: int,
+    server,
+    phase: str,
+    hours_back: float = 2,
+    probe: "_Probe | None" = None,
 ) -> dict:
     """Send batches on a fixed schedule; time each from its scheduled send, not from when a connection was free.
 
@@ -343,9 +414,13 @@ def _measure_open(
                 _record(latencies, failures, size, time.perf_counter() - due, status, answer)
 
     threads = [threading.Thread(target=sender) for _ in range(connections)]
+    if probe:
+        probe.start()
     figures = _figures(requests, size, latencies, failures, _run(threads, server, requests))
     figures["offered_fixes_per_s"] = rate
     figures["sent_behind_schedule"] = len(late)
+    if probe:
+        figures["probe_one_fix_requests"] = probe.stop()
     print(f"open loop at {rate:g} fixes/s, batches of {size:,}, {phase}: {figures}", file=sys.stderr)
     return figures
 
