@@ -138,6 +138,7 @@ def _summary(batch: dict, floor: dict) -> dict:
         "storage_floor_cpu_ms_per_1000_fixes": floor["cpu_ms_per_1000"],
         "ratio_to_floor": round(total / floor["cpu_ms_per_1000"], 1) if floor["cpu_ms_per_1000"] else None,
         "load_average": batch["load_average"],
+        **({"cpu_includes_the_probe": True} if "probe_one_fix_requests" in batch else {}),
     }
 
 
