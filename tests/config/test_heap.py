@@ -1,15 +1,12 @@
 """A web worker's garbage collector runs between requests, on CPython's schedule, with the allocator as a safety net."""
 
 import gc
-import runpy
 import weakref
-from pathlib import Path
 
 import pytest
 
 from config import heap
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gunicorn_worker import gunicorn_hook
 
 
 class Node:
@@ -68,13 +65,13 @@ def test_a_request_making_far_more_cycles_is_still_collected_by_the_allocator(wo
 
 
 def test_a_gunicorn_worker_collects_after_each_request():
-    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    post_request = gunicorn_hook("post_request")
     thresholds = gc.get_threshold()
     try:
         gc.collect()
         heap.collect_between_requests()
         cycles = make_cycles(heap.young_threshold() + 1_000)
-        hooks["post_request"](None, None, {}, None)
+        post_request(None, None, {}, None)
         assert all(ref() is None for ref in cycles)
     finally:
         gc.set_threshold(*thresholds)

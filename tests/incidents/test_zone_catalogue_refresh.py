@@ -1,15 +1,10 @@
 """The periodic rebuild of an unchanged zone catalogue never holds up a caller."""
 
-import gc
-import runpy
-from contextlib import contextmanager
-from pathlib import Path
-
 from django.db import OperationalError
 
 from geofence.incidents import zones
 from geofence.testing import make_ban
-from registry.lookup import vocabulary
+from tests.gunicorn_worker import web_worker_started
 
 
 def test_stale_unchanged_catalogue_is_served_while_it_rebuilds(db, monkeypatch):
@@ -115,7 +110,7 @@ def test_a_web_worker_builds_the_catalogue_before_its_first_batch(db, monkeypatc
     real_build = zones.build_catalogue
     monkeypatch.setattr(zones, "build_catalogue", lambda: built.append("build") or real_build())
 
-    with _web_worker_started():
+    with web_worker_started():
         at_start = list(built)
         zones.current_catalogue()  # the worker's first batch
 
@@ -130,22 +125,7 @@ def test_a_web_worker_starts_without_a_catalogue_when_the_database_is_down(db, m
     zones.invalidate()
     monkeypatch.setattr(zones, "build_catalogue", unreachable)
 
-    with _web_worker_started():
+    with web_worker_started():
         pass
 
     assert "zone catalogue not built at start" in caplog.text
-
-
-@contextmanager
-def _web_worker_started():
-    """Run gunicorn's start-up hook in this process, then undo what it set for the worker's whole life."""
-    thresholds = gc.get_threshold()
-    hooks = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
-    try:
-        hooks["post_worker_init"](None)
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
-        vocabulary.reload_in_threads()
-        vocabulary.forget()

@@ -5,13 +5,10 @@ thousands of remembered circles of two-element lists, or the vocabulary's sets, 
 """
 
 import gc
-import runpy
-from pathlib import Path
 
 from registry.lookup import vocabulary
 from registry.lookup.zones import circle_polygon
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gunicorn_worker import gunicorn_hook, web_worker_started
 
 
 def test_a_remembered_circle_leaves_nothing_for_the_collector_to_scan():
@@ -22,30 +19,15 @@ def test_a_remembered_circle_leaves_nothing_for_the_collector_to_scan():
     assert not any(gc.is_tracked(point) for point in ring)
 
 
-def _hook(name: str):
-    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))[name]
-
-
 def test_a_worker_freezes_its_heap_after_loading_the_vocabulary(db):
-    gc.unfreeze()
-    try:
-        _hook("post_worker_init")(None)
+    with web_worker_started():
         assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-        vocabulary.reload_in_threads()
 
 
 def test_a_worker_reloads_a_due_vocabulary_after_the_response_not_beside_the_lookup(db, monkeypatch):
-    gc.unfreeze()
-    try:
-        _hook("post_worker_init")(None)
+    with web_worker_started():
         stale = vocabulary.vocabulary()
         monkeypatch.setattr(vocabulary, "RELOAD_SECONDS", 0.0)
         assert vocabulary.vocabulary() is stale
-        _hook("post_request")(None, None, {}, None)
+        gunicorn_hook("post_request")(None, None, {}, None)
         assert vocabulary.vocabulary() is not stale
-    finally:
-        gc.unfreeze()
-        vocabulary.reload_in_threads()
-        vocabulary.forget()
