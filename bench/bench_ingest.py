@@ -325,14 +325,7 @@ class _Probe:
     def stop(self) -> dict:
         self.stopping.set()
         self.thread.join()
-        ms = sorted(1000 * x for x in self.latencies)
-        return {
-            "requests": len(ms),
-            "p50_ms": round(statistics.median(ms), 1),
-            "p99_ms": round(ms[min(len(ms) - 1, int(0.99 * len(ms)))], 1),
-            "max_ms": round(ms[-1], 1),
-            "failures": len(self.failures),
-        }
+        return {"requests": len(self.latencies), **_latency_figures(self.latencies, self.failures)}
 
 
 def _bodies(fleet: dict, requests: int, size: int, hours_back: float = 2) -> list[bytes]:
@@ -444,20 +437,27 @@ def _run(threads: list[threading.Thread], server, requests: int) -> dict:
 
 
 def _figures(requests: int, size: int, latencies: list, failures: list, cpu: dict) -> dict:
-    if failures:
-        print(f"{len(failures)} failed requests, first: {failures[0]}", file=sys.stderr)
-    ordered = sorted(latencies)
     wall = cpu.pop("wall_s")
     return {
         "requests": requests,
         "fixes_per_request": size,
         "fixes_per_s": round(requests * size / wall),
         "requests_per_s": round(requests / wall, 1),
+        **_latency_figures(latencies, failures),
+        **cpu,
+    }
+
+
+def _latency_figures(latencies: list, failures: list) -> dict:
+    """p50, p99 and max in ms of latencies in seconds, and the failures' count (the first one printed)."""
+    if failures:
+        print(f"{len(failures)} failed requests, first: {failures[0]}", file=sys.stderr)
+    ordered = sorted(latencies)
+    return {
         "p50_ms": round(statistics.median(ordered) * 1000, 1),
         "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
         "failures": len(failures),
-        **cpu,
     }
 
 
