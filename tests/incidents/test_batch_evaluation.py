@@ -135,3 +135,22 @@ def _spy(function, calls: list):
         return function(*args, **kwargs)
 
     return wrapper
+
+
+def _reads_of(queries, table: str) -> int:
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"])
+
+
+def test_incidents_opened_by_one_batch_read_their_bans_and_devices_once(feed):
+    # A burst (every subject of a batch entering at once) must not cost a ban and a device query per incident.
+    now = timezone.now()
+    reads = {}
+    for subjects in (2, 8):
+        devices = [make_device(feed.vendor, person=make_ban().person) for _ in range(subjects)]
+        with CaptureQueriesContext(connection) as queries:
+            feed.positions([fix(d, now, *offset(*HOME, 800)) for d in devices])
+        reads[subjects] = (_reads_of(queries, "registry_ban"), _reads_of(queries, "geofence_device"))
+
+    assert Incident.objects.count() == 10
+    assert AlertOutbox.objects.count() == 10
+    assert reads[8] == reads[2], reads
