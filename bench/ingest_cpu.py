@@ -8,6 +8,12 @@ batches, then measures 3 rounds of 30 and prints each and the lowest.
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --profile /tmp/ingest.prof  # cProfile, CPU time
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --sections  # CPU per step, no profiler
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --size 1  # one fix per request
+    BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --onset  # CPU per incident opened
+
+`--onset` measures the warm-up batches one by one instead: the fleet's 500 inside devices enter their zones
+there, so those batches open dozens of incidents each. A least-squares line through (incidents opened, CPU)
+gives the CPU of one opening, its alert delivered in-process as the embedded default does (the incident,
+its timeline row, the message, the outbox row, the publish), and of a batch that opens none.
 
 `--sections` times the steps of a batch (SECTIONS) with a wrapper each instead of a profiler, which
 multiplies the cost of every Python call: Python CPU from the process clock, PostgreSQL CPU from the
@@ -27,6 +33,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 from procstat import cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +80,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="measured rounds; the lowest CPU is reported too")
     parser.add_argument("--sections", action="store_true", help="print the CPU of each step in SECTIONS per batch")
     parser.add_argument("--size", type=int, default=1000, help="fixes per batch (1: one fix per request)")
+    parser.add_argument("--onset", action="store_true", help="print the CPU per incident opened in the warm-up")
     args = parser.parse_args()
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
@@ -92,11 +100,15 @@ def main() -> None:
         answer = client.post("/api/v1/feeds/positions", body, content_type="application/json", **auth)
         assert answer.status_code == 202, answer.content[:200]
 
-    for body in bodies[: args.batches]:
-        post(body)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
+    post(bodies[0])  # builds the zone catalogue
+    if args.onset:
+        _onset(bodies[1 : args.batches], post, backend)
+        return
+    for body in bodies[1 : args.batches]:
+        post(body)
     sections = _Sections(backend) if args.sections else None
     # CPU time, not wall: waiting for PostgreSQL shows in its backend's figure, not as Python time.
     profiler = cProfile.Profile(time.process_time) if args.profile else None
@@ -126,6 +138,23 @@ def main() -> None:
     print(
         f"per {args.size:,}-fix batch, best of {args.rounds} rounds: Python CPU {min(r[0] for r in rounds):.0f} ms, "
         f"PostgreSQL backend CPU {min(r[1] for r in rounds):.0f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+def _onset(bodies: list[str], post, backend: int) -> None:
+    from geofence.models import Incident
+
+    opened, cpu = [], []
+    for body in bodies:
+        before, python, postgres = Incident.objects.count(), time.process_time(), cpu_seconds([backend])
+        post(body)
+        cpu.append(1000 * (time.process_time() - python + cpu_seconds([backend]) - postgres))
+        opened.append(Incident.objects.count() - before)
+    per_incident, per_batch = np.polyfit(opened, cpu, 1)
+    print(
+        f"onset, {len(bodies)} batches after the first: {sum(opened)} incidents opened ({max(opened)} in the "
+        f"busiest batch); Python + PostgreSQL CPU {per_incident:.2f} ms per incident opened and delivered, "
+        f"{per_batch:.0f} ms per batch opening none; the busiest batch took {max(cpu):.0f} ms"
     )
 
 
