@@ -129,10 +129,15 @@ class AlertOutbox(models.Model):
     def mark_published(self, now: datetime | None = None) -> None:
         """Record that the police queue has the message (a later duplicate changes nothing)."""
         now = now or timezone.now()
-        AlertOutbox.objects.filter(pk=self.pk).exclude(status=AlertStatus.PUBLISHED).update(
-            status=AlertStatus.PUBLISHED, published_at=now, next_attempt_at=None
+        marked = (
+            AlertOutbox.objects.filter(pk=self.pk)
+            .exclude(status=AlertStatus.PUBLISHED)
+            .update(status=AlertStatus.PUBLISHED, published_at=now, next_attempt_at=None)
         )
-        self.refresh_from_db()
+        if marked:  # every delivery: spare it a read of what it has just written
+            self.status, self.published_at, self.next_attempt_at = AlertStatus.PUBLISHED, now, None
+        else:
+            self.refresh_from_db()
 
     def audit_subjects(self) -> tuple[list[int], list[int]]:
         """Return who the message names: its subject, never a protected person (registry/audit_reads.py)."""

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from geofence.alerts import services
@@ -35,6 +36,30 @@ def test_only_one_worker_wins_the_claim_of_an_attempt(make_message):
 
     assert (first, second) == (True, False)
     assert AlertOutbox.objects.get(pk=alert.pk).attempts == 1
+
+
+def test_a_delivery_claims_reads_and_marks_its_row_in_three_statements(redis_queue_url, make_message):
+    # A burst of alerts goes through the workers one by one: each statement more is paid by every alert of it.
+    alert = pending_alert(make_message)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = services.deliver(alert.pk)
+
+    assert result.outcome == Delivery.PUBLISHED
+    assert [r.alert_id for r in PoliceQueue().drain(timeout=0.5)] == [str(alert.alert_id)]
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE", "SELECT", "UPDATE"]
+    assert AlertOutbox.objects.get(pk=alert.pk).status == AlertStatus.PUBLISHED
+
+
+def test_marking_published_keeps_the_row_and_the_object_in_step(make_message):
+    alert = pending_alert(make_message)
+
+    alert.mark_published()
+    alert.mark_published()  # a duplicate delivery: the first publication time stays
+
+    stored = AlertOutbox.objects.get(pk=alert.pk)
+    assert stored.status == alert.status == AlertStatus.PUBLISHED
+    assert (alert.published_at, alert.next_attempt_at) == (stored.published_at, None)
 
 
 def test_crash_between_publish_and_mark_leads_to_republish_with_same_id(redis_queue_url, make_message, settings):
