@@ -78,15 +78,13 @@ class ZoneIncidents:
                 self.watches[(incident.type, incident.ban_id, incident.device_id)] = incident
         self.stats: dict[int, dict] = {}
         self.closed_at: dict[tuple, datetime | None] = {}
-        self.subjects = _Subjects()
+        self.bans = _ReadOnFirstUse(Ban.objects.select_related("decision", "person"))
+        self.devices = _ReadOnFirstUse(Device.objects.select_related("vendor", "status"), devices)
 
     def run(self, result, pairs: np.ndarray) -> None:
         """Step every pair, then write the running figures and track states."""
         cols = {name: getattr(result, name)[pairs].tolist() for name in PAIR_COLUMNS}
-        self.subjects.expect(
-            {self.catalogue.meta[z].ban_id for z in set(cols["zone_id"])},
-            {self.fixes.device[int(self.idx[k])] for k in set(cols["fix_index"])},
-        )
+        self.bans.expect({self.catalogue.meta[z].ban_id for z in set(cols["zone_id"])})
         for k in range(len(pairs)):
             self._step({name: values[k] for name, values in cols.items()})
         self._save_tracks()
@@ -260,14 +258,14 @@ class ZoneIncidents:
 
     def _open_about(self, type: str, meta, device_id: int, i: int, **fields) -> Incident:
         """Open an incident of this type about the ban, its subject and the device, at fix i."""
-        ban = self.subjects.ban(meta.ban_id)
+        ban = self.bans[meta.ban_id]
         return open_incident(
             type=type,
             at=_dt(self.fixes.t[i]),
             ban=ban,
             person=ban.person,
             protected_person_id=meta.protected_id,
-            device=self.subjects.device(device_id),
+            device=self.devices[device_id],
             last_fix=self._fix(i),
             **fields,
         )
@@ -349,36 +347,28 @@ class ZoneIncidents:
         )
 
 
-class _Subjects:
-    """The bans and devices a run's incidents are about, read once for the whole run at its first opening.
+class _ReadOnFirstUse:
+    """Model rows by pk, all the expected ones read in one query when the first is asked for.
 
     A burst (a fleet entering its zones at once, a ban that starts with its
-    subject inside) opens dozens of incidents in one batch: two queries each
-    would hold the batch's device locks, and every alert in it, for as long.
+    subject inside) opens dozens of incidents in one batch: a query for each
+    incident's ban and device would hold the batch's device locks, and every
+    alert in it, for as long. A run that opens nothing reads nothing.
     """
 
-    def __init__(self) -> None:
-        self._bans: dict[int, Ban] = {}
-        self._devices: dict[int, Device] = {}
-        self._ban_ids: set[int] = set()
-        self._device_ids: set[int] = set()
+    def __init__(self, queryset, expected: set[int] = frozenset()) -> None:
+        self._queryset = queryset
+        self._expected = set(expected)
+        self._rows: dict[int, object] = {}
 
-    def expect(self, ban_ids: set[int], device_ids: set[int]) -> None:
-        """Name the bans and devices the run may open incidents about; nothing is read until one opens."""
-        self._ban_ids |= ban_ids
-        self._device_ids |= device_ids
+    def expect(self, pks: set[int]) -> None:
+        self._expected |= pks
 
-    def ban(self, ban_id: int) -> Ban:
-        if ban_id not in self._bans:
-            wanted, self._ban_ids = self._ban_ids | {ban_id}, set()
-            self._bans.update(Ban.objects.select_related("decision", "person").in_bulk(wanted))
-        return self._bans[ban_id]
-
-    def device(self, device_id: int) -> Device:
-        if device_id not in self._devices:
-            wanted, self._device_ids = self._device_ids | {device_id}, set()
-            self._devices.update(Device.objects.select_related("vendor", "status").in_bulk(wanted))
-        return self._devices[device_id]
+    def __getitem__(self, pk: int):
+        if pk not in self._rows:
+            wanted, self._expected = self._expected | {pk}, set()
+            self._rows.update(self._queryset.in_bulk(wanted))
+        return self._rows[pk]
 
 
 def _active_incidents(devices: set[int]):
