@@ -304,7 +304,8 @@ def record_and_evaluate(inserted: list[StoredFix], status: dict, now: datetime) 
 
 def restore_evaluated_until(device_ids: set[int], status: dict) -> None:
     """Put the devices' evaluated time back to the value read under their locks: their new fixes were not judged."""
-    rows = [(d, status[d].evaluated_until) for d in sorted(device_ids) if d in status]
+    done = {d: status[d].evaluated_until for d in device_ids if d in status}
+    rows = [(d, None if t is None else _dt(t)) for d, t in sorted(done.items())]
     update_from_values(DeviceStatus._meta.db_table, "device_id", ("evaluated_until",), rows)
 
 

@@ -133,7 +133,8 @@ def evaluate_recent_fixes(person_ids: list[int], now: datetime | None = None) ->
     with transaction.atomic():
         status = lock_devices(devices)
         evaluated = {d: row.evaluated_until for d, row in status.items()}
-        bounds = {d: (since, False, done) for d, done in evaluated.items() if done is not None and done >= since}
+        judged = {d: done for d, done in evaluated.items() if done is not None and done >= since.timestamp()}
+        bounds = {d: (since, False, _dt(done)) for d, done in judged.items()}
         catalogue = current_catalogue()
         fixes = _Fixes.from_rows(stored_fix_rows(bounds) if bounds else [], catalogue)
         _track(catalogue, fixes, evaluated, retro=True)
@@ -154,7 +155,7 @@ def evaluate_stored(inserted: Sequence[Sequence], status: dict[int, DeviceState]
     """
     # Read under the device locks: a ban saved by any process before them is in force here.
     catalogue = current_catalogue()
-    done = {d: _ts(row.evaluated_until) for d, row in status.items() if not _behind(row)}
+    done = {d: row.evaluated_until for d, row in status.items() if not _behind(row)}
     rows, ranges = [], {}
     for fix_id, device_id, t, lat, lon, accuracy, *_rest in inserted:
         if device_id not in done:
@@ -188,11 +189,15 @@ def _evaluate(catalogue: Catalogue, fixes: _Fixes, status: dict[int, DeviceState
 
 
 def _load_rows(ranges: list[list], evaluated: dict, latest: datetime) -> list[tuple]:
-    """Return (id, device, unix ts, lat, lon, accuracy) of the stored, unevaluated, due fixes in the ranges."""
+    """Return (id, device, unix ts, lat, lon, accuracy) of the stored, unevaluated, due fixes in the ranges.
+
+    `evaluated` maps a device pk to its evaluated time in Unix seconds, or None.
+    """
     bounds = {}
     for device_id, lo, hi in ranges:
         lo, hi = datetime.fromisoformat(lo), min(datetime.fromisoformat(hi), latest)
         done = evaluated.get(int(device_id))
+        done = None if done is None else _dt(done)
         # Include stored fixes after the last evaluated one that a concurrent batch or a failed run left
         # (a device never evaluated has all of its recent fixes unevaluated).
         bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo - LOOKBACK, done is not None, hi)
@@ -256,10 +261,6 @@ def _mark_evaluated(fixes: _Fixes) -> None:
 
 def _dt(t: float) -> datetime:
     return datetime.fromtimestamp(t, UTC)
-
-
-def _ts(value: datetime | None) -> float | None:
-    return value.timestamp() if value is not None else None
 
 
 def _track(catalogue: Catalogue, fixes: _Fixes, evaluated: dict, retro: bool = False) -> None:

@@ -95,7 +95,7 @@ class ZoneIncidents:
         device_id, t = self.fixes.device[i], self.fixes.t[i]
         meta = self.catalogue.meta[pair["zone_id"]]
         key = (meta.ban_id, device_id, meta.zone_key)
-        state = self.states.get(key) or TrackState(last_t=None if self.retro else _ts(self.evaluated.get(device_id)))
+        state = self.states.get(key) or TrackState(last_t=None if self.retro else self.evaluated.get(device_id))
         obs = _observation(t, pair)
         step = advance(state, obs)
         if step.late:
@@ -416,10 +416,6 @@ def _plain(state: TrackState) -> bool:
 
 def _dt(t: float) -> datetime:
     return datetime.fromtimestamp(t, UTC)
-
-
-def _ts(value: datetime | None) -> float | None:
-    return value.timestamp() if value is not None else None
 
 
 def _num(value) -> float | None:

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from geofence.db import any_of, array_literal, devices_named, insert_ignore_returning, lock_devices
-from geofence.models import Fix
+from geofence.models import DeviceStatus, Fix
 from geofence.testing import make_device, make_vendor
 from tests.services import require_postgres
 
@@ -58,6 +58,20 @@ def test_lock_devices_returns_each_devices_status():
 
     assert set(found) == {d.pk for d in devices}
     assert all(row == (None, None, None, None, 0) for row in found.values())
+
+
+@pytest.mark.django_db
+def test_lock_devices_gives_the_status_times_in_unix_seconds():
+    vendor, _key = make_vendor("lock-times")
+    device = make_device(vendor)
+    judged = datetime(2026, 3, 1, 21, 15, 4, 250_001, tzinfo=UTC)
+    DeviceStatus.objects.filter(device=device).update(
+        evaluated_until=judged, last_fix_at=judged + timedelta(seconds=3), silent_since=judged, clock_off_batches=2
+    )
+
+    state = lock_devices([device.pk])[device.pk]
+
+    assert state == (judged.timestamp(), judged.timestamp(), None, judged.timestamp() + 3, 2)
 
 
 @pytest.mark.django_db
