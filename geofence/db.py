@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from geofence.models import Device, DeviceAssignment, DeviceStatus, Fix, ZoneTrack
+from geofence.pg_arrays import ARRAY_TYPES, binary_array, register
 
 # Stay well under SQLite's and PostgreSQL's limits on parameters per statement.
 MAX_PARAMS = 30_000
@@ -167,11 +168,13 @@ def bulk_cursor():
 
     Django's psycopg cursors bind parameters on the client: every element of
     a thousand-element array is quoted in Python into the SQL text. Here the
-    arrays travel as parameters. Same connection, same transaction.
+    arrays travel as parameters, numbers as pg_arrays.binary_array. Same
+    connection, same transaction.
     """
     import psycopg
 
     connection.ensure_connection()
+    register(connection.connection)
     # Django's error wrapper: callers see django.db errors, and a lost connection is flagged for closing.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         yield cursor
@@ -183,8 +186,8 @@ _TIMESTAMPTZ = "timestamp with time zone"
 def _pg_arrays(cursor, table: str, names: Sequence[str], rows: Sequence[Sequence]):
     """Return (unnest arguments, column aliases, select expressions, params) for rows of the table's columns.
 
-    Numbers, booleans and timestamps travel as one array literal each (see
-    array_literal); timestamps as Unix seconds that become timestamptz in SQL.
+    Numbers, booleans and timestamps travel as one binary array each (see
+    pg_arrays); timestamps as Unix seconds that become timestamptz in SQL.
     Microseconds survive the round trip: 1.8e15 µs is well inside a double's exact integers.
     """
     types = _pg_types(cursor, table, names)
@@ -196,23 +199,13 @@ def _pg_arrays(cursor, table: str, names: Sequence[str], rows: Sequence[Sequence
         exprs.append(f"to_timestamp(v.{alias})" if kind == _TIMESTAMPTZ else f"v.{alias}")
         if kind == _TIMESTAMPTZ:
             column, kind = [None if v is None else v.timestamp() for v in column], "double precision"
-        if kind in _LITERAL_TYPES:
-            arrays.append(f"%s::text::{kind}[]")
-            params.append(array_literal(column, _LITERAL_TYPES[kind]))
+        if kind in ARRAY_TYPES:
+            arrays.append("%b")
+            params.append(binary_array(column, kind))
         else:
             arrays.append(f"%s::{kind}[]")
             params.append(column)
     return ", ".join(arrays), aliases, exprs, params
-
-
-_LITERAL_TYPES = {
-    "bigint": int,
-    "integer": int,
-    "smallint": int,
-    "double precision": float,
-    "real": float,
-    "boolean": bool,
-}
 
 
 def array_literal(values: Sequence, kind: type = float) -> str:
@@ -283,7 +276,7 @@ def lock_devices(device_ids, skip_locked: bool = False) -> dict[int, DeviceState
     if connection.vendor != "postgresql":
         return _status_rows(ids)
     with bulk_cursor() as cursor:
-        cursor.execute(_LOCK_FREE_STATUS if skip_locked else _LOCK_STATUS, [ids], binary=True)
+        cursor.execute(_LOCK_FREE_STATUS if skip_locked else _LOCK_STATUS, [binary_array(ids, "bigint")], binary=True)
         found = {row[0]: DeviceState(row[1], row[2], row[3], row[4], row[5]) for row in cursor.fetchall()}
         missing = [i for i in ids if i not in found]
         if missing and not skip_locked:

@@ -1,5 +1,6 @@
 """The bulk SQL helpers store exactly what they are given: microsecond times, floats, NULLs, big batches."""
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,7 @@ from django.db import connection
 
 from geofence.db import any_of, array_literal, devices_named, insert_ignore_returning, lock_devices
 from geofence.models import DeviceStatus, Fix
+from geofence.pg_arrays import binary_array
 from geofence.testing import make_device, make_vendor
 from tests.services import require_postgres
 
@@ -18,6 +20,39 @@ def test_array_literal_writes_numbers_booleans_and_nulls():
     assert array_literal([0.1, np.float64(2.5), 80, None]) == "{0.1,2.5,80.0,NULL}"
     assert array_literal([True, np.bool_(False), None], bool) == "{t,f,NULL}"
     assert array_literal([float("nan"), float("inf")]) == "{nan,inf}"
+
+
+@pytest.mark.django_db
+def test_binary_arrays_arrive_as_postgresql_reads_them():
+    require_postgres()
+    from geofence.db import bulk_cursor
+
+    cases = [
+        ([1.5, None, -0.0, float("inf"), 5e-324, np.float64(2.25)], "double precision"),
+        ([2**63 - 1, -(2**63), None, np.int64(7)], "bigint"),
+        ([2**31 - 1, None], "integer"),
+        ([-(2**15), 3], "smallint"),
+        ([True, None, np.bool_(False)], "boolean"),
+        ([0.5, None], "real"),
+        ([], "bigint"),
+        ([None, None], "double precision"),
+        (np.arange(1000, dtype=np.int64), "bigint"),
+    ]
+    with bulk_cursor() as cursor:
+        for values, kind in cases:
+            cursor.execute("SELECT %b, pg_typeof(%b)::text", [binary_array(values, kind)] * 2)
+            got, typ = cursor.fetchone()
+            assert typ == f"{kind}[]"
+            assert got == [None if v is None else v for v in list(values)], kind
+        cursor.execute("SELECT %b", [binary_array([float("nan")], "double precision")])
+        assert math.isnan(cursor.fetchone()[0][0])
+
+
+def test_a_binary_array_refuses_an_integer_its_type_cannot_hold():
+    with pytest.raises(OverflowError):
+        binary_array([2**63], "bigint")
+    with pytest.raises(OverflowError):
+        binary_array([2**31], "integer")
 
 
 @pytest.mark.django_db
