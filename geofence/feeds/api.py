@@ -1,7 +1,9 @@
 """The feed API: vendors push positions and device events in batches."""
 
 import json
+import re
 
+import orjson
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -26,6 +28,26 @@ class FeedError(APIException):
         self.status_code = status_code
 
 
+# 19 digits in a row may be an integer beyond 64 bits, which orjson reads as a float.
+_LONG_DIGITS = re.compile(rb"\d{19}")
+
+
+def decode_json(body: bytes):
+    """Decode a request body exactly as `json.loads` does, with orjson where that gives the same answer.
+
+    orjson reads a thousand fixes several times faster. It refuses what json
+    reads (NaN, Infinity, unpaired surrogates, a BOM), and json then reads
+    them, for the per-item checks to word; it would turn an integer beyond
+    64 bits into a float, and such bodies go to json whole.
+    """
+    if not _LONG_DIGITS.search(body):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body)
+
+
 def read_batch(request, key: str) -> list:
     """Return the batch's item list, or raise FeedError with a status and code a vendor can act on."""
     if request.content_type != "application/json":
@@ -36,7 +58,7 @@ def read_batch(request, key: str) -> list:
         )
     body = request.body  # chunked bodies never get here: config.middleware answers them 411
     try:
-        data = json.loads(body)
+        data = decode_json(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FeedError(f"Body is not valid JSON: {exc}") from None
     except RecursionError:

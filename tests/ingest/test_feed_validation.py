@@ -147,3 +147,20 @@ def test_fixes_of_unknown_device_are_attributed_once_it_is_registered(feed):
     assert Fix.objects.filter(device=device).count() == 3
     assert not QuarantinedItem.objects.filter(attributed_fix__isnull=True).exists()
     assert device.status.__class__.objects.get(device=device).last_fix_at is not None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"fixes": [{"lat": 52.1234567890123456, "lon": -0.0, "n": 18446744073709551615, "m": -9223372036854775808}]}',
+        b'{"fixes": [{"lat": NaN, "lon": Infinity, "accuracy_m": -1e999}]}',
+        b'{"fixes": [{"speed_mps": 100000000000000000000000}, {"x": -9999999999999999999}]}',
+        b'{"fixes": [{"device": "\\ud800"}], "fixes": []}',
+        b'\xef\xbb\xbf{"fixes": [{"device": "\\u00e9\\ud83d\\ude00"}]}',
+        b'{"fixes": [1.5e308, 5e-324, 0.1, 1E2, -12]}',
+    ],
+)
+def test_batch_bodies_decode_exactly_as_python_json_reads_them(body):
+    from geofence.feeds.api import decode_json
+
+    assert repr(decode_json(body)) == repr(json.loads(body))

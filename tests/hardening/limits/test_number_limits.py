@@ -72,6 +72,20 @@ def test_fix_out_of_range_is_quarantined(feed, device, field, value):
     assert response.json()["rejected"][0]["reason"] == "out_of_range"
 
 
+@pytest.mark.parametrize("digits", ["1" + "0" * 24, "-9999999999999999999"])
+def test_integer_beyond_64_bits_in_a_fix_is_kept_with_every_digit(feed, device, digits):
+    # The feed decodes with orjson, which would read such an integer as a float: the evidence must keep it exact.
+    now = timezone.now().isoformat()
+    good = f'{{"device": "EB-990001", "ts": "{now}", "lat": 52.0, "lon": 5.0, "accuracy_m": 5}}'
+    odd = f'{{"device": "EB-990001", "ts": "{now}", "lat": 52.0, "lon": 5.0, "accuracy_m": 5, "speed_mps": {digits}}}'
+    body = f'{{"fixes": [{good}, {odd.replace(now, timezone.now().isoformat())}]}}'
+    response = feed.client.generic("POST", "/api/v1/feeds/positions", body, content_type="application/json")
+    assert response.status_code == 202
+    assert response.json()["accepted"] == 1
+    assert response.json()["rejected"][0]["reason"] == "out_of_range"
+    assert QuarantinedItem.objects.get().raw["speed_mps"] == int(digits)
+
+
 def test_number_with_thousands_of_digits_is_400(post_raw):
     response = post_raw("/api/v1/persons/", '{"given_names": "A", "surname": "B", "id": %s}' % ("9" * 5000))
     assert response.status_code == 400
