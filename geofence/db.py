@@ -130,7 +130,7 @@ def insert_fixes_moving_status(
     for device_id in sorted(newest):
         fix_id, _device, ts, *_position, battery = newest[device_id]
         at = datetime.fromtimestamp(ts, UTC)
-        done = (_from_epoch(judged.get(device_id)),) if judged_until is not None else ()
+        done = (from_epoch(judged.get(device_id)),) if judged_until is not None else ()
         status.append((device_id, fix_id, at, battery, min(at, now), *done))
     expressions = {name: _STATUS_EXPRESSIONS[name] for name in names}
     update_from_values(DeviceStatus._meta.db_table, "device_id", names, status, where=where, expressions=expressions)
@@ -287,7 +287,8 @@ def lock_devices(device_ids, skip_locked: bool = False) -> dict[int, DeviceState
     return found
 
 
-def _from_epoch(seconds: float | None) -> datetime | None:
+def from_epoch(seconds: float | None) -> datetime | None:
+    """Return Unix seconds as an aware UTC datetime, None as None (DeviceState's times, say)."""
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
@@ -406,15 +407,15 @@ def _pg_fix_rows(bounds: dict) -> list[tuple]:
     with bulk_cursor() as cursor:
         cursor.execute(
             "SELECT f.id, f.device_id, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "
-            "FROM unnest(%s::text::bigint[], %s::text::float8[], %s::text::boolean[], %s::text::float8[]) "
+            "FROM unnest(%b, %b, %b, %b) "
             "AS b(device, lo, excl, hi) "
             "JOIN geofence_fix f ON f.device_id = b.device AND f.ts >= to_timestamp(b.lo) "
             "AND f.ts <= to_timestamp(b.hi) AND NOT (b.excl AND f.ts = to_timestamp(b.lo)) ORDER BY f.ts, f.id",
             [
-                array_literal(devices, int),
-                array_literal([bounds[d][0].timestamp() for d in devices]),
-                array_literal([bounds[d][1] for d in devices], bool),
-                array_literal([bounds[d][2].timestamp() for d in devices]),
+                binary_array(devices, "bigint"),
+                binary_array([bounds[d][0].timestamp() for d in devices], "double precision"),
+                binary_array([bounds[d][1] for d in devices], "boolean"),
+                binary_array([bounds[d][2].timestamp() for d in devices], "double precision"),
             ],
         )
         return cursor.fetchall()
@@ -492,9 +493,9 @@ def _pg_previous_fixes(devices: list[int], before: dict[int, float], window: str
     with bulk_cursor() as cursor:
         cursor.execute(
             "SELECT b.device, extract(epoch FROM f.ts)::float8, f.lat, f.lon, f.accuracy_m "  # noqa: S608 - ours
-            "FROM unnest(%s::text::bigint[], %s::text::float8[]) AS b(device, bound) "
+            "FROM unnest(%b, %b) AS b(device, bound) "
             "CROSS JOIN LATERAL (SELECT ts, lat, lon, accuracy_m FROM geofence_fix "
             f"WHERE device_id = b.device AND ts < to_timestamp(b.bound) {window}ORDER BY ts DESC LIMIT 1) AS f",
-            [array_literal(devices, int), array_literal([before[d] for d in devices])],
+            [binary_array(devices, "bigint"), binary_array([before[d] for d in devices], "double precision")],
         )
         return cursor.fetchall()

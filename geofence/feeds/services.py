@@ -14,6 +14,7 @@ from django.utils import timezone
 from geofence import tasks
 from geofence.db import (
     devices_named,
+    from_epoch,
     insert_fixes_moving_status,
     insert_ignore_returning,
     lock_devices,
@@ -305,7 +306,7 @@ def record_and_evaluate(inserted: list[StoredFix], status: dict, now: datetime) 
 def restore_evaluated_until(device_ids: set[int], status: dict) -> None:
     """Put the devices' evaluated time back to the value read under their locks: their new fixes were not judged."""
     done = {d: status[d].evaluated_until for d in device_ids if d in status}
-    rows = [(d, None if t is None else _dt(t)) for d, t in sorted(done.items())]
+    rows = [(d, from_epoch(t)) for d, t in sorted(done.items())]
     update_from_values(DeviceStatus._meta.db_table, "device_id", ("evaluated_until",), rows)
 
 

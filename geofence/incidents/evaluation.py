@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from geofence.db import (
     DeviceState,
+    from_epoch,
     lock_devices,
     previous_fix_rows,
     stored_fix_rows,
@@ -196,8 +197,7 @@ def _load_rows(ranges: list[list], evaluated: dict, latest: datetime) -> list[tu
     bounds = {}
     for device_id, lo, hi in ranges:
         lo, hi = datetime.fromisoformat(lo), min(datetime.fromisoformat(hi), latest)
-        done = evaluated.get(int(device_id))
-        done = None if done is None else _dt(done)
+        done = from_epoch(evaluated.get(int(device_id)))
         # Include stored fixes after the last evaluated one that a concurrent batch or a failed run left
         # (a device never evaluated has all of its recent fixes unevaluated).
         bounds[int(device_id)] = (max(done, lo - LOOKBACK) if done else lo - LOOKBACK, done is not None, hi)
