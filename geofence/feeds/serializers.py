@@ -109,19 +109,19 @@ def _plain_fixes(items: list, latest: datetime) -> list[ParsedFix | None]:
     ok = np.fromiter((type(item) is dict for item in items), dtype=bool, count=n)
     columns = []
     for name, low, high, required in _FIX_NUMBERS:
-        raw = [item.get(name) for item in dicts]
-        passed = _number_column(raw, low, high, required)
-        if passed is None:
+        checked = _number_column([item.get(name) for item in dicts], low, high, required)
+        if checked is None:
             return [None] * n
+        passed, floats = checked
         ok &= passed
-        columns.append(raw)
+        columns.append(floats)
     refs = [_plain_device_ref(item.get("device")) for item in dicts]
     stamps = [_plain_timestamp(item.get("ts"), latest) for item in dicts]
     return [
-        ParsedFix(index, ref, ts, *map(_float_or_none, numbers))
-        if good and ref is not None and ts is not None and _plain_extras(item)
+        ParsedFix(index, ref, ts, lat, lon, accuracy, speed, heading, battery)
+        if good and ref is not None and ts is not None and (item.keys() <= _FIX_KEYS or _plain_extras(item))
         else None
-        for index, (good, ref, ts, item, *numbers) in enumerate(
+        for index, (good, ref, ts, item, lat, lon, accuracy, speed, heading, battery) in enumerate(
             zip(ok.tolist(), refs, stamps, dicts, *columns, strict=True)
         )
     ]
@@ -136,12 +136,12 @@ def _plain_extras(item: dict) -> bool:
     return not extras or value_problem({key: item[key] for key in extras}, numbers=False) is None
 
 
-def _float_or_none(value: int | float | None) -> float | None:
-    return None if value is None else float(value)
+def _number_column(raw: list, low: float, high: float, required: bool) -> tuple[np.ndarray, list] | None:
+    """Return which values are numbers within [low, high] (or absent, when optional) and the values as floats.
 
-
-def _number_column(raw: list, low: float, high: float, required: bool) -> np.ndarray | None:
-    """Return which values are numbers within [low, high] (or absent, when optional); None if numpy can't hold them."""
+    The floats hold None where a value is absent; elsewhere, where the value
+    failed, they mean nothing. None if numpy can't hold the values.
+    """
     kinds = [type(v) for v in raw]
     number = np.fromiter((k in _NUMBER_TYPES for k in kinds), dtype=bool, count=len(raw))
     if not number.all():
@@ -152,9 +152,15 @@ def _number_column(raw: list, low: float, high: float, required: bool) -> np.nda
         return None
     with np.errstate(invalid="ignore"):
         passed = number & (values >= low) & (values <= high)  # NaN and infinities fail: the item parser names them
+    floats = values.tolist()  # what float() makes of each: within the ranges every integer is exact
     if not required:
-        passed |= np.fromiter((k is type(None) for k in kinds), dtype=bool, count=len(raw))
-    return passed
+        absent = np.fromiter((k is type(None) for k in kinds), dtype=bool, count=len(raw))
+        if absent.all():
+            return passed | absent, [None] * len(raw)
+        if absent.any():
+            floats = [None if gone else value for value, gone in zip(floats, absent.tolist(), strict=True)]
+        passed |= absent
+    return passed, floats
 
 
 def _plain_device_ref(value: Any) -> str | None:
