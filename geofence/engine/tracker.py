@@ -15,7 +15,7 @@ regaining it are reported in `Step.protection`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -106,7 +106,14 @@ class TrackState:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a small JSON-able dict."""
-        return {**asdict(self), "phase": self.phase.value}
+        # By hand: dataclasses.asdict deep-copies field by field, several times the cost for a batch's tracks.
+        return {
+            "phase": self.phase.value,
+            "approach_level": self.approach_level,
+            "streak": self.streak,
+            "last_t": self.last_t,
+            "no_data": self.no_data,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrackState:

@@ -1,5 +1,6 @@
 """The per (subject, zone) state machine, checked against its TRANSITIONS table."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -130,6 +131,13 @@ def test_state_survives_a_json_round_trip():
     restored = TrackState.from_dict(json.loads(json.dumps(state.to_dict())))
     assert restored == state
     assert advance(restored, obs(2)).state.streak == 2
+
+
+def test_saved_state_holds_every_field():
+    state = TrackState(phase=Phase.DEFINITE, approach_level=2, streak=1, last_t=12.5, no_data=True)
+    saved = state.to_dict()
+    assert saved.keys() == {f.name for f in dataclasses.fields(TrackState)}
+    assert TrackState.from_dict(saved) == state
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
