@@ -19,13 +19,13 @@ def record_offsets(rows: list[tuple], status: dict, now: datetime) -> None:
     incident, and the first batch back within it closes it.
     """
     newest: dict[int, datetime] = {}
-    for device_id, ts, *_rest in rows:
-        newest[device_id] = max(newest.get(device_id, ts), ts)
-    ahead, behind = (
-        timedelta(seconds=settings.DEVICE_CLOCK_AHEAD_SECONDS),
-        timedelta(seconds=settings.DEVICE_CLOCK_BEHIND_SECONDS),
-    )
-    off = {d: (ts - now).total_seconds() for d, ts in newest.items() if ts - now > ahead or now - ts > behind}
+    for row in rows:
+        device_id, ts = row[0], row[1]
+        if device_id not in newest or ts > newest[device_id]:
+            newest[device_id] = ts
+    latest = now + timedelta(seconds=settings.DEVICE_CLOCK_AHEAD_SECONDS)
+    earliest = now - timedelta(seconds=settings.DEVICE_CLOCK_BEHIND_SECONDS)
+    off = {d: (ts - now).total_seconds() for d, ts in newest.items() if ts > latest or ts < earliest}
     if off:
         _count_off(off, status, now)
     # `status` holds the rows as locked for this batch: only devices counted off before need a reset.
