@@ -316,7 +316,10 @@ def _ranges(inserted: list[StoredFix]) -> list[list]:
     for fix in inserted:
         low_high = ranges.setdefault(fix.device_id, [fix.ts, fix.ts])
         low_high[0], low_high[1] = min(low_high[0], fix.ts), max(low_high[1], fix.ts)
-    return [[device_id, _dt(lo).isoformat(), _dt(hi).isoformat()] for device_id, (lo, hi) in sorted(ranges.items())]
+    return [
+        [device_id, from_epoch(lo).isoformat(), from_epoch(hi).isoformat()]
+        for device_id, (lo, hi) in sorted(ranges.items())
+    ]
 
 
 def _enqueue_evaluation(payload: list) -> None:
@@ -325,10 +328,6 @@ def _enqueue_evaluation(payload: list) -> None:
     except Exception:
         # The fixes are stored: the device's next batch evaluates them too (see evaluation.LOOKBACK).
         log.exception("could not queue the evaluation of %d devices", len(payload))
-
-
-def _dt(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
 
 
 def _aware(ts) -> datetime:

@@ -28,7 +28,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -135,7 +135,7 @@ def evaluate_recent_fixes(person_ids: list[int], now: datetime | None = None) ->
         status = lock_devices(devices)
         evaluated = {d: row.evaluated_until for d, row in status.items()}
         judged = {d: done for d, done in evaluated.items() if done is not None and done >= since.timestamp()}
-        bounds = {d: (since, False, _dt(done)) for d, done in judged.items()}
+        bounds = {d: (since, False, from_epoch(done)) for d, done in judged.items()}
         catalogue = current_catalogue()
         fixes = _Fixes.from_rows(stored_fix_rows(bounds) if bounds else [], catalogue)
         _track(catalogue, fixes, evaluated, retro=True)
@@ -166,7 +166,9 @@ def evaluate_stored(inserted: Sequence[Sequence], status: dict[int, DeviceState]
             rows.append((fix_id, device_id, t, lat, lon, accuracy))
     if ranges:
         evaluated = {d: status[d].evaluated_until if d in status else None for d in ranges}
-        payload = [[d, _dt(lo).isoformat(), _dt(hi).isoformat()] for d, (lo, hi) in sorted(ranges.items())]
+        payload = [
+            [d, from_epoch(lo).isoformat(), from_epoch(hi).isoformat()] for d, (lo, hi) in sorted(ranges.items())
+        ]
         rows.extend(_load_rows(payload, evaluated, due_until()))
     fixes = _Fixes.from_rows(sorted(rows, key=lambda r: (r[2], r[0])), catalogue)  # event time, then arrival
     _evaluate(catalogue, fixes, status)
@@ -185,7 +187,7 @@ def _evaluate(catalogue: Catalogue, fixes: _Fixes, status: dict[int, DeviceState
     # Only devices marked silent or without GPS have such incidents to close; the rest skip three queries.
     recovering = {d for d, row in status.items() if row.silent_since is not None or row.gps_lost_at is not None}
     if recovering := recovering & set(fixes.device):
-        device_incidents.close_recovered(recovering, at=_dt(max(fixes.t)), gps=True)
+        device_incidents.close_recovered(recovering, at=from_epoch(max(fixes.t)), gps=True)
     _track(catalogue, fixes, evaluated)
 
 
@@ -249,7 +251,7 @@ def _mark_evaluated(fixes: _Fixes) -> None:
     newest: dict[int, float] = {}
     for device_id, t in zip(fixes.device, fixes.t, strict=True):
         newest[device_id] = max(newest.get(device_id, t), t)
-    rows = sorted((device_id, _dt(t)) for device_id, t in newest.items())
+    rows = sorted((device_id, from_epoch(t)) for device_id, t in newest.items())
     update_from_values(
         DeviceStatus._meta.db_table,
         "device_id",
@@ -257,10 +259,6 @@ def _mark_evaluated(fixes: _Fixes) -> None:
         rows,
         where="t.evaluated_until IS NULL OR t.evaluated_until < v.evaluated_until",
     )
-
-
-def _dt(t: float) -> datetime:
-    return datetime.fromtimestamp(t, UTC)
 
 
 def _track(catalogue: Catalogue, fixes: _Fixes, evaluated: dict, retro: bool = False) -> None:

@@ -21,13 +21,13 @@ centre only: the police hear of it when a plausible fix escalates it.
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from geofence.db import update_from_values, zone_tracks_of
+from geofence.db import from_epoch, update_from_values, zone_tracks_of
 from geofence.engine.tracker import Observation, Phase, TrackState, Transition, advance
 from geofence.engine.verdicts import InactiveReason, Verdict
 from geofence.models import BAN_WATCH_TYPES, ZONE_TYPES, Device, Fix, Incident, IncidentType, ZoneTrack
@@ -113,7 +113,7 @@ class ZoneIncidents:
         if step.state.phase != Phase.CLEAR:
             self._inside(meta, device_id, i, pair)
         elif state.approach_level and not step.state.approach_level:
-            self._close_watch(IncidentType.ZONE_APPROACH, meta.ban_id, device_id, _dt(t), "turned_back")
+            self._close_watch(IncidentType.ZONE_APPROACH, meta.ban_id, device_id, from_epoch(t), "turned_back")
 
     # --- transitions ------------------------------------------------------------------------------------------
 
@@ -129,14 +129,14 @@ class ZoneIncidents:
             self._escalate(incident, meta, device_id, i, pair)
         elif transition == Transition.EXIT and incident is not None and self._all_clear(meta.ban_id, device_id):
             self._flush(incident)
-            change_state(incident, Action.CLOSE, at=_dt(self.fixes.t[i]), reason="exit")
+            change_state(incident, Action.CLOSE, at=from_epoch(self.fixes.t[i]), reason="exit")
             del self.violations[(meta.ban_id, device_id)]
             self.stats.pop(incident.pk, None)
         elif transition == Transition.APPROACH and incident is None:
             self._approach(meta, device_id, i, pair)
 
     def _open(self, meta, device_id: int, i: int, pair: dict, *, definite: bool, suspect=False, **details) -> None:
-        at = _dt(self.fixes.t[i])
+        at = from_epoch(self.fixes.t[i])
         approach = self._close_watch(IncidentType.ZONE_APPROACH, meta.ban_id, device_id, at, "entered")
         if approach is not None:
             details["approach_incident"] = approach.pk
@@ -167,7 +167,7 @@ class ZoneIncidents:
             self.violations[(meta.ban_id, device_id)] = _set_fields(incident, definite=True)
             return
         self.violations[(meta.ban_id, device_id)] = change_state(
-            incident, Action.ESCALATE, at=_dt(self.fixes.t[i]), definite=True
+            incident, Action.ESCALATE, at=from_epoch(self.fixes.t[i]), definite=True
         )
 
     def _still_inside(self, meta, device_id: int, i: int, pair: dict) -> None:
@@ -192,7 +192,7 @@ class ZoneIncidents:
         """Give a late inside fix to the episode it belongs to, or open a late incident for it."""
         if pair["verdict"] == Verdict.CLEAR or pair["inactive_reason"] != InactiveReason.NONE:
             return
-        at = _dt(self.fixes.t[i])
+        at = from_epoch(self.fixes.t[i])
         incident = self.violations.get((meta.ban_id, device_id)) or self._closed_episode(meta.ban_id, device_id, at)
         if incident is None:
             definite = pair["verdict"] == Verdict.DEFINITE and not pair["suspect"]
@@ -219,7 +219,7 @@ class ZoneIncidents:
 
     def _approach(self, meta, device_id: int, i: int, pair: dict) -> None:
         """Open or raise the centre's pre-alert for a subject closing in on the zone."""
-        at, level = _dt(self.fixes.t[i]), pair["approach_level"]
+        at, level = from_epoch(self.fixes.t[i]), pair["approach_level"]
         figures = {
             "level": level,
             "distance_to_zone_m": _round(pair["signed_distance_m"]),
@@ -244,7 +244,7 @@ class ZoneIncidents:
         )
 
     def _protection(self, change: Transition, meta, device_id: int, i: int) -> None:
-        at = _dt(self.fixes.t[i])
+        at = from_epoch(self.fixes.t[i])
         key = (IncidentType.PROTECTION_INTERRUPTED, meta.ban_id, device_id)
         if change == Transition.RESTORED:
             if not self._any_no_data(meta.ban_id, device_id):
@@ -261,7 +261,7 @@ class ZoneIncidents:
         ban = self.bans[meta.ban_id]
         return open_incident(
             type=type,
-            at=_dt(self.fixes.t[i]),
+            at=from_epoch(self.fixes.t[i]),
             ban=ban,
             person=ban.person,
             protected_person_id=meta.protected_id,
@@ -330,7 +330,7 @@ class ZoneIncidents:
                 new.append(row)
             else:
                 changed.append(row)
-            row.state, row.phase, row.last_event_at = state.to_dict(), state.phase.value, _dt(state.last_t)
+            row.state, row.phase, row.last_event_at = state.to_dict(), state.phase.value, from_epoch(state.last_t)
         ZoneTrack.objects.bulk_create(new)
         # Django's bulk_update builds a CASE per row and column: far too slow for a thousand tracks.
         update_from_values(
@@ -343,7 +343,12 @@ class ZoneIncidents:
     def _fix(self, i: int) -> Fix:
         f = self.fixes
         return Fix(
-            id=f.id[i], device_id=f.device[i], ts=_dt(f.t[i]), lat=f.lat[i], lon=f.lon[i], accuracy_m=f.accuracy[i]
+            id=f.id[i],
+            device_id=f.device[i],
+            ts=from_epoch(f.t[i]),
+            lat=f.lat[i],
+            lon=f.lon[i],
+            accuracy_m=f.accuracy[i],
         )
 
 
@@ -412,10 +417,6 @@ def _set_fields(incident: Incident, **fields) -> Incident:
 
 def _plain(state: TrackState) -> bool:
     return state.phase == Phase.CLEAR and state.approach_level == 0 and state.streak == 0 and not state.no_data
-
-
-def _dt(t: float) -> datetime:
-    return datetime.fromtimestamp(t, UTC)
 
 
 def _num(value) -> float | None:
