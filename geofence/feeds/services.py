@@ -21,7 +21,7 @@ from geofence.db import (
     update_from_values,
 )
 from geofence.incidents import clocks
-from geofence.incidents.evaluation import due_until, evaluate_stored
+from geofence.incidents.evaluation import device_ranges, due_until, evaluate_stored
 from geofence.incidents.zones import current_catalogue
 from geofence.models import Device, DeviceEvent, DeviceStatus, Fix, QuarantinedItem, QuarantineReason, Vendor
 
@@ -299,7 +299,7 @@ def record_and_evaluate(inserted: list[StoredFix], status: dict, now: datetime) 
         except Exception:
             log.exception("evaluation of %d fixes failed in the request; queued for a worker", len(inserted))
             restore_evaluated_until({fix.device_id for fix in due}, status)
-    payload = _ranges(inserted)
+    payload = device_ranges((fix.device_id, fix.ts) for fix in inserted)
     transaction.on_commit(lambda: _enqueue_evaluation(payload))
 
 
@@ -308,18 +308,6 @@ def restore_evaluated_until(device_ids: set[int], status: dict) -> None:
     done = {d: status[d].evaluated_until for d in device_ids if d in status}
     rows = [(d, from_epoch(t)) for d, t in sorted(done.items())]
     update_from_values(DeviceStatus._meta.db_table, "device_id", ("evaluated_until",), rows)
-
-
-def _ranges(inserted: list[StoredFix]) -> list[list]:
-    """Return [device pk, first ts, last ts] per device, the payload of the evaluation task."""
-    ranges: dict[int, list[float]] = {}
-    for fix in inserted:
-        low_high = ranges.setdefault(fix.device_id, [fix.ts, fix.ts])
-        low_high[0], low_high[1] = min(low_high[0], fix.ts), max(low_high[1], fix.ts)
-    return [
-        [device_id, from_epoch(lo).isoformat(), from_epoch(hi).isoformat()]
-        for device_id, (lo, hi) in sorted(ranges.items())
-    ]
 
 
 def _enqueue_evaluation(payload: list) -> None:

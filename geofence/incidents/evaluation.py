@@ -157,22 +157,31 @@ def evaluate_stored(inserted: Sequence[Sequence], status: dict[int, DeviceState]
     # Read under the device locks: a ban saved by any process before them is in force here.
     catalogue = current_catalogue()
     done = {d: row.evaluated_until for d, row in status.items() if not _behind(row)}
-    rows, ranges = [], {}
+    rows, behind = [], []
     for fix_id, device_id, t, lat, lon, accuracy, *_rest in inserted:
         if device_id not in done:
-            low_high = ranges.setdefault(device_id, [t, t])
-            low_high[0], low_high[1] = min(low_high[0], t), max(low_high[1], t)
+            behind.append((device_id, t))
         else:
             rows.append((fix_id, device_id, t, lat, lon, accuracy))
-    if ranges:
-        evaluated = {d: status[d].evaluated_until if d in status else None for d in ranges}
-        payload = [
-            [d, from_epoch(lo).isoformat(), from_epoch(hi).isoformat()] for d, (lo, hi) in sorted(ranges.items())
-        ]
-        rows.extend(_load_rows(payload, evaluated, due_until()))
+    if behind:
+        ranges = device_ranges(behind)
+        evaluated = {d: status[d].evaluated_until if d in status else None for d, _lo, _hi in ranges}
+        rows.extend(_load_rows(ranges, evaluated, due_until()))
     fixes = _Fixes.from_rows(sorted(rows, key=lambda r: (r[2], r[0])), catalogue)  # event time, then arrival
     _evaluate(catalogue, fixes, status)
     return len(fixes.id)
+
+
+def device_ranges(times) -> list[list]:
+    """Return [device pk, first ts, last ts] per device of (device pk, unix ts) pairs, times in ISO 8601.
+
+    The payload of the evaluation task (evaluate_device_ranges), in device order.
+    """
+    ranges: dict[int, list[float]] = {}
+    for device_id, t in times:
+        low_high = ranges.setdefault(device_id, [t, t])
+        low_high[0], low_high[1] = min(low_high[0], t), max(low_high[1], t)
+    return [[d, from_epoch(lo).isoformat(), from_epoch(hi).isoformat()] for d, (lo, hi) in sorted(ranges.items())]
 
 
 def _behind(row: DeviceState) -> bool:
