@@ -119,7 +119,7 @@ def _plain_fixes(items: list, latest: datetime) -> list[ParsedFix | None]:
     stamps = [_plain_timestamp(item.get("ts"), latest) for item in dicts]
     return [
         ParsedFix(index, ref, ts, lat, lon, accuracy, speed, heading, battery)
-        if good and ref is not None and ts is not None and (item.keys() <= _FIX_KEYS or _plain_extras(item))
+        if good and ref is not None and ts is not None and _plain_extras(item)
         else None
         for index, (good, ref, ts, item, lat, lon, accuracy, speed, heading, battery) in enumerate(
             zip(ok.tolist(), refs, stamps, dicts, *columns, strict=True)
@@ -132,8 +132,10 @@ _FIX_KEYS = frozenset({"device", "ts"} | {name for name, *_ in _FIX_NUMBERS})
 
 def _plain_extras(item: dict) -> bool:
     """Return whether the keys a fix does not use hold only storable text (the item parser refuses the rest)."""
+    if item.keys() <= _FIX_KEYS:  # most fixes: no set to build
+        return True
     extras = item.keys() - _FIX_KEYS
-    return not extras or value_problem({key: item[key] for key in extras}, numbers=False) is None
+    return value_problem({key: item[key] for key in extras}, numbers=False) is None
 
 
 def _number_column(raw: list, low: float, high: float, required: bool) -> tuple[np.ndarray, list] | None:
@@ -155,11 +157,11 @@ def _number_column(raw: list, low: float, high: float, required: bool) -> tuple[
     floats = values.tolist()  # what float() makes of each: within the ranges every integer is exact
     if not required:
         absent = np.fromiter((k is type(None) for k in kinds), dtype=bool, count=len(raw))
-        if absent.all():
-            return passed | absent, [None] * len(raw)
-        if absent.any():
-            floats = [None if gone else value for value, gone in zip(floats, absent.tolist(), strict=True)]
         passed |= absent
+        if absent.all():
+            floats = [None] * len(raw)
+        elif absent.any():
+            floats = [None if gone else value for value, gone in zip(floats, absent.tolist(), strict=True)]
     return passed, floats
 
 
