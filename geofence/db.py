@@ -129,7 +129,7 @@ def insert_fixes_moving_status(
     status = []
     for device_id in sorted(newest):
         fix_id, _device, ts, *_position, battery = newest[device_id]
-        at = datetime.fromtimestamp(ts, UTC)
+        at = from_epoch(ts)
         done = (from_epoch(judged.get(device_id)),) if judged_until is not None else ()
         status.append((device_id, fix_id, at, battery, min(at, now), *done))
     expressions = {name: _STATUS_EXPRESSIONS[name] for name in names}
@@ -479,7 +479,7 @@ def previous_fix_rows(before: dict[int, float]) -> list[tuple]:
     found = []
     for device_id in devices:
         row = (
-            Fix.objects.filter(device_id=device_id, ts__lt=datetime.fromtimestamp(before[device_id], UTC))
+            Fix.objects.filter(device_id=device_id, ts__lt=from_epoch(before[device_id]))
             .order_by("-ts")
             .values_list("ts", "lat", "lon", "accuracy_m")
             .first()
