@@ -9,11 +9,17 @@ batches, then measures 3 rounds of 30 and prints each and the lowest.
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --sections  # CPU per step, no profiler
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --size 1  # one fix per request
     BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --onset  # CPU per incident opened
+    BENCH_DB=banwatch_perf_bench .venv/bin/python bench/ingest_cpu.py --store-only  # storing without evaluating
 
 `--onset` measures the warm-up batches one by one instead: the fleet's 500 inside devices enter their zones
 there, so those batches open dozens of incidents each. A least-squares line through (incidents opened, CPU)
 gives the CPU of one opening, its alert delivered in-process as the embedded default does (the incident,
 its timeline row, the message, the outbox row, the publish), and of a batch that opens none.
+
+`--store-only` runs the feed as with FEED_EVALUATE_IN_REQUEST=false: each batch stores its fixes and queues
+their evaluation on a real Celery broker (Redis database BENCH_REDIS_DB, default 12, emptied before and
+after), which nobody consumes. Its figure is what storing alone costs, the part of a batch that no batched
+evaluator elsewhere can take off the request.
 
 `--sections` times the steps of a batch (SECTIONS) with a wrapper each instead of a profiler, which
 multiplies the cost of every Python call: Python CPU from the process clock, PostgreSQL CPU from the
@@ -81,7 +87,14 @@ def main() -> None:
     parser.add_argument("--sections", action="store_true", help="print the CPU of each step in SECTIONS per batch")
     parser.add_argument("--size", type=int, default=1000, help="fixes per batch (1: one fix per request)")
     parser.add_argument("--onset", action="store_true", help="print the CPU per incident opened in the warm-up")
+    parser.add_argument("--store-only", action="store_true", help="queue each batch's evaluation instead of running it")
     args = parser.parse_args()
+    if args.store_only and args.onset:
+        parser.error("--onset counts incidents opened by evaluation, which --store-only leaves to a worker")
+    if args.store_only:
+        broker = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '12')}"
+        os.environ.update(CELERY_BROKER_URL=broker, FEED_EVALUATE_IN_REQUEST="false")
+        _empty_redis(broker)
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
@@ -132,6 +145,8 @@ def main() -> None:
         )
     if profiler:
         profiler.dump_stats(args.profile)
+    if args.store_only:
+        _empty_redis(os.environ["CELERY_BROKER_URL"])
     if sections:
         sections.print(args.rounds * args.batches, args.size)
     # Other processes only ever add CPU time (cache misses, stolen cycles): the lowest round is the closest to idle.
@@ -192,6 +207,12 @@ class _Sections:
         for spec in SECTIONS:
             python, postgres = 1000 * self.python[spec] / batches, 1000 * self.postgres[spec] / batches
             print(f"{spec:<58}{python:>10.2f}{postgres:>8.2f}")
+
+
+def _empty_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 class _GcPauses:
