@@ -128,8 +128,18 @@ def subject_state(index: ZoneIndex, rank: np.ndarray, previous_fixes: Mapping[in
         lat, lon = np.array([f.lat for f in fixes]), np.array([f.lon for f in fixes])
         state[ranks, _PREV_T] = [f.t for f in fixes]
         state[ranks, _PREV_ACC] = [f.accuracy_m for f in fixes]
-        state[ranks, _PREV_X], state[ranks, _PREV_Y], state[ranks, _PREV_Z] = geodesy.ecef(lat, lon)
+        state[ranks, _PREV_X], state[ranks, _PREV_Y], state[ranks, _PREV_Z] = points(lat, lon)
     return state
+
+
+@_jit
+def points(lat, lon):  # noqa: ANN001, ANN202
+    """Return ECEF x, y, z of points by the loop's own arithmetic: a fix before the batch at the same
+    place as one in it is the same point to the last bit, so standing still is a step of 0, not of rounding."""
+    x, y, z = np.empty(len(lat)), np.empty(len(lat)), np.empty(len(lat))
+    for i in range(len(lat)):
+        x[i], y[i], z[i] = _frame(_sine(lat[i] * _RAD), _sine(lon[i] * _RAD))[:3]
+    return x, y, z
 
 
 @_jit

@@ -126,6 +126,16 @@ def test_previous_fix_before_the_batch_feeds_speed_and_suspect():
     assert row.suspect and row.speed_mps > 10_000
 
 
+@pytest.mark.parametrize("lat, lon", [(52.0, 5.0), (51.9563, 5.2187), (52.1471, 4.9032), (53.2011, 6.5669)])
+def test_standing_still_since_the_fix_before_the_batch_has_no_speed_and_no_heading(lat, lon):
+    # The same position as the batch's first fix and as the fix before the batch gives the same motion:
+    # none. Both are reduced to the same cartesian point, so no rounding difference becomes a step.
+    zone = CircleZone(zone_id=1, subject_id=1, lat=52.0, lon=5.0)
+    (row,) = evaluate_fix(ZoneIndex([zone]), 1, T0, lat, lon, 5.0, previous_fix=PointFix(T0 - 60, lat, lon, 5.0))
+    in_batch = evaluate(ZoneIndex([zone]), batch(1, T0 + np.array([-60.0, 0.0]), [lat] * 2, [lon] * 2, 5.0)).row(1)
+    assert (row.speed_mps, row.heading_deg) == (in_batch.speed_mps, in_batch.heading_deg) == (0.0, None)
+
+
 def test_approaching_subject_gets_speed_heading_and_minutes_to_the_centre():
     zone = CircleZone(zone_id=1, subject_id=1, lat=52.0, lon=5.0)
     a, b = place(52.0, 5.0, 90.0, 7000.0), place(52.0, 5.0, 90.0, 6400.0)  # heading west, 10 m/s
