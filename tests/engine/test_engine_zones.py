@@ -128,8 +128,8 @@ def test_previous_fix_before_the_batch_feeds_speed_and_suspect():
 
 @pytest.mark.parametrize("lat, lon", [(52.0, 5.0), (51.9563, 5.2187), (52.1471, 4.9032), (53.2011, 6.5669)])
 def test_standing_still_since_the_fix_before_the_batch_has_no_speed_and_no_heading(lat, lon):
-    # The same position as the batch's first fix and as the fix before the batch gives the same motion:
-    # none. Both are reduced to the same cartesian point, so no rounding difference becomes a step.
+    # A fix at the place of the one before the batch has moved 0 m, as within one batch: both places become
+    # cartesian points by the same arithmetic, so no rounding difference becomes a step with a heading.
     zone = CircleZone(zone_id=1, subject_id=1, lat=52.0, lon=5.0)
     (row,) = evaluate_fix(ZoneIndex([zone]), 1, T0, lat, lon, 5.0, previous_fix=PointFix(T0 - 60, lat, lon, 5.0))
     in_batch = evaluate(ZoneIndex([zone]), batch(1, T0 + np.array([-60.0, 0.0]), [lat] * 2, [lon] * 2, 5.0)).row(1)
