@@ -30,6 +30,7 @@ http.client; its own CPU share and the gunicorn workers' are printed with each r
     .venv/bin/python bench/bench_ingest.py                       # full run, closed loop
     .venv/bin/python bench/bench_ingest.py --rate 10000          # full run, open loop at 10,000 fixes/s
     .venv/bin/python bench/bench_ingest.py --rate 10000 --probe 40   # and 40 one-fix requests/s beside it
+    .venv/bin/python bench/bench_ingest.py --rate 50000 --profile-workers  # and the workers' time by step (py-spy)
     .venv/bin/python bench/bench_ingest.py --quick               # under a minute, for CI
 """
 
@@ -45,6 +46,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from procstat import children, cpu_seconds
+from worker_profile import WorkerProfile, report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -68,6 +70,11 @@ def main() -> None:
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     parser.add_argument("--probe", type=float, help="open loop: one-fix requests per second beside the sustained phase")
     parser.add_argument(
+        "--profile-workers",
+        action="store_true",
+        help="sample the gunicorn workers with py-spy during the measured batches and split their time by step",
+    )
+    parser.add_argument(
         "--onset",
         type=int,
         help="open loop: batches sent at the offered rate before measuring, reported apart (default 100; quick 30)",
@@ -81,6 +88,7 @@ def main() -> None:
     fleet = _prepare_database(env, devices)
     batch_fleet, probe_fleet = _split_for_probe(fleet) if args.rate and args.probe else (fleet, None)
     server = _start_gunicorn(env, args.workers, args.threads, args.worker_class)
+    profile = WorkerProfile(children(server.pid)) if args.profile_workers else None
     try:
         _warm_up(batch_fleet)
         if args.rate:
@@ -89,10 +97,19 @@ def main() -> None:
                 _measure_open(batch_fleet, onset, 1000, args.rate, args.connections, server, "onset", hours_back=3)
             probe = _Probe(probe_fleet, args.probe, batches * 1000 / args.rate) if probe_fleet else None
             batch = _measure_open(
-                batch_fleet, batches, 1000, args.rate, args.connections, server, "sustained", probe=probe
+                batch_fleet,
+                batches,
+                1000,
+                args.rate,
+                args.connections,
+                server,
+                "sustained",
+                probe=probe,
+                profile=profile,
             )
         else:
-            batch = _measure(batch_fleet, batches, 1000, args.clients, "batches of 1,000 fixes", server)
+            label = "batches of 1,000 fixes"
+            batch = _measure(batch_fleet, batches, 1000, args.clients, label, server, profile=profile)
         memory = _peak_memory_mb(server)
         single = _measure(fleet, singles, 1, args.clients, "one fix per request", server, hours_back=1)
     finally:
@@ -345,6 +362,7 @@ def _measure(
     label: str | None,
     server: subprocess.Popen | None = None,
     hours_back: float = 2,
+    profile: WorkerProfile | None = None,
 ) -> dict:
     from seeds.loadgen import Poster
 
@@ -360,7 +378,7 @@ def _measure(
                 _record(latencies, failures, size, time.perf_counter() - started, status, answer)
 
     threads = [threading.Thread(target=client, args=(bodies[i::clients],)) for i in range(clients)]
-    figures = _figures(requests, size, latencies, failures, _run(threads, server, requests))
+    figures = _figures(requests, size, latencies, failures, _run(threads, server, requests, size, profile))
     if label:
         print(f"{label}: {figures}", file=sys.stderr)
     return figures
@@ -376,6 +394,7 @@ def _measure_open(
     phase: str,
     hours_back: float = 2,
     probe: "_Probe | None" = None,
+    profile: WorkerProfile | None = None,
 ) -> dict:
     """Send batches on a fixed schedule; time each from its scheduled send, not from when a connection was free.
 
@@ -410,7 +429,7 @@ def _measure_open(
     threads = [threading.Thread(target=sender) for _ in range(connections)]
     if probe:
         probe.start()
-    figures = _figures(requests, size, latencies, failures, _run(threads, server, requests))
+    figures = _figures(requests, size, latencies, failures, _run(threads, server, requests, size, profile))
     figures["offered_fixes_per_s"] = rate
     figures["sent_behind_schedule"] = len(late)
     if probe:
@@ -426,14 +445,22 @@ def _record(latencies: list, failures: list, size: int, elapsed: float, status: 
         failures.append((status, answer[:200]))
 
 
-def _run(threads: list[threading.Thread], server, requests: int) -> dict:
-    """Run the client threads to the end; return the CPU they and the server used."""
+def _run(
+    threads: list[threading.Thread], server, requests: int, size: int, profile: WorkerProfile | None = None
+) -> dict:
+    """Run the client threads to the end; return the CPU they and the server used (and the workers' profile)."""
+    if profile:
+        profile.start()
     cpu = _CpuMeter(server)
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return cpu.stop(requests)
+    figures = cpu.stop(requests)
+    if profile:
+        figures["worker_profile"] = profile.stop(figures["gunicorn_cpu_ms_per_request"] * 1000 / size)
+        print(report(figures["worker_profile"]), file=sys.stderr)
+    return figures
 
 
 def _figures(requests: int, size: int, latencies: list, failures: list, cpu: dict) -> dict:
