@@ -90,17 +90,15 @@ def split(stacks: Counter, cpu_ms_per_1000: float, wanted: tuple = STEPS) -> dic
     total = sum(stacks.values())
     steps = {}
     for label, path, name in wanted:
-        frame = f"{name} ({path}:"
-        samples = sum(n for stack, n in stacks.items() if any(_is(f, frame) for f in stack.split(";")))
+        samples = sum(n for stack, n in stacks.items() if any(_is(f, path, name) for f in stack.split(";")))
         share = samples / total if total else 0.0
         steps[label] = {"share": round(share, 3), "ms_per_1000_fixes": round(share * cpu_ms_per_1000, 1)}
     return {"samples": total, "gunicorn_cpu_ms_per_1000_fixes": cpu_ms_per_1000, "steps": steps}
 
 
-def _is(frame: str, wanted: str) -> bool:
-    # py-spy shortens a file to its path under sys.path ("geofence/db.py"), or more for site-packages.
-    name, _, rest = wanted.partition(" (")
-    return frame.startswith(name + " (") and ("/" + rest in frame or "(" + rest in frame)
+def _is(frame: str, path: str, name: str) -> bool:
+    # py-spy shortens a file to its path under sys.path ("geofence/db.py"), or keeps more of it.
+    return frame.startswith(f"{name} (") and (f"({path}:" in frame or f"/{path}:" in frame)
 
 
 def report(profile: dict) -> str:
