@@ -46,7 +46,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from procstat import children, cpu_seconds
-from worker_profile import WorkerProfile, report
+from worker_profile import BackendWaits, WorkerProfile, report, report_waits
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +72,8 @@ def main() -> None:
     parser.add_argument(
         "--profile-workers",
         action="store_true",
-        help="sample the gunicorn workers with py-spy during the measured batches and split their time by step",
+        help="during the measured batches, sample the gunicorn workers with py-spy and split their time by step, "
+        "and sample what their PostgreSQL backends are doing",
     )
     parser.add_argument(
         "--onset",
@@ -449,8 +450,10 @@ def _run(
     threads: list[threading.Thread], server, requests: int, size: int, profile: WorkerProfile | None = None
 ) -> dict:
     """Run the client threads to the end; return the CPU they and the server used (and the workers' profile)."""
+    waits = BackendWaits(_PG_DSN, DB_NAME) if profile else None
     if profile:
         profile.start()
+        waits.start()
     cpu = _CpuMeter(server)
     for t in threads:
         t.start()
@@ -459,7 +462,8 @@ def _run(
     figures = cpu.stop(requests)
     if profile:
         figures["worker_profile"] = profile.stop(figures["gunicorn_cpu_ms_per_request"] * 1000 / size)
-        print(report(figures["worker_profile"]), file=sys.stderr)
+        figures["backend_states"] = waits.stop()
+        print(report(figures["worker_profile"]), report_waits(figures["backend_states"]), sep="\n", file=sys.stderr)
     return figures
 
 
@@ -542,7 +546,7 @@ def _pg_backends() -> list[int]:
     import psycopg
 
     if "conn" not in _PG:
-        _PG["conn"] = psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True)
+        _PG["conn"] = psycopg.connect(_PG_DSN, autocommit=True)
     rows = _PG["conn"].execute(
         "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
     )
@@ -550,6 +554,7 @@ def _pg_backends() -> list[int]:
 
 
 _PG: dict = {}
+_PG_DSN = "host=127.0.0.1 user=postgres dbname=postgres"
 
 
 def _machine_busy() -> tuple[int, int, int]:

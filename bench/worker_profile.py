@@ -1,4 +1,5 @@
-"""Where the web workers' Python time goes under load: py-spy samples of each gunicorn worker, split by step.
+"""Where the web workers' time goes under load: py-spy samples of each gunicorn worker split by step, and
+what their PostgreSQL backends are doing (BackendWaits).
 
 A sampling profiler that reads the workers' stacks from outside (py-spy, `--gil`: only samples of a
 thread holding the interpreter lock, i.e. running Python or C code called from it; waits for PostgreSQL
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -107,4 +109,68 @@ def report(profile: dict) -> str:
     lines.append(f"{'step':50} {'share':>6} {'ms per 1,000 fixes':>19}")
     for label, figures in profile["steps"].items():
         lines.append(f"{label:50} {figures['share']:6.1%} {figures['ms_per_1000_fixes']:19.1f}")
+    return "\n".join(lines)
+
+
+class BackendWaits:
+    """Sample what the bench database's PostgreSQL backends are doing, from pg_stat_activity, in a thread.
+
+    One backend serves one worker thread, so the shares say how the workers' requests spend their time on
+    the database side: running, waiting for another transaction's row lock, for WAL or I/O, or idle in a
+    transaction while the worker runs Python. Backends that stayed idle throughout (the bench's own
+    connections) are left out.
+    """
+
+    def __init__(self, dsn: str, database: str, interval: float = 0.02) -> None:
+        self.dsn, self.database, self.interval = dsn, database, interval
+        self.counts: dict[int, Counter] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            query = (
+                "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+            while not self.done.wait(self.interval):
+                for pid, state, kind, event in conn.execute(query, [self.database]).fetchall():
+                    self.counts.setdefault(pid, Counter())[_backend_state(state, kind, event)] += 1
+
+    def stop(self) -> dict:
+        """Stop sampling; return the working backends, their samples and each state's share, largest first."""
+        self.done.set()
+        self.thread.join()
+        working = [c for c in self.counts.values() if set(c) != {IDLE}]
+        counts = sum(working, Counter())
+        total = sum(counts.values())
+        shares = {state: round(n / total, 3) for state, n in counts.most_common()} if total else {}
+        return {"backends": len(working), "samples": total, "shares": shares}
+
+
+IDLE = "between requests"
+
+
+def _backend_state(state: str | None, kind: str | None, event: str | None) -> str:
+    if state == "active" and kind is None:
+        return "running a statement"
+    if kind == "Lock":
+        return f"waiting for a lock ({event})"
+    if state == "idle in transaction":
+        return "in a transaction, waiting for its worker"
+    if state == "idle":
+        return IDLE
+    return f"{state}, waiting for {kind}: {event}"
+
+
+def report_waits(waits: dict) -> str:
+    """Return the backends' states as a table."""
+    head = f"what the {waits['backends']} working PostgreSQL backends were doing"
+    lines = [f"{head} ({waits['samples']:,} samples of pg_stat_activity):"]
+    lines += [f"{state:60} {share:6.1%}" for state, share in waits["shares"].items()]
     return "\n".join(lines)

@@ -1,16 +1,22 @@
-"""bench/worker_profile.py: py-spy samples of live processes, split by the step functions on their stacks."""
+"""bench/worker_profile.py: py-spy samples of live processes split by step, and what PostgreSQL backends are doing."""
 
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
+import psycopg
+import pytest
+
+from tests.services import require_service
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
 
-from worker_profile import WorkerProfile, split  # noqa: E402 - bench/ is not a package
+from worker_profile import BackendWaits, WorkerProfile, split  # noqa: E402 - bench/ is not a package
 
 STEPS = (
     ("outer", "work.py", "outer"),
@@ -73,3 +79,47 @@ def test_sampling_a_running_process_finds_where_it_spends_its_time(tmp_path):
     assert found["steps"]["outer"]["share"] > 0.9
     assert 0.1 < found["steps"]["inner"]["share"] < found["steps"]["outer"]["share"]
     assert found["steps"]["elsewhere"]["share"] == 0.0
+
+
+@pytest.mark.services
+def test_the_backend_sampler_tells_a_lock_wait_from_an_open_transaction_and_leaves_idle_backends_out():
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    server = "host=127.0.0.1 user=postgres"
+    database = "banwatch_test_backend_waits"
+    with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {database}")
+        admin.execute(f"CREATE DATABASE {database}")
+    try:
+        with (
+            psycopg.connect(f"{server} dbname={database}") as holder,  # holds the lock in an open transaction
+            psycopg.connect(f"{server} dbname={database}", autocommit=True) as waiter,
+            psycopg.connect(f"{server} dbname={database}", autocommit=True),  # idle throughout: left out
+        ):
+            holder.execute("SELECT pg_advisory_xact_lock(4711)")
+            blocked = threading.Thread(target=waiter.execute, args=("SELECT pg_advisory_lock(4711)",))
+            blocked.start()
+            _wait_for_a_lock_wait(f"{server} dbname=postgres", database)
+            waits = BackendWaits(f"{server} dbname=postgres", database, interval=0.01)
+            waits.start()
+            time.sleep(0.6)
+            found = waits.stop()
+            holder.rollback()
+            blocked.join(timeout=10)
+    finally:
+        with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {database}")
+
+    assert found["backends"] == 2
+    assert found["samples"] > 40
+    assert set(found["shares"]) == {"waiting for a lock (advisory)", "in a transaction, waiting for its worker"}
+    assert 0.4 < found["shares"]["waiting for a lock (advisory)"] < 0.6
+
+
+def _wait_for_a_lock_wait(dsn: str, database: str) -> None:
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for _ in range(200):
+            if conn.execute(query, [database]).fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second connection never waited for the lock")
