@@ -46,13 +46,13 @@ class WorkerProfile:
 
     def __init__(self, pids: list[int], rate: int = 250, steps: tuple = STEPS) -> None:
         self.pids, self.rate, self.steps = pids, rate, steps
-        self.folder = Path(tempfile.mkdtemp(prefix="banwatch-worker-profile-"))
         self.samplers: list[tuple[subprocess.Popen, Path]] = []
 
     def start(self) -> None:
         spy = Path(sys.executable).with_name("py-spy")
         if not spy.exists():
             raise SystemExit(f"--profile-workers needs py-spy ({spy} is missing): pip install -r requirements.txt")
+        self.folder = Path(tempfile.mkdtemp(prefix="banwatch-worker-profile-"))
         for pid in self.pids:
             out = self.folder / f"{pid}.txt"
             command = [str(spy), "record", "-p", str(pid), "-r", str(self.rate), "--gil", "--nonblocking"]

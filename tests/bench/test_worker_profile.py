@@ -30,8 +30,8 @@ def test_a_step_counts_the_samples_whose_stack_holds_it_nested_steps_in_their_pa
         {
             "main (work.py:1);outer (work.py:5);inner (work.py:9)": 30,
             "main (work.py:1);outer (work.py:6)": 10,
-            "main (work.py:1);inner (other/work.py:3)": 20,  # another module's function of that name
-            "main (work.py:1);inner (work.py.bak:3)": 5,
+            "main (work.py:1);inner (other/work.py:3)": 20,  # the same file with more of its path kept
+            "main (work.py:1);inner (work.py.bak:3)": 5,  # another file whose name starts the same
             "main (work.py:2)": 35,
         }
     )
